@@ -1,0 +1,35 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from chapters.provisioning import ProvisioningError, provision_chapter
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a chapter site: its Site, home page with About/Stories/Get involved/News, "
+        "editors' and moderators' groups scoped to that tree, and its own collection. "
+        "Running it again completes anything missing and changes nothing else."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="Short name, e.g. coventry")
+        parser.add_argument("--name", required=True, help="e.g. 'Connecting for Good Coventry'")
+        parser.add_argument("--hostname", required=True, help="e.g. coventry.example.org")
+        parser.add_argument("--city", default="", help="e.g. Coventry")
+        parser.add_argument("--port", type=int, default=80, help="Site port (443 for https)")
+
+    def handle(self, *args, slug, name, hostname, city, port, **options):
+        try:
+            result = provision_chapter(slug, name, hostname, city=city, port=port)
+        except (ProvisioningError, ValidationError) as exc:
+            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            raise CommandError(" ".join(messages)) from exc
+        chapter = result.chapter
+        verb = "Created" if result.created else "Already present (completed anything missing):"
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb} chapter {chapter.slug!r} at {chapter.site.root_url}/")
+        )
+        self.stdout.write(
+            f"Add its editors to the group {chapter.editors_group.name!r} "
+            f"and moderators to {chapter.moderators_group.name!r}."
+        )

@@ -1,0 +1,188 @@
+"""Provisioning a site for a group of editors: the national site and every chapter's.
+
+Everything is get-or-create inside one transaction, so running it twice is harmless and a run
+that fails half-way leaves nothing behind.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Locale,
+    Page,
+    Site,
+)
+
+from cms.core.models import ChapterHomePage, NewsIndexPage, StandardPage
+from sites.models import NavigationItem, SiteSettings
+
+from .models import Chapter
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+MODERATOR_PAGE_PERMISSIONS = [*EDITOR_PAGE_PERMISSIONS, "bulk_delete_page"]
+COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "choose_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document"],
+}
+CHAPTER_SECTIONS = [
+    # (title, slug, page class, intro)
+    ("About", "about", StandardPage, "Who we are and why we are connecting for good."),
+    ("Stories", "stories", StandardPage, "Stories of connection from our city."),
+    ("Get involved", "get-involved", StandardPage, "Volunteer, have a chat, or join us."),
+    ("News", "news", NewsIndexPage, "What is happening in our chapter."),
+]
+
+
+class ProvisioningError(ValueError):
+    """Raised with a message fit to show the operator."""
+
+
+@dataclass
+class ProvisionResult:
+    chapter: Chapter
+    created: bool
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def grant_admin_access(group: Group) -> None:
+    group.permissions.add(_permission("wagtailadmin", "access_admin"))
+
+
+def grant_page_tree(group: Group, page: Page, codenames: list[str]) -> None:
+    for codename in codenames:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=_permission("wagtailcore", codename)
+        )
+
+
+def grant_collection(group: Group, collection: Collection) -> None:
+    for app_label, codenames in COLLECTION_PERMISSIONS.items():
+        for codename in codenames:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=_permission(app_label, codename)
+            )
+
+
+def grant_site_settings(group: Group, site: Site) -> None:
+    content_type = ContentType.objects.get_for_model(SiteSettings)
+    permission = Permission.objects.get(content_type=content_type, codename="change_sitesettings")
+    GroupSitePermission.objects.get_or_create(group=group, site=site, permission=permission)
+
+
+def grant_site_editing(group: Group, site: Site, collection: Collection, page_codenames) -> None:
+    """What any site's editors get: the admin, their tree, their collection, their settings."""
+    grant_admin_access(group)
+    grant_page_tree(group, site.root_page, page_codenames)
+    grant_collection(group, collection)
+    grant_site_settings(group, site)
+
+
+def child_collection(name: str) -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def _check_hostname_free(hostname: str, slug: str) -> None:
+    taken = Site.objects.filter(hostname=hostname).select_related("chapter").first()
+    if taken is None:
+        return
+    owner = getattr(taken, "chapter", None)
+    if owner is None or owner.slug != slug:
+        raise ProvisioningError(
+            f"The hostname {hostname!r} is already used by the site {taken.site_name!r}."
+        )
+
+
+def _add_sections(home: Page) -> dict[str, Page]:
+    pages = {}
+    for title, slug, page_class, intro in CHAPTER_SECTIONS:
+        page = home.get_children().filter(slug=slug).first()
+        if page is None:
+            page = page_class(title=title, slug=slug, intro=intro, locale=home.locale)
+            home.add_child(instance=page)
+            page.save_revision().publish()
+        pages[slug] = page
+    return pages
+
+
+@transaction.atomic
+def provision_chapter(
+    slug: str,
+    name: str,
+    hostname: str,
+    city: str = "",
+    port: int = 80,
+    home_title: str | None = None,
+) -> ProvisionResult:
+    """Create (or complete) a chapter: Site, home with its sections, groups, collection."""
+    slug = slug.strip().lower()
+    hostname = hostname.strip().lower()
+    if not name.strip():
+        raise ProvisioningError("A chapter needs a name.")
+    Chapter._meta.get_field("slug").run_validators(slug)
+    if not hostname or any(char in hostname for char in "/: "):
+        raise ProvisioningError(f"{hostname!r} is not a hostname (no scheme, port or path).")
+    _check_hostname_free(hostname, slug)
+
+    existing = Chapter.objects.select_related("site").filter(slug=slug).first()
+    if existing is not None and existing.site.hostname != hostname:
+        raise ProvisioningError(
+            f"The chapter {slug!r} already exists with the hostname {existing.site.hostname!r}."
+        )
+
+    site = existing.site if existing else Site.objects.filter(hostname=hostname).first()
+    if site is None:
+        root = Page.get_first_root_node()
+        home = ChapterHomePage(
+            title=home_title or name,
+            slug=slug,
+            hero_heading=home_title or name,
+            locale=Locale.get_default(),
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.create(
+            hostname=hostname, port=port, root_page=home, site_name=name, is_default_site=False
+        )
+    home = site.root_page.specific
+    sections = _add_sections(home)
+
+    site_settings = SiteSettings.for_site(site)
+    if not site_settings.display_name:
+        site_settings.display_name = name
+        site_settings.tagline = f"{city} chapter of the Connection Coalition" if city else ""
+        site_settings.theme = "chapter"
+        site_settings.save()
+        for order, slug_ in enumerate(["about", "stories", "get-involved", "news"]):
+            NavigationItem.objects.create(
+                settings=site_settings, page=sections[slug_], sort_order=order
+            )
+
+    editors, _ = Group.objects.get_or_create(name=f"{name} editors")
+    moderators, _ = Group.objects.get_or_create(name=f"{name} moderators")
+    collection = existing.collection if existing else child_collection(name)
+    grant_site_editing(editors, site, collection, EDITOR_PAGE_PERMISSIONS)
+    grant_site_editing(moderators, site, collection, MODERATOR_PAGE_PERMISSIONS)
+
+    if existing is not None:
+        return ProvisionResult(existing, created=False)
+    chapter = Chapter.objects.create(
+        slug=slug,
+        name=name,
+        city=city,
+        site=site,
+        editors_group=editors,
+        moderators_group=moderators,
+        collection=collection,
+    )
+    return ProvisionResult(chapter, created=True)

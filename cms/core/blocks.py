@@ -1,0 +1,154 @@
+"""StreamField blocks every site's pages are written with.
+
+Each block names its own template under templates/blocks/, an icon, a description for the
+block picker and a preview value, so editors see what they are choosing.
+"""
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=200)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", _("Section heading (h2)")), ("h3", _("Sub-heading (h3)"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        template = "blocks/heading_block.html"
+        description = _("A heading that starts a section of the page.")
+        preview_value = {"text": "We can do more great things together", "level": "h2"}
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    """An image whose caption and photo credit are shown under it, as the coalition credits
+    every photographer ("Photo Credit: The Cares Family")."""
+
+    image = ImageBlock()
+    caption = blocks.CharBlock(required=False, max_length=500)
+    credit = blocks.CharBlock(required=False, max_length=200, label=_("Photo credit"))
+
+    class Meta:
+        icon = "image"
+        template = "blocks/captioned_image_block.html"
+        description = _("An image with its alt text, a caption and the photo credit.")
+
+
+class PullQuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, max_length=200)
+    role = blocks.CharBlock(required=False, max_length=200, help_text=_("e.g. Coventry resident"))
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/pull_quote_block.html"
+        description = _("A quote in someone's own words, with who said it.")
+        preview_value = {
+            "quote": "I have found myself wishing that the world could remain like this.",
+            "attribution": "Rose",
+            "role": "Coventry resident",
+        }
+
+
+class CallToActionBlock(blocks.StructBlock):
+    label = blocks.CharBlock(max_length=80)
+    page = blocks.PageChooserBlock(required=False)
+    url = blocks.URLBlock(required=False, label=_("or an external URL"))
+    style = blocks.ChoiceBlock(
+        choices=[("primary", _("Primary")), ("secondary", _("Secondary"))], default="primary"
+    )
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/call_to_action_block.html"
+        description = _("A button that sends readers to a page or a link.")
+        preview_value = {"label": "Join the Coalition", "url": "https://example.org/join"}
+
+    def clean(self, value):
+        value = super().clean(value)
+        if bool(value.get("page")) == bool(value.get("url")):
+            message = _("Choose a page or enter a URL (one of them, not both).")
+            raise StructBlockValidationError(
+                block_errors={"page": ErrorList([ValidationError(message)])}
+            )
+        return value
+
+
+class FAQItemBlock(blocks.StructBlock):
+    question = blocks.CharBlock(max_length=255)
+    answer = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "help"
+
+
+class FAQListBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(required=False, max_length=200)
+    items = blocks.ListBlock(FAQItemBlock(), min_num=1)
+
+    class Meta:
+        icon = "help"
+        template = "blocks/faq_list_block.html"
+        description = _("Questions and answers that open one at a time.")
+        preview_value = {
+            "heading": "Questions",
+            "items": [{"question": "Why now?", "answer": "<p>Because connection matters.</p>"}],
+        }
+
+
+class DocumentItemBlock(blocks.StructBlock):
+    document = DocumentChooserBlock()
+    title = blocks.CharBlock(required=False, max_length=200, help_text=_("Defaults to its title"))
+    description = blocks.CharBlock(required=False, max_length=300)
+
+    class Meta:
+        icon = "doc-full"
+
+
+class DocumentListBlock(blocks.StructBlock):
+    """Downloads such as the Community Makes Us toolkit."""
+
+    heading = blocks.CharBlock(required=False, max_length=200)
+    documents = blocks.ListBlock(DocumentItemBlock(), min_num=1)
+
+    class Meta:
+        icon = "download"
+        template = "blocks/document_list_block.html"
+        description = _("A list of files to download, such as a campaign toolkit.")
+
+
+class EmbedMediaBlock(blocks.StructBlock):
+    embed = EmbedBlock(help_text=_("A YouTube, Vimeo or other oEmbed link"))
+    caption = blocks.CharBlock(required=False, max_length=300)
+
+    class Meta:
+        icon = "media"
+        template = "blocks/embed_block.html"
+        description = _("A video or post from another website.")
+
+
+class BaseStreamBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(
+        features=RICH_TEXT_FEATURES,
+        icon="pilcrow",
+        template="blocks/paragraph_block.html",
+        description=_("Text with links and lists."),
+        preview_value="<p>Let's remember that we are the ones that make our community.</p>",
+    )
+    image = CaptionedImageBlock()
+    quote = PullQuoteBlock()
+    call_to_action = CallToActionBlock()
+    faq = FAQListBlock()
+    embed = EmbedMediaBlock()
+    documents = DocumentListBlock()

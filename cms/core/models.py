@@ -1,0 +1,234 @@
+"""Page types every site in the network is built from.
+
+The national site uses NationalHomePage at its root; each chapter's site uses ChapterHomePage.
+Everything below a home page is shared: standard pages, campaign pages and news. The
+parent/child rules keep editors adding pages only where they belong.
+"""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
+
+
+class BasePage(Page):
+    """What every page in the network has: a summary for search results and listings."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def summary(self) -> str:
+        return (
+            self.search_description or getattr(self, "intro", "") or getattr(self, "hero_text", "")
+        )
+
+
+class HomePageBase(BasePage):
+    hero_heading = models.CharField(max_length=255, blank=True)
+    hero_text = models.TextField(blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_image_credit = models.CharField(_("hero photo credit"), max_length=255, blank=True)
+    hero_cta_label = models.CharField(_("hero button label"), max_length=80, blank=True)
+    hero_cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hero button page"),
+    )
+    body = StreamField(BaseStreamBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("hero_heading"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_image_credit"),
+                FieldPanel("hero_cta_label"),
+                FieldPanel("hero_cta_page"),
+            ],
+            heading=_("Hero"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("hero_heading"),
+        index.SearchField("hero_text"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        abstract = True
+
+
+class NationalHomePage(HomePageBase):
+    """The Connection Coalition's home: the root of the national site."""
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["core.StandardPage", "core.CampaignPage", "core.NewsIndexPage"]
+    template = "core/national_home_page.html"
+
+    class Meta:
+        verbose_name = _("national home page")
+
+
+class ChapterHomePage(HomePageBase):
+    """A chapter's home (e.g. Coventry's "Connecting for Good"): the root of its site."""
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["core.StandardPage", "core.NewsIndexPage"]
+    template = "core/chapter_home_page.html"
+
+    class Meta:
+        verbose_name = _("chapter home page")
+
+
+class StandardPage(BasePage):
+    """An ordinary page: About, Get involved, FAQ..."""
+
+    intro = models.TextField(blank=True, help_text=_("A sentence or two shown under the title"))
+    body = StreamField(BaseStreamBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = [
+        "core.NationalHomePage",
+        "core.ChapterHomePage",
+        "core.StandardPage",
+        "core.CampaignPage",
+    ]
+    subpage_types = ["core.StandardPage"]
+    template = "core/standard_page.html"
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class CampaignPage(BasePage):
+    """A national campaign such as Community Makes Us: its call, manifesto and toolkit."""
+
+    intro = models.TextField(blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hero_image_credit = models.CharField(_("hero photo credit"), max_length=255, blank=True)
+    manifesto_title = models.CharField(max_length=255, blank=True)
+    manifesto = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+    toolkit_intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
+    toolkit = StreamField(
+        [("documents", BaseStreamBlock.base_blocks["documents"])],
+        blank=True,
+        help_text=_("Files members download to share the campaign"),
+    )
+    body = StreamField(BaseStreamBlock(), blank=True)
+    share_text = models.CharField(
+        max_length=280, blank=True, help_text=_("Suggested words when readers share this page")
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_credit")], "Hero"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("manifesto_title"), FieldPanel("manifesto")], "Manifesto"),
+        MultiFieldPanel([FieldPanel("toolkit_intro"), FieldPanel("toolkit")], "Toolkit"),
+        FieldPanel("share_text"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("manifesto"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["core.NationalHomePage"]
+    subpage_types = ["core.StandardPage"]
+    template = "core/campaign_page.html"
+
+    class Meta:
+        verbose_name = _("campaign page")
+
+
+class NewsIndexPage(BasePage):
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["core.NationalHomePage", "core.ChapterHomePage"]
+    subpage_types = ["core.NewsArticlePage"]
+    template = "core/news_index_page.html"
+    articles_per_page = 10
+
+    class Meta:
+        verbose_name = _("news index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = (
+            NewsArticlePage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("image")
+            .order_by("-date", "-pk")
+        )
+        paginator = Paginator(articles, self.articles_per_page)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        context["articles"] = page_obj
+        return context
+
+
+class NewsArticlePage(BasePage):
+    date = models.DateField(_("published on"))
+    author = models.CharField(max_length=255, blank=True)
+    source_organisation = models.CharField(max_length=255, blank=True)
+    source_url = models.URLField(blank=True, help_text=_("Where the article first appeared"))
+    intro = models.TextField(blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    image_credit = models.CharField(_("photo credit"), max_length=255, blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("date"),
+                FieldPanel("author"),
+                FieldPanel("source_organisation"),
+                FieldPanel("source_url"),
+            ],
+            heading=_("About this article"),
+        ),
+        FieldPanel("intro"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_credit")], heading=_("Image")),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.SearchField("author"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["core.NewsIndexPage"]
+    subpage_types: list[str] = []
+    template = "core/news_article_page.html"
+
+    class Meta:
+        verbose_name = _("news article")

@@ -1,0 +1,15 @@
+"""The test suite: fast hashing, media in a temp dir (conftest), mail in memory unless asked."""
+
+from .base import *  # noqa: F403
+from .env import env_str
+
+DEBUG = False
+SECRET_KEY = env_str("SECRET_KEY", "test-only-secret-key")  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://localhost"
+DEMO_CONTENT_ALLOWED = True
+# Each test process keeps its own cache so tests never see each other's site-root cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGGING["root"]["level"] = "ERROR"  # noqa: F405

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path, re_path
+from django.views.static import serve
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from sites import views as site_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", site_views.sitemap, name="sitemap"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
+    path("theme.css", site_views.theme_css, name="theme_css"),
+    path("healthz", site_views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("dev/outbox/", site_views.dev_outbox, name="dev_outbox")]
+if settings.DEBUG or settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+urlpatterns += i18n_patterns(
+    path("search/", site_views.search, name="search"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+handler404 = "sites.views.page_not_found"
+handler500 = "sites.views.server_error"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NetworkSitesConfig(AppConfig):
+    """What makes a site a site. Labelled explicitly: `sites` is django.contrib.sites' label."""
+
+    name = "sites"
+    label = "network_sites"
+    verbose_name = "Sites"

@@ -1,0 +1,128 @@
+"""Per-site configuration: how a site looks and what it offers, editable by its own editors.
+
+Wagtail's GroupSitePermission scopes "change site settings" to one Site, so a chapter's editors
+can edit their own site's settings and never another's.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Orderable
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, e.g. #c8102e."))
+
+THEMES = [
+    ("coalition", _("Coalition: large hero, centred call to action")),
+    ("chapter", _("Chapter: city banner, local feel")),
+]
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting, ClusterableModel):
+    """Branding, footer, social links, navigation and languages for one site."""
+
+    display_name = models.CharField(max_length=120, help_text=_("Shown in the header and tab"))
+    tagline = models.CharField(max_length=255, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    theme = models.CharField(max_length=32, choices=THEMES, default="coalition")
+    primary_colour = models.CharField(max_length=7, default="#1d3557", validators=[hex_colour])
+    accent_colour = models.CharField(max_length=7, default="#e63946", validators=[hex_colour])
+    background_colour = models.CharField(max_length=7, default="#ffffff", validators=[hex_colour])
+    contact_email = models.EmailField(blank=True)
+    footer_text = models.TextField(blank=True)
+    locales_offered = ParentalManyToManyField(
+        "wagtailcore.Locale",
+        blank=True,
+        related_name="+",
+        help_text=_("Languages readers can switch to. None ticked means the default only."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    select_related = ["logo"]
+
+    branding_panels = [
+        FieldPanel("display_name"),
+        FieldPanel("tagline"),
+        FieldPanel("logo"),
+        FieldPanel("theme"),
+        MultiFieldPanel(
+            [
+                FieldPanel("primary_colour"),
+                FieldPanel("accent_colour"),
+                FieldPanel("background_colour"),
+            ],
+            heading=_("Colours"),
+        ),
+    ]
+    navigation_panels = [InlinePanel("navigation_items", label=_("Menu item"))]
+    footer_panels = [
+        FieldPanel("contact_email"),
+        FieldPanel("footer_text"),
+        InlinePanel("social_links", label=_("Social link")),
+    ]
+    language_panels = [FieldPanel("locales_offered", widget=forms.CheckboxSelectMultiple)]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(branding_panels, heading=_("Branding")),
+            ObjectList(navigation_panels, heading=_("Navigation")),
+            ObjectList(footer_panels, heading=_("Footer")),
+            ObjectList(language_panels, heading=_("Languages")),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.site)
+
+
+class NavigationItem(Orderable):
+    """A menu entry: a page of this site (its title follows the reader's language) or a link."""
+
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="navigation_items")
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.URLField(blank=True, help_text=_("Instead of a page"))
+    label = models.CharField(max_length=60, blank=True, help_text=_("Defaults to the page title"))
+
+    panels = [FieldPanel("page"), FieldPanel("url"), FieldPanel("label")]
+
+    def clean(self):
+        if bool(self.page_id) == bool(self.url):
+            raise ValidationError(_("Choose a page or enter a URL."))
+        if self.url and not self.label:
+            raise ValidationError({"label": _("A link to another website needs a label.")})
+
+
+class SocialLink(Orderable):
+    PLATFORMS = [
+        ("facebook", "Facebook"),
+        ("instagram", "Instagram"),
+        ("x", "X (Twitter)"),
+        ("linkedin", "LinkedIn"),
+        ("youtube", "YouTube"),
+        ("bluesky", "Bluesky"),
+        ("mastodon", "Mastodon"),
+    ]
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="social_links")
+    platform = models.CharField(max_length=20, choices=PLATFORMS)
+    url = models.URLField()
+
+    panels = [FieldPanel("platform"), FieldPanel("url")]

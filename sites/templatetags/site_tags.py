@@ -1,0 +1,19 @@
+from django import template
+
+from ..branding import themed as themed_names
+
+register = template.Library()
+
+
+@register.filter
+def themed(template_name: str, theme: str | None) -> list[str]:
+    """`{% include "includes/header.html"|themed:brand.theme %}` tries the site's theme first."""
+    return themed_names(template_name, theme)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    brand = context.get("brand")
+    if brand is None:
+        return []
+    return brand.language_links(context.get("page"))
