@@ -229,8 +229,6 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
     )
 
     if not home.body:
-        home.hero_image = photo
-        home.hero_image_credit = "The Cares Family"
         home.hero_cta_label = "Join the Coalition"
         home.hero_cta_page = about
         home.body = [
@@ -291,8 +289,10 @@ def style_national_site(site: Site, pages: dict[str, Page], collection: Collecti
     )
     site_settings.locales_offered = Locale.objects.filter(language_code__in=["en", "cy"])
     site_settings.save()  # a ParentalManyToManyField is written on save
-    for order, key in enumerate(["about", "campaign", "news"]):
-        NavigationItem.objects.create(settings=site_settings, page=pages[key], sort_order=order)
+    for order, (key, label) in enumerate([("about", "About"), ("campaign", ""), ("news", "")]):
+        NavigationItem.objects.create(
+            settings=site_settings, page=pages[key], label=label, sort_order=order
+        )
     for order, (platform, url) in enumerate(
         [
             ("facebook", "https://www.facebook.com/CommunityMakesUs"),
@@ -354,7 +354,7 @@ def build_coventry(port: int = 80, hostname: str = "coventry.localhost") -> Chap
     if site_settings.logo_id is None:
         site_settings.logo = get_or_create_image(
             "Connecting for Good logo",
-            draw_logo("Connecting for Good", "#00695c"),
+            draw_logo("CfG", "#00695c"),
             "connecting-for-good-logo.png",
             chapter.collection,
             alt_text="Connecting for Good Coventry",

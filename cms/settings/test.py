@@ -13,3 +13,5 @@ DEMO_CONTENT_ALLOWED = True
 # Each test process keeps its own cache so tests never see each other's site-root cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING["root"]["level"] = "ERROR"  # noqa: F405
+# Tasks run in-process unless a test starts a real worker (those tests override this).
+CELERY_TASK_ALWAYS_EAGER = True

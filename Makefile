@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test worker lint format install migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+## demo: install, migrate, load the demo network, serve on 127.0.0.1:$(PORT)
+demo: migrate
+	$(BIN)/python manage.py load_demo --port $(PORT)
+	@echo ""
+	@echo "  National site:  http://localhost:$(PORT)/"
+	@echo "  Coventry:       http://coventry.localhost:$(PORT)/"
+	@echo "  Admin:          http://localhost:$(PORT)/admin/  (admin / national-editor / coventry-editor, password: $${DEMO_PASSWORD:-demo})"
+	@echo "  Outbox:         http://localhost:$(PORT)/dev/outbox/"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## worker: a Celery worker with beat, against REDIS_URL
+worker: install
+	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; exit 2)
+	$(BIN)/celery -A cms worker --beat --loglevel info --queues default --concurrency 2
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf var/ $(VENV)

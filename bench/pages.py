@@ -1,0 +1,626 @@
+"""Requests per second for three Wagtail pages, each as a ratio to a constant Django view.
+
+What it measures: the national home (``localhost``), the Coventry chapter home
+(``coventry.localhost``) and a standard page (``localhost/about/``), served by gunicorn
+(2 sync workers by default, as in the Dockerfile and docker-compose) with ``DEBUG`` off, on a
+database of its own loaded with the demo content. Beside each page it measures ``/healthz``, a
+constant-response Django view that goes through the same middleware but touches no page,
+template or database.
+
+Why ratios: absolute requests/s depend on the machine, its load and the load generator (a
+Python client sharing the CPUs with the server). The ratio page/baseline, with the two runs
+made one right after the other in the same process, cancels most of that and says what the
+page itself costs: 0.25 means a page costs four times a bare Django request. Nothing here
+asserts a timing; it only reports.
+
+Usage, from the repository root::
+
+    .venv/bin/python bench/pages.py [--duration 10] [--concurrency 4] [--workers 2] [--port 0]
+                                    [--worker-class sync|gthread] [--json PATH]
+
+The database is a fresh SQLite file in a temporary directory, unless ``DATABASE_URL`` is set
+(e.g. ``postgres://postgres@127.0.0.1:5432/bench``): then that database is used, created first
+if it is a PostgreSQL database that does not exist yet (an existing one is accepted; it is
+migrated and the idempotent ``load_demo`` brings the demo content up to date, pointing the demo
+sites at the benchmark's port, so give the benchmark a database of its own; it is not dropped
+afterwards). Media, static files and the gunicorn log go to the temporary directory,
+which is removed at the end, as gunicorn is stopped, even on error or Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+READY_TIMEOUT = 60.0  # seconds gunicorn gets to answer /healthz
+REQUEST_TIMEOUT = 30.0  # seconds for one request before it counts as a failure
+STOP_TIMEOUT = 15.0  # seconds gunicorn gets to stop on SIGTERM before it is killed
+GRACEFUL_TIMEOUT = 5  # gunicorn's own --graceful-timeout
+MAX_FAILURE_MESSAGES = 5
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not run, or a request failed: the numbers would mean nothing."""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    hostname: str
+    path: str
+    marker: str  # text the response body must contain
+
+    def url(self, port: int) -> str:
+        return f"http://{self.hostname}:{port}{self.path}"
+
+
+BASELINE = Target("baseline /healthz", "localhost", "/healthz", "ok")
+TARGETS = [
+    Target("national home", "localhost", "/", "Connection Coalition"),
+    Target("Coventry home", "coventry.localhost", "/", "CommUNITY is not just for pandemics"),
+    Target("standard page /about/", "localhost", "/about/", "Why now?"),
+]
+
+
+@dataclass
+class RunResult:
+    """One timed run of one target: every client thread hammering it for the duration."""
+
+    target: str
+    url: str
+    requests: int
+    seconds: float
+    requests_per_second: float
+    p50_ms: float
+    p95_ms: float
+    mean_bytes: float
+    failures: int
+    failure_messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    target: RunResult
+    baseline: RunResult
+
+    @property
+    def ratio(self) -> float:
+        return self.target.requests_per_second / self.baseline.requests_per_second
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_postgres_database(url: str) -> str:
+    """Create the PostgreSQL database named in url if it is missing. Says what it did."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parsed = urlparse(url)
+    name = unquote(parsed.path.lstrip("/"))
+    if not name:
+        raise BenchError(f"DATABASE_URL {url!r} names no database.")
+    connection = psycopg2.connect(
+        dbname="postgres",
+        host=parsed.hostname or None,
+        port=parsed.port or None,
+        user=unquote(parsed.username) if parsed.username else None,
+        password=unquote(parsed.password) if parsed.password else None,
+    )
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is not None:
+                return f"using existing PostgreSQL database {name!r}"
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            return f"created PostgreSQL database {name!r}"
+    finally:
+        connection.close()
+
+
+def child_environment(tmp: Path, database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
+            "DEBUG": "0",  # what is measured is the site as served, not the debug toolbar path
+            "ALLOWED_HOSTS": "localhost,.localhost,127.0.0.1",
+            "DATABASE_URL": database_url,
+            "VAR_DIR": str(tmp / "var"),
+            "MEDIA_ROOT": str(tmp / "var" / "media"),
+            "STATIC_ROOT": str(tmp / "var" / "static"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command; on failure show its output and stop."""
+    command = [sys.executable, "manage.py", *args]
+    completed = subprocess.run(
+        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise BenchError(
+            f"{' '.join(command[1:])} failed (exit {completed.returncode}):\n"
+            f"{completed.stdout}\n{completed.stderr}"
+        )
+    return completed.stdout
+
+
+PROBE = """
+import json, platform, django, wagtail
+from importlib.metadata import version
+django.setup()
+from django.conf import settings
+from django.db import connection
+connection.ensure_connection()
+print(json.dumps({
+    "python": platform.python_version(),
+    "django": django.get_version(),
+    "wagtail": wagtail.__version__,
+    "gunicorn": version("gunicorn"),
+    "database_vendor": connection.vendor,
+    "database_version": ".".join(map(str, connection.Database.sqlite_version_info))
+        if connection.vendor == "sqlite" else str(connection.pg_version),
+    "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+    "debug": settings.DEBUG,
+}))
+"""
+
+
+def probe(env: dict[str, str]) -> dict[str, Any]:
+    """Versions and database as the server's own settings see them."""
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise BenchError(f"probing the settings failed:\n{completed.stderr}")
+    info: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    if info["debug"]:
+        raise BenchError("DEBUG is on in the server's settings: the numbers would mislead.")
+    return info
+
+
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, worker_class: str, log_path: Path
+) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "cms.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--graceful-timeout",
+        str(GRACEFUL_TIMEOUT),
+        "--error-logfile",
+        "-",  # no access log: writing one per request would be part of what is measured
+    ]
+    if worker_class == "gthread":
+        # One thread per worker, so each worker still serves one request at a time as the
+        # sync worker does; what gthread adds is keep-alive.
+        command += ["--threads", "1", "--keep-alive", "30"]
+    log = log_path.open("wb")
+    try:
+        # Own session: Ctrl-C reaches only this script, which then stops gunicorn in order.
+        return subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    finally:
+        log.close()  # the child has its own descriptor
+
+
+def log_tail(log_path: Path, lines: int = 40) -> str:
+    try:
+        text = log_path.read_text(errors="replace")
+    except OSError:
+        return "(no gunicorn log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def wait_until_ready(server: subprocess.Popen[bytes], port: int, log_path: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    last_error = "no answer yet"
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(
+                f"gunicorn exited with {server.returncode} before it was ready:\n"
+                + log_tail(log_path)
+            )
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", BASELINE.path, headers={"Host": f"localhost:{port}"})
+            response = connection.getresponse()
+            body = response.read().decode(errors="replace")
+            if response.status == 200 and BASELINE.marker in body:
+                return
+            last_error = f"HTTP {response.status}: {body[:200]!r}"
+        except OSError as exc:
+            last_error = repr(exc)
+        finally:
+            connection.close()
+        time.sleep(0.1)
+    raise BenchError(
+        f"gunicorn did not answer /healthz within {READY_TIMEOUT:.0f} s ({last_error}):\n"
+        + log_tail(log_path)
+    )
+
+
+def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the master (it stops its workers), then wait; kill only if it hangs."""
+    if server.poll() is not None:
+        return
+    try:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        print(f"gunicorn (pid {server.pid}) ignored SIGTERM; killing it", file=sys.stderr)
+        server.kill()
+        server.wait(timeout=STOP_TIMEOUT)
+    except ProcessLookupError:
+        pass
+
+
+# --- the load generator -------------------------------------------------------------------------
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, round(fraction * len(sorted_values) + 0.5))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+class Client(threading.Thread):
+    """One simulated visitor: requests one URL over and over until the deadline."""
+
+    def __init__(
+        self, target: Target, port: int, keep_alive: bool, start: threading.Barrier
+    ) -> None:
+        super().__init__(daemon=True)
+        self.target = target
+        self.port = port
+        self.start_barrier = start
+        self.deadline = 0.0
+        self.headers = {
+            "Host": f"{target.hostname}:{port}",
+            "User-Agent": "bench/pages.py",
+            "Accept": "text/html",
+            # Sync workers close the connection after every response anyway; say so up front
+            # rather than find out on the next request.
+            "Connection": "keep-alive" if keep_alive else "close",
+        }
+        self.marker = target.marker.encode()
+        self.latencies: list[float] = []
+        self.bytes_read = 0
+        self.failures = 0
+        self.failure_messages: list[str] = []
+        self.finished_at = 0.0
+
+    def run(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        self.start_barrier.wait()
+        perf = time.perf_counter
+        try:
+            while perf() < self.deadline:
+                began = perf()
+                try:
+                    connection.request("GET", self.target.path, headers=self.headers)
+                    response = connection.getresponse()
+                    body = response.read()
+                except (OSError, http.client.HTTPException) as exc:
+                    connection.close()  # the next request() opens a fresh connection
+                    self.fail(f"{exc.__class__.__name__}: {exc}")
+                    continue
+                elapsed = perf() - began
+                if response.status != 200:
+                    self.fail(f"HTTP {response.status}: {body[:200]!r}")
+                elif self.marker not in body:
+                    self.fail(f"HTTP 200 without {self.target.marker!r}: {body[:200]!r}")
+                else:
+                    self.latencies.append(elapsed)
+                    self.bytes_read += len(body)
+                if response.will_close:
+                    connection.close()
+        finally:
+            connection.close()
+            self.finished_at = perf()
+
+    def fail(self, message: str) -> None:
+        self.failures += 1
+        if len(self.failure_messages) < MAX_FAILURE_MESSAGES:
+            self.failure_messages.append(message)
+
+
+def run_load(
+    target: Target, port: int, concurrency: int, seconds: float, keep_alive: bool
+) -> RunResult:
+    barrier = threading.Barrier(concurrency + 1)
+    clients = [Client(target, port, keep_alive, barrier) for _ in range(concurrency)]
+    for client in clients:
+        client.start()
+    started = time.perf_counter()
+    for client in clients:
+        client.deadline = started + seconds
+    barrier.wait()  # all connections made ready, all threads go together
+    for client in clients:
+        client.join()
+    # Requests in flight at the deadline still finish: count the time they took too.
+    elapsed = max(client.finished_at for client in clients) - started
+    latencies = sorted(value for client in clients for value in client.latencies)
+    done = len(latencies)
+    return RunResult(
+        target=target.name,
+        url=target.url(port),
+        requests=done,
+        seconds=round(elapsed, 3),
+        requests_per_second=done / elapsed if elapsed > 0 else 0.0,
+        p50_ms=percentile(latencies, 0.50) * 1000,
+        p95_ms=percentile(latencies, 0.95) * 1000,
+        mean_bytes=sum(client.bytes_read for client in clients) / done if done else 0.0,
+        failures=sum(client.failures for client in clients),
+        failure_messages=[m for client in clients for m in client.failure_messages][
+            :MAX_FAILURE_MESSAGES
+        ],
+    )
+
+
+def measure(
+    target: Target,
+    port: int,
+    concurrency: int,
+    duration: float,
+    warmup: float,
+    keep_alive: bool,
+    log_path: Path,
+) -> RunResult:
+    """A warm-up run (not counted, but checked) and then the timed run."""
+    for seconds, counted in ((warmup, False), (duration, True)):
+        if seconds <= 0:
+            continue
+        result = run_load(target, port, concurrency, seconds, keep_alive)
+        if result.failures:
+            raise BenchError(
+                f"{result.failures} of {result.failures + result.requests} requests to "
+                f"{result.url} failed{'' if counted else ' during warm-up'}:\n  "
+                + "\n  ".join(result.failure_messages)
+                + "\ngunicorn log:\n"
+                + log_tail(log_path)
+            )
+        if result.requests == 0:
+            raise BenchError(f"no request to {result.url} completed in {seconds} s")
+    return result
+
+
+# --- reporting ----------------------------------------------------------------------------------
+
+
+def header_lines(meta: dict[str, Any]) -> list[str]:
+    return [
+        "bench/pages.py: Wagtail pages vs a constant Django view, same gunicorn, same run",
+        f"  Python {meta['python']}, Django {meta['django']}, Wagtail {meta['wagtail']}, "
+        f"gunicorn {meta['gunicorn']}",
+        f"  database: {meta['database_vendor']} {meta['database_version']} "
+        f"({meta['database_note']}), cache: {meta['cache']}, DEBUG off",
+        f"  gunicorn: {meta['workers']} {meta['worker_class']} workers; "
+        f"client: {meta['concurrency']} threads, {meta['connections']}",
+        f"  duration: {meta['duration']:g} s per run after {meta['warmup']:g} s warm-up; "
+        f"CPUs: {meta['cpu_count']} ({meta['machine']})",
+    ]
+
+
+def table_lines(comparisons: list[Comparison]) -> list[str]:
+    columns = ("target", "req/s", "p50 ms", "p95 ms", "baseline req/s", "ratio")
+    rows = [
+        (
+            c.target.target,
+            f"{c.target.requests_per_second:.1f}",
+            f"{c.target.p50_ms:.1f}",
+            f"{c.target.p95_ms:.1f}",
+            f"{c.baseline.requests_per_second:.1f}",
+            f"{c.ratio:.3f}",
+        )
+        for c in comparisons
+    ]
+    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
+
+    def line(row: tuple[str, ...]) -> str:
+        first = row[0].ljust(widths[0])
+        rest = (cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest])
+
+    return [line(columns), "  ".join("-" * width for width in widths), *map(line, rows)]
+
+
+def log_problems(log_path: Path) -> list[str]:
+    """Lines of gunicorn's log worth a look: tracebacks, errors, warnings, worker restarts."""
+    pattern = re.compile(r"Traceback|ERROR|CRITICAL|WARNING|Warning:|Worker exiting|TIMEOUT")
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return []
+    return [line for line in lines if pattern.search(line)]
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per timed run")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per run")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--worker-class",
+        choices=["sync", "gthread"],
+        default="sync",
+        help="sync (as deployed; a new connection per request) or gthread with 1 thread per "
+        "worker and keep-alive",
+    )
+    parser.add_argument("--port", type=int, default=0, help="port for gunicorn (0: a free one)")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write results as JSON")
+    args = parser.parse_args(argv)
+    if args.duration <= 0 or args.concurrency < 1 or args.workers < 1 or args.warmup < 0:
+        parser.error("--duration must be > 0, --concurrency and --workers >= 1, --warmup >= 0")
+    return args
+
+
+def run(args: argparse.Namespace) -> int:
+    port = args.port or free_port()
+    # Sync workers answer every request with "Connection: close" whatever the client asks, so
+    # the client opens a connection per request (as browsers behind a proxy would see it, and
+    # it spreads requests evenly over the workers). With gthread, keep-alive connections stay
+    # pinned to whichever worker accepted them, which makes the split between the 2 workers,
+    # and so the numbers, vary from run to run.
+    keep_alive = args.worker_class == "gthread"
+    tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    server: subprocess.Popen[bytes] | None = None
+    log_path = tmp / "gunicorn.log"
+    try:
+        database_url = os.environ.get("DATABASE_URL", "")
+        if database_url:
+            scheme = urlparse(database_url).scheme
+            if scheme.startswith("postgres"):
+                database_note = ensure_postgres_database(database_url)
+            else:
+                database_note = "from DATABASE_URL"
+        else:
+            database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+            database_note = "fresh file in a temporary directory"
+        env = child_environment(tmp, database_url)
+
+        def step(message: str) -> None:
+            print(f"... {message}", file=sys.stderr, flush=True)
+
+        step(database_note)
+        step("migrate")
+        manage(env, "migrate", "--noinput")
+        step(f"load_demo --port {port}")
+        manage(env, "load_demo", "--port", str(port))
+        step("collectstatic (whitenoise serves from STATIC_ROOT with DEBUG off)")
+        manage(env, "collectstatic", "--noinput")
+        meta: dict[str, Any] = probe(env)
+        meta.update(
+            {
+                "database_note": database_note,
+                "workers": args.workers,
+                "worker_class": args.worker_class,
+                "concurrency": args.concurrency,
+                "connections": "keep-alive" if keep_alive else "a new connection per request",
+                "duration": args.duration,
+                "warmup": args.warmup,
+                "cpu_count": os.cpu_count(),
+                "machine": f"{platform.system()} {platform.machine()}",
+                "port": port,
+            }
+        )
+
+        step(f"gunicorn on 127.0.0.1:{port}")
+        server = start_gunicorn(env, port, args.workers, args.worker_class, log_path)
+        wait_until_ready(server, port, log_path)
+
+        comparisons: list[Comparison] = []
+        for target in TARGETS:
+            # Baseline right before its page, so each ratio compares runs made close together.
+            step(f"measuring {BASELINE.name} then {target.name} ({target.url(port)})")
+            baseline = measure(
+                BASELINE, port, args.concurrency, args.duration, args.warmup, keep_alive, log_path
+            )
+            result = measure(
+                target, port, args.concurrency, args.duration, args.warmup, keep_alive, log_path
+            )
+            comparisons.append(Comparison(target=result, baseline=baseline))
+        if server.poll() is not None:
+            raise BenchError(f"gunicorn exited with {server.returncode} during the run")
+
+        problems = log_problems(log_path)
+        print()
+        print("\n".join(header_lines(meta)))
+        print()
+        print("\n".join(table_lines(comparisons)))
+        print()
+        print("ratio = page req/s / baseline req/s, the baseline measured just before the page.")
+        if problems:
+            print(f"\ngunicorn log had {len(problems)} line(s) worth a look:")
+            print("\n".join(f"  {line}" for line in problems[:20]))
+
+        if args.json:
+            payload = {
+                "meta": meta,
+                "results": [
+                    {
+                        "target": c.target.target,
+                        "url": c.target.url,
+                        "ratio": c.ratio,
+                        "page": asdict(c.target),
+                        "baseline": asdict(c.baseline),
+                    }
+                    for c in comparisons
+                ],
+                "gunicorn_log_problems": problems,
+            }
+            args.json.write_text(json.dumps(payload, indent=2) + "\n")
+            print(f"\nwrote {args.json}")
+        return 0
+    finally:
+        if server is not None:
+            stop_gunicorn(server)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except BenchError as exc:
+        print(f"\nBENCHMARK ABORTED: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted; gunicorn stopped and temporary files removed", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,856 @@
+"""A chapter editor cannot reach the national site through the Wagtail admin, even by typing URLs.
+
+`coventry-editor` is refused on every admin view of national pages (edit, preview, history,
+revisions, copy, delete, move, unpublish, lock, privacy, add, translate, bulk actions), on the
+national site's settings and on the national collection's images and documents: the response
+carries none of the national content, and the database is unchanged afterwards. Every refusal
+has a positive control (the same view works for the user who *is* allowed), so a broken login
+or a mistyped URL cannot make the refusals pass on their own.
+
+How Wagtail 8 refuses: a view that raises PermissionDenied inside the admin answers
+302 -> the admin dashboard (`wagtailadmin_home`) with the error message
+"Sorry, you do not have permission to access this area."; the page explorer instead sends the
+user to the explorable root of their own tree; an anonymous user is sent to the admin login.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, PageViewRestriction, Revision
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from cms.demo import content
+from sites.models import SiteSettings
+from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+
+DENIED = "Sorry, you do not have permission to access this area."
+DRAFT_SECRET = "Embargoed draft: national strategy for the spring relaunch"
+NATIONAL_DISPLAY_NAME = "Connection Coalition"
+NATIONAL_EMAIL = "hello@connectioncoalition.example"
+NATIONAL_IMAGE = "Orla and Jean"
+NATIONAL_DOCUMENT = "Community Makes Us Toolkit"
+COVENTRY_IMAGE = "Connecting for Good logo"
+HIJACKED = "Taken over by Coventry"
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def admin_home() -> str:
+    return reverse("wagtailadmin_home")
+
+
+def explore(page: Page) -> str:
+    return reverse("wagtailadmin_explore", args=[page.pk])
+
+
+def body(response) -> str:
+    return response.content.decode(errors="replace")
+
+
+def assert_no_leak(response, secrets: list[str], where: str) -> None:
+    text = body(response)
+    leaked = [secret for secret in secrets if secret in text]
+    assert not leaked, f"{where} ({response.status_code}) shows national content: {leaked}"
+
+
+def redirect_chain(client, response, limit: int = 5) -> tuple[list[str], object]:
+    """Follow redirects by hand (GET, as a browser does) so every hop can be inspected."""
+    hops = []
+    while response.status_code == 302 and len(hops) < limit:
+        location = response["Location"]
+        hops.append(location)
+        response = client.get(location)
+    return hops, response
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would submit for each <form> of an admin page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[list[tuple[str, str]]] = []
+        self._select = None
+        self._options: list[tuple[str, bool]] = []
+        self._textarea = None
+        self._text = ""
+
+    def _add(self, name, value):
+        if self.forms and name and "__prefix__" not in name and name != "csrfmiddlewaretoken":
+            self.forms[-1].append((name, value))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append([])
+        elif tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in {"submit", "button", "image", "file", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self._add(attrs.get("name"), attrs.get("value") or ("on" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self._select = attrs
+            self._options = []
+        elif tag == "option" and self._select is not None:
+            self._options.append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea":
+            self._textarea = attrs.get("name")
+            self._text = ""
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            chosen = [value for value, selected in self._options if selected]
+            if not chosen and self._options and "multiple" not in self._select:
+                chosen = [self._options[0][0]]
+            for value in chosen:
+                self._add(self._select.get("name"), value)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self._add(self._textarea, self._text.removeprefix("\n"))
+            self._textarea = None
+
+
+def form_data(response) -> dict[str, list[str]]:
+    """The biggest form on the page, as POST data (including inline formset management forms)."""
+    parser = FormFields()
+    parser.feed(body(response))
+    fields = max(parser.forms, key=len)
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_revisions(page: Page):
+    return Revision.page_revisions.filter(object_id=str(page.pk))
+
+
+# --- the scene: a page under test, its revisions and the Coventry destinations ---------
+
+
+@dataclass
+class Scene:
+    page: Page
+    first_revision: Revision
+    latest_revision: Revision
+    coventry_home: Page
+    coventry_stories: Page
+    secrets: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+
+def _scene(network, page: Page, draft_field: str, user, secrets: list[str]) -> Scene:
+    """Give the page an unpublished draft (a second revision) carrying DRAFT_SECRET."""
+    first = page_revisions(page).order_by("pk").first()
+    setattr(page, draft_field, DRAFT_SECRET)
+    latest = page.save_revision(user=user)
+    page = Page.objects.get(pk=page.pk).specific  # back to the live content
+    return Scene(
+        page=page,
+        first_revision=first,
+        latest_revision=latest,
+        coventry_home=network.coventry_home,
+        coventry_stories=network.coventry_page("stories"),
+        secrets=[*secrets, DRAFT_SECRET],
+    )
+
+
+NATIONAL_TARGETS = {
+    # slug -> (the field the draft changes, phrases only the national page has)
+    "about": ("intro", ["About the Connection Coalition", "Why now?"]),
+    "home": (
+        "hero_text",
+        ["Working together to build strong relationships", "friendly wave through the window"],
+    ),
+}
+
+
+@pytest.fixture(params=sorted(NATIONAL_TARGETS))
+def national_scene(request, network, national_editor) -> Scene:
+    draft_field, secrets = NATIONAL_TARGETS[request.param]
+    page = network.national_home if request.param == "home" else network.national_page("about")
+    return _scene(network, page, draft_field, national_editor, secrets)
+
+
+@pytest.fixture
+def coventry_scene(network, coventry_editor) -> Scene:
+    return _scene(network, network.coventry_page("about"), "intro", coventry_editor, [])
+
+
+def snapshot(network) -> dict:
+    """Everything a refused request could have changed."""
+    national = network.national_home.get_descendants(inclusive=True)
+    national_ids = list(national.values_list("pk", flat=True))
+    settings = SiteSettings.for_site(network.national_site)
+    return {
+        "national_pages": list(
+            Page.objects.filter(pk__in=national_ids)
+            .order_by("path")
+            .values_list(
+                "pk",
+                "path",
+                "url_path",
+                "title",
+                "draft_title",
+                "slug",
+                "live",
+                "has_unpublished_changes",
+                "locked",
+                "latest_revision_id",
+                "live_revision_id",
+            )
+        ),
+        "national_revisions": Revision.page_revisions.filter(
+            object_id__in=[str(pk) for pk in national_ids]
+        ).count(),
+        "view_restrictions": PageViewRestriction.objects.count(),
+        "all_pages": list(Page.objects.order_by("path").values_list("pk", "path", "slug", "live")),
+        "coventry_children": list(
+            network.coventry_home.get_children().values_list("pk", "slug", "title")
+        ),
+        "national_settings": (
+            settings.display_name,
+            settings.contact_email,
+            settings.tagline,
+            settings.updated_at,
+            list(settings.navigation_items.values_list("pk", "page_id", "sort_order")),
+            list(settings.social_links.values_list("pk", "url")),
+        ),
+    }
+
+
+# --- the admin views of one page ----------------------------------------------------------
+
+
+def _edit_data(scene: Scene) -> dict:
+    return {
+        "title": HIJACKED,
+        "slug": scene.page.slug,
+        "intro": HIJACKED,
+        "hero_text": HIJACKED,
+        "action-publish": "action-publish",
+    }
+
+
+def _lock_first(scene: Scene, user) -> None:
+    scene.page.locked = True
+    scene.page.locked_by = user
+    scene.page.save(update_fields=["locked", "locked_by"])
+
+
+@dataclass(frozen=True)
+class View:
+    id: str
+    method: str
+    url: Callable[[Scene], str]
+    data: Callable[[Scene], dict] = lambda scene: {}
+    hops: int = 1  # redirects before the dashboard that says DENIED
+    allowed_status: int = 200  # what a user allowed to use the view gets on GET
+    lock_first: bool = False
+    superuser_only: bool = False  # no editors' group holds the permission it needs
+
+
+def _page_url(name, *extra):
+    return lambda scene: reverse(
+        f"wagtailadmin_pages:{name}", args=[scene.page.pk, *(e(scene) for e in extra)]
+    )
+
+
+def _first(scene):
+    return scene.first_revision.pk
+
+
+def _latest(scene):
+    return scene.latest_revision.pk
+
+
+def _into_coventry_home(scene):
+    return scene.coventry_home.pk
+
+
+def _into_coventry_stories(scene):
+    return scene.coventry_stories.pk
+
+
+PAGE_VIEWS = [
+    View("edit", "get", _page_url("edit")),
+    View("edit", "post", _page_url("edit"), _edit_data),
+    View("preview_on_edit", "get", _page_url("preview_on_edit")),
+    View("preview_on_edit", "post", _page_url("preview_on_edit"), _edit_data),
+    View("view_draft", "get", _page_url("view_draft")),
+    View("history", "get", _page_url("history")),
+    View("history_results", "get", _page_url("history_results")),
+    # revisions_index is an old URL that redirects to the history view, which refuses.
+    View("revisions_index", "get", _page_url("revisions_index"), hops=2, allowed_status=302),
+    View("revisions_view", "get", _page_url("revisions_view", _first)),
+    View("revisions_compare", "get", _page_url("revisions_compare", _first, _latest)),
+    View(
+        "revisions_compare_live",
+        "get",
+        lambda scene: reverse(
+            "wagtailadmin_pages:revisions_compare", args=[scene.page.pk, "live", "latest"]
+        ),
+    ),
+    View("revisions_revert", "get", _page_url("revisions_revert", _first)),
+    View("revisions_revert", "post", _page_url("revisions_revert", _first), _edit_data),
+    View("revisions_unschedule", "post", _page_url("revisions_unschedule", _latest)),
+    View("workflow_history", "get", _page_url("workflow_history")),
+    View("usage", "get", _page_url("usage")),
+    View("copy", "get", _page_url("copy")),
+    View(
+        "copy",
+        "post",
+        _page_url("copy"),
+        lambda scene: {
+            "new_title": "Copied by Coventry",
+            "new_slug": "copied-by-coventry",
+            "new_parent_page": scene.coventry_home.pk,
+            "copy_subpages": "on",
+            "publish_copies": "on",
+        },
+    ),
+    View("delete", "get", _page_url("delete")),
+    View("delete", "post", _page_url("delete")),
+    View("move", "get", _page_url("move")),
+    View("move", "post", _page_url("move"), lambda s: {"new_parent_page": s.coventry_stories.pk}),
+    View("move_confirm_into_coventry_home", "get", _page_url("move_confirm", _into_coventry_home)),
+    View(
+        "move_confirm_into_coventry_home", "post", _page_url("move_confirm", _into_coventry_home)
+    ),
+    View("move_confirm_into_stories", "get", _page_url("move_confirm", _into_coventry_stories)),
+    View("move_confirm_into_stories", "post", _page_url("move_confirm", _into_coventry_stories)),
+    View(
+        "set_page_position",
+        "post",
+        lambda scene: reverse("wagtailadmin_pages:set_page_position", args=[scene.page.pk])
+        + "?position=0",
+    ),
+    View("unpublish", "get", _page_url("unpublish")),
+    View("unpublish", "post", _page_url("unpublish"), lambda s: {"include_descendants": "on"}),
+    View("lock", "post", _page_url("lock")),
+    View("unlock", "post", _page_url("unlock"), lock_first=True),
+    View("set_privacy", "get", _page_url("set_privacy")),
+    View(
+        "set_privacy",
+        "post",
+        _page_url("set_privacy"),
+        lambda s: {"restriction_type": "password", "password": "letmein"},
+    ),
+    # With a single creatable page type, add_subpage redirects straight to the add form.
+    View("add_subpage", "get", _page_url("add_subpage"), allowed_status=-1),
+    View(
+        "add",
+        "get",
+        lambda s: reverse("wagtailadmin_pages:add", args=["core", "standardpage", s.page.pk]),
+    ),
+    View(
+        "add",
+        "post",
+        lambda s: reverse("wagtailadmin_pages:add", args=["core", "standardpage", s.page.pk]),
+        lambda s: {
+            "title": "Planted by Coventry",
+            "slug": "planted-by-coventry",
+            "intro": HIJACKED,
+            "action-publish": "action-publish",
+        },
+    ),
+    View(
+        "submit_translation",
+        "get",
+        lambda s: reverse("wagtail_localize:submit_page_translation", args=[s.page.pk]),
+        superuser_only=True,
+    ),
+    View(
+        "submit_translation",
+        "post",
+        lambda s: reverse("wagtail_localize:submit_page_translation", args=[s.page.pk]),
+        lambda s: {
+            "locales": [Locale.objects.get(language_code="cy").pk],
+            "include_subtree": "on",
+        },
+    ),
+]
+GET_VIEWS = [view for view in PAGE_VIEWS if view.method == "get"]
+
+
+def _view_id(view: View) -> str:
+    return f"{view.method.upper()}-{view.id}"
+
+
+def _move_slug_collides(view: View, scene: Scene) -> bool:
+    """Moving a page next to a sibling with its slug is stopped before any permission check:
+    Wagtail sends the user back to the move view (which then refuses): one more hop."""
+    if not view.id.startswith("move_confirm"):
+        return False
+    destination = (
+        scene.coventry_home if view.id.endswith("coventry_home") else scene.coventry_stories
+    )
+    siblings = destination.get_children().exclude(pk=scene.page.pk)
+    return siblings.filter(slug=scene.page.slug).exists()
+
+
+def _allowed_status(view: View, scene: Scene) -> int:
+    if view.allowed_status == -1:  # add_subpage
+        page_class = scene.page.specific_class
+        creatable = [m for m in page_class.creatable_subpage_models() if m.can_create_at(scene.page)]
+        return 302 if len(creatable) == 1 else 200
+    return 302 if _move_slug_collides(view, scene) else view.allowed_status
+
+
+@pytest.mark.parametrize("view", PAGE_VIEWS, ids=_view_id)
+def test_coventry_editor_is_refused_on_national_page(
+    view, national_scene, network, coventry_client, national_editor
+):
+    scene = national_scene
+    if view.lock_first:
+        _lock_first(scene, national_editor)
+    before = snapshot(network)
+
+    url = view.url(scene)
+    if view.method == "get":
+        response = coventry_client.get(url)
+    else:
+        response = coventry_client.post(url, view.data(scene))
+
+    assert_no_leak(response, [scene.title, *scene.secrets], f"{view.method.upper()} {url}")
+    assert response.status_code == 302, f"{view.method.upper()} {url} was not refused"
+    hops, landing = redirect_chain(coventry_client, response)
+    expected_hops = view.hops + _move_slug_collides(view, scene)
+    assert hops[-1] == admin_home()
+    assert len(hops) == expected_hops, hops
+    assert landing.status_code == 200
+    assert DENIED in body(landing)
+    assert_no_leak(landing, [scene.title, *scene.secrets], f"the page {url} redirected to")
+    assert snapshot(network) == before
+
+
+EDITOR_GET_VIEWS = [view for view in GET_VIEWS if not view.superuser_only]
+
+
+@pytest.mark.parametrize("view", EDITOR_GET_VIEWS, ids=_view_id)
+def test_national_editor_can_open_the_same_views(view, national_scene, national_client):
+    """Positive control: every refused URL is a real, working view for the national editor."""
+    response = national_client.get(view.url(national_scene))
+    assert response.status_code == _allowed_status(view, national_scene)
+    assert DENIED not in body(response)
+
+
+def test_national_editor_sees_the_national_content_in_the_edit_view(
+    national_scene, national_client
+):
+    """The leak markers are real: the edit view shows them to someone allowed to see them."""
+    response = national_client.get(
+        reverse("wagtailadmin_pages:edit", args=[national_scene.page.pk])
+    )
+    assert response.status_code == 200
+    text = body(response)
+    for secret in [national_scene.title, *national_scene.secrets]:
+        assert secret in text
+
+
+@pytest.mark.parametrize(
+    "view", [view for view in GET_VIEWS if view.superuser_only], ids=_view_id
+)
+def test_superuser_can_open_the_views_no_editor_may_use(view, national_scene, superuser):
+    response = logged_in(superuser).get(view.url(national_scene))
+    assert response.status_code == _allowed_status(view, national_scene)
+    assert national_scene.title in body(response)
+
+
+@pytest.mark.parametrize("view", EDITOR_GET_VIEWS, ids=_view_id)
+def test_coventry_editor_can_open_the_views_of_a_coventry_page(
+    view, coventry_scene, coventry_client
+):
+    response = coventry_client.get(view.url(coventry_scene))
+    assert response.status_code == _allowed_status(view, coventry_scene)
+    assert DENIED not in body(response)
+
+
+# --- bulk actions: the same operations reached through /admin/bulk/ ----------------------
+
+BULK_ACTIONS = {
+    # action -> (POST data, the refusal Wagtail shows for pages the user may not touch)
+    "delete": ({}, "You don't have permission to delete this page"),
+    "unpublish": ({"include_descendants": "on"}, "You don't have permission to unpublish"),
+    "move": (None, "You don't have permission to move this page"),
+    "publish": ({"include_descendants": "on"}, "You don't have permission to publish"),
+}
+
+
+def _bulk_url(action: str, page: Page) -> str:
+    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
+    return f"{url}?id={page.pk}&next={admin_home()}"
+
+
+@pytest.mark.parametrize("action", sorted(BULK_ACTIONS))
+def test_bulk_action_confirmation_for_a_national_page_shows_nothing(
+    action, national_scene, coventry_client
+):
+    """Wagtail answers the bulk-action form with 200 and a list of the pages the user may not
+    act on; that list must not name the national page."""
+    response = coventry_client.get(_bulk_url(action, national_scene.page))
+    assert response.status_code == 200
+    assert BULK_ACTIONS[action][1].replace("'", "&#x27;") in body(response)
+    assert_no_leak(response, [national_scene.title, *national_scene.secrets], f"bulk {action}")
+
+
+@pytest.mark.parametrize("action", sorted(BULK_ACTIONS))
+def test_bulk_action_on_a_national_page_changes_nothing(
+    action, national_scene, network, coventry_client
+):
+    data = BULK_ACTIONS[action][0]
+    if data is None:
+        data = {"chooser": national_scene.coventry_stories.pk}
+    before = snapshot(network)
+    response = coventry_client.post(_bulk_url(action, national_scene.page), data)
+    assert response.status_code == 302
+    assert_no_leak(response, [national_scene.title, *national_scene.secrets], f"bulk {action}")
+    assert snapshot(network) == before
+
+
+def test_bulk_action_is_a_working_view_for_the_national_editor(network, national_client):
+    about = network.national_page("about")
+    response = national_client.get(_bulk_url("unpublish", about))
+    assert response.status_code == 200
+    assert about.title in body(response)
+    assert "You don't have permission" not in body(response).replace("&#x27;", "'")
+
+
+# --- positive POSTs on Coventry's own pages --------------------------------------------
+
+
+def test_coventry_editor_can_unpublish_own_page(network, coventry_client):
+    page = network.coventry_page("get-involved")
+    url = reverse("wagtailadmin_pages:unpublish", args=[page.pk])
+    response = coventry_client.post(url, {})
+    assert response.status_code == 302
+    assert response["Location"] == explore(network.coventry_home)
+    page.refresh_from_db()
+    assert page.live is False
+
+
+def test_coventry_editor_can_copy_own_page(network, coventry_client):
+    page = network.coventry_page("about")
+    response = coventry_client.post(
+        reverse("wagtailadmin_pages:copy", args=[page.pk]),
+        {
+            "new_title": "About us (copy)",
+            "new_slug": "about-copy",
+            "new_parent_page": network.coventry_home.pk,
+            "publish_copies": "on",
+        },
+    )
+    assert response.status_code == 302
+    copy = network.coventry_home.get_children().get(slug="about-copy")
+    assert copy.title == "About us (copy)"
+    assert copy.live
+
+
+def test_coventry_editor_can_move_delete_and_lock_own_pages(network, coventry_client):
+    about = network.coventry_page("about")
+    stories = network.coventry_page("stories")
+    response = coventry_client.post(
+        reverse("wagtailadmin_pages:move_confirm", args=[about.pk, stories.pk])
+    )
+    assert response.status_code == 302
+    assert Page.objects.get(pk=about.pk).get_parent().pk == stories.pk
+
+    response = coventry_client.post(reverse("wagtailadmin_pages:lock", args=[stories.pk]))
+    assert response.status_code == 302
+    assert Page.objects.get(pk=stories.pk).locked
+
+    news = network.coventry_page("news")
+    response = coventry_client.post(reverse("wagtailadmin_pages:delete", args=[news.pk]))
+    assert response.status_code == 302
+    assert not Page.objects.filter(pk=news.pk).exists()
+
+
+# --- the page explorer starts at the user's own tree -------------------------------------
+
+
+def test_explorable_root_is_the_users_own_home(network, coventry_editor, national_editor):
+    policy = PagePermissionPolicy()
+    assert policy.explorable_root_instance(coventry_editor).pk == network.coventry_home.pk
+    assert policy.explorable_root_instance(national_editor).pk == network.national_home.pk
+    explorable = policy.explorable_instances(coventry_editor)
+    assert not explorable.filter(pk=network.national_page("about").pk).exists()
+
+
+def test_coventry_editor_explorer_shows_coventry_not_national(network, coventry_client):
+    response = coventry_client.get(reverse("wagtailadmin_explore_root"))
+    assert response.status_code == 302
+    assert response["Location"] == explore(network.coventry_home)
+    listing = coventry_client.get(response["Location"])
+    assert listing.status_code == 200
+    text = body(listing)
+    assert "Connecting for Good" in text
+    assert "Get involved" in text
+    for national in ["About the Connection Coalition", "Community Makes Us", "Why now?"]:
+        assert national not in text
+
+
+def test_national_editor_explorer_shows_national_not_coventry(network, national_client):
+    response = national_client.get(reverse("wagtailadmin_explore_root"))
+    assert response.status_code == 302
+    assert response["Location"] == explore(network.national_home)
+    listing = national_client.get(response["Location"])
+    assert listing.status_code == 200
+    text = body(listing)
+    assert "About the Connection Coalition" in text
+    assert "Community Makes Us" in text
+    assert "Get involved" not in text
+
+
+@pytest.mark.parametrize("results", [False, True], ids=["explore", "explore_results"])
+def test_coventry_editor_exploring_a_national_page_lands_in_coventry(
+    results, national_scene, network, coventry_client
+):
+    name = "wagtailadmin_explore_results" if results else "wagtailadmin_explore"
+    response = coventry_client.get(reverse(name, args=[national_scene.page.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == explore(network.coventry_home)
+    landing = coventry_client.get(response["Location"])
+    assert landing.status_code == 200
+    assert "Get involved" in body(landing)
+    assert_no_leak(landing, national_scene.secrets, "the explorer")
+    assert "About the Connection Coalition" not in body(landing)
+
+
+def test_admin_page_search_finds_only_own_pages(network, coventry_client, national_editor):
+    url = reverse("wagtailadmin_pages:search_results") + "?q=Coalition"
+    assert "About the Connection Coalition" in body(logged_in(national_editor).get(url))
+    response = coventry_client.get(url)
+    assert response.status_code == 200
+    assert "About the Connection Coalition" not in body(response)
+
+
+# --- site settings -------------------------------------------------------------------------
+
+
+def settings_url(site=None) -> str:
+    args = ["network_sites", "sitesettings"] + ([site.pk] if site else [])
+    return reverse("wagtailsettings:edit", args=args)
+
+
+def test_coventry_editor_is_refused_on_national_settings(network, coventry_client):
+    before = snapshot(network)
+    response = coventry_client.get(settings_url(network.national_site))
+    assert response.status_code == 302
+    assert response["Location"] == admin_home()
+    landing = coventry_client.get(response["Location"])
+    assert DENIED in body(landing)
+    for response_ in (response, landing):
+        assert_no_leak(response_, [NATIONAL_DISPLAY_NAME, NATIONAL_EMAIL], "national settings")
+    assert snapshot(network) == before
+
+
+def test_coventry_editor_cannot_post_national_settings(
+    network, coventry_client, national_editor
+):
+    # A complete, valid form, as the national editor would submit it.
+    national_form = logged_in(national_editor).get(settings_url(network.national_site))
+    assert national_form.status_code == 200
+    data = form_data(national_form)
+    assert data["display_name"] == [NATIONAL_DISPLAY_NAME]
+    assert data["navigation_items-TOTAL_FORMS"] == ["3"]
+    data["display_name"] = [HIJACKED]
+    data["contact_email"] = ["takeover@coventry.example"]
+
+    before = snapshot(network)
+    response = coventry_client.post(settings_url(network.national_site), data)
+    assert response.status_code == 302
+    assert response["Location"] == admin_home()
+    landing = coventry_client.get(response["Location"])
+    assert DENIED in body(landing)
+    assert_no_leak(landing, [NATIONAL_DISPLAY_NAME, NATIONAL_EMAIL], "national settings")
+    assert snapshot(network) == before
+    settings = SiteSettings.for_site(network.national_site)
+    assert settings.display_name == NATIONAL_DISPLAY_NAME
+    assert settings.contact_email == NATIONAL_EMAIL
+
+
+def test_coventry_editor_can_edit_own_settings(network, coventry_client):
+    url = settings_url(network.coventry_site)
+    form = coventry_client.get(url)
+    assert form.status_code == 200
+    assert "Connecting for Good Coventry" in body(form)
+    assert NATIONAL_EMAIL not in body(form)
+
+    data = form_data(form)
+    assert data["navigation_items-TOTAL_FORMS"] == ["4"]
+    assert data["social_links-TOTAL_FORMS"] == ["1"]
+    data["display_name"] = ["Connecting for Good (Coventry)"]
+    before_national = snapshot(network)["national_settings"]
+    response = coventry_client.post(url, data)
+    assert response.status_code == 302, form_errors(response)
+    assert response["Location"] == url
+
+    settings = SiteSettings.for_site(network.coventry_site)
+    assert settings.display_name == "Connecting for Good (Coventry)"
+    assert settings.navigation_items.count() == 4
+    assert settings.social_links.count() == 1
+    assert snapshot(network)["national_settings"] == before_national
+
+
+def form_errors(response) -> str:
+    context = getattr(response, "context", None)
+    form = context.get("form") if context else None
+    return str(form.errors) if form is not None else f"status {response.status_code}"
+
+
+@pytest.mark.parametrize("host", [NATIONAL_HOST, COVENTRY_HOST])
+def test_bare_settings_url_sends_coventry_editor_to_coventry(host, network, coventry_client):
+    response = coventry_client.get(settings_url(), HTTP_HOST=host)
+    assert response.status_code == 302
+    assert response["Location"] == settings_url(network.coventry_site)
+
+
+def test_bare_settings_url_sends_national_editor_to_national(network, national_client):
+    response = national_client.get(settings_url(), HTTP_HOST=NATIONAL_HOST)
+    assert response.status_code == 302
+    assert response["Location"] == settings_url(network.national_site)
+
+
+# --- collections: images and documents ------------------------------------------------------
+
+
+@pytest.fixture
+def national_image(db):
+    return get_image_model().objects.get(title=NATIONAL_IMAGE)
+
+
+@pytest.fixture
+def national_document(db):
+    return get_document_model().objects.get(title=NATIONAL_DOCUMENT)
+
+
+@pytest.fixture
+def coventry_document(network):
+    return get_document_model().objects.create(
+        title="Coventry volunteer handbook",
+        collection=network.coventry.collection,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="coventry-volunteer-handbook.pdf"),
+    )
+
+
+def _assert_refused(client, response, secrets):
+    assert response.status_code == 302
+    assert response["Location"] == admin_home()
+    landing = client.get(response["Location"])
+    assert DENIED in body(landing)
+    assert_no_leak(landing, secrets, "the page a refusal redirected to")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", ["wagtailimages:edit", "wagtailimages:delete"])
+def test_coventry_editor_cannot_edit_or_delete_national_image(
+    name, method, national_image, coventry_client
+):
+    url = reverse(name, args=[national_image.pk])
+    response = getattr(coventry_client, method)(url, {"title": HIJACKED})
+    _assert_refused(coventry_client, response, [NATIONAL_IMAGE])
+    national_image.refresh_from_db()
+    assert national_image.title == NATIONAL_IMAGE
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", ["wagtaildocs:edit", "wagtaildocs:delete"])
+def test_coventry_editor_cannot_edit_or_delete_national_document(
+    name, method, national_document, coventry_client
+):
+    url = reverse(name, args=[national_document.pk])
+    response = getattr(coventry_client, method)(url, {"title": HIJACKED})
+    _assert_refused(coventry_client, response, [NATIONAL_DOCUMENT])
+    national_document.refresh_from_db()
+    assert national_document.title == NATIONAL_DOCUMENT
+
+
+@pytest.mark.parametrize(
+    "name", ["wagtailimages:index", "wagtailimages:index_results", "wagtailimages_chooser:choose"]
+)
+def test_image_listings_show_coventry_editor_only_coventry_images(
+    name, national_image, coventry_client, national_editor
+):
+    mine = coventry_client.get(reverse(name))
+    assert mine.status_code == 200
+    assert COVENTRY_IMAGE in body(mine)
+    assert NATIONAL_IMAGE not in body(mine)
+    assert "Connection Coalition logo" not in body(mine)
+    # positive control: the listing does show the national image to the national editor
+    assert NATIONAL_IMAGE in body(logged_in(national_editor).get(reverse(name)))
+
+
+@pytest.mark.parametrize(
+    "name", ["wagtaildocs:index", "wagtaildocs:index_results", "wagtaildocs_chooser:choose"]
+)
+def test_document_listings_show_coventry_editor_only_coventry_documents(
+    name, national_document, coventry_document, coventry_client, national_editor
+):
+    mine = coventry_client.get(reverse(name))
+    assert mine.status_code == 200
+    assert coventry_document.title in body(mine)
+    assert NATIONAL_DOCUMENT not in body(mine)
+    assert NATIONAL_DOCUMENT in body(logged_in(national_editor).get(reverse(name)))
+
+
+def test_coventry_editor_can_edit_a_coventry_image(network, coventry_client):
+    image = get_image_model().objects.get(title=COVENTRY_IMAGE)
+    response = coventry_client.get(reverse("wagtailimages:edit", args=[image.pk]))
+    assert response.status_code == 200
+    assert COVENTRY_IMAGE in body(response)
+
+
+# --- anonymous -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_user_is_sent_to_the_admin_login(method, network, client):
+    about = network.national_page("about")
+    url = reverse("wagtailadmin_pages:edit", args=[about.pk])
+    before = snapshot(network)
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, {"title": HIJACKED, "slug": "about"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('wagtailadmin_login')}?next={url}"
+    assert_no_leak(response, [about.title, "Why now?"], "anonymous edit")
+    assert snapshot(network) == before
+
+
+def test_anonymous_user_is_sent_to_the_login_for_national_settings(network, client):
+    url = settings_url(network.national_site)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('wagtailadmin_login')}?next={url}"
+
+
+def test_demo_accounts_are_what_the_tests_assume(coventry_editor, national_editor):
+    """Neither editor is a superuser or staff: otherwise every refusal above means nothing."""
+    for user in (coventry_editor, national_editor):
+        assert not user.is_superuser
+        assert user.is_active
+    assert get_user_model().objects.filter(username="coventry-editor").count() == 1

@@ -1,0 +1,167 @@
+"""User flows in a real browser (Debian's chromium driven by Playwright) against the demo as
+`make demo` serves it: dev settings, the embedded SQLite default, demo content from load_demo."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and os.environ.get("CI") != "true",
+    reason="Debian's chromium is not installed (CI installs it and never skips these)",
+)
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the demo server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)  # polling a condition with a deadline, not waiting for work
+    raise TimeoutError(f"{url} did not answer within {seconds}s")
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """`make demo`'s steps in a temporary folder: migrate, load_demo, runserver."""
+    var = tmp_path_factory.mktemp("demo-var")
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.dev", VAR_DIR=str(var), PORT=str(port), DEBUG="1"
+    )
+    manage = [sys.executable, str(REPO / "manage.py")]
+    for args in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+        subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "chromium is required for the browser tests (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _no_horizontal_scroll(page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def test_national_home_reads_on_a_phone(demo_server, phone):
+    phone.goto(f"http://localhost:{demo_server}/")
+    assert phone.locator("h1").first.is_visible()
+    assert (
+        "Working together to build strong relationships" in phone.locator("h1").first.inner_text()
+    )
+    assert (
+        phone.get_by_role("navigation", name="Main").get_by_role("link", name="News").is_visible()
+    )
+    assert phone.locator("img.brand__logo").get_attribute("alt") == "Connection Coalition"
+    assert _no_horizontal_scroll(phone), "the page scrolls sideways on a 390px phone"
+    header = phone.locator(".site-header").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert header == "rgb(43, 45, 110)"  # the national primary colour from its site settings
+
+
+def test_coventry_is_its_own_brand_on_a_phone(demo_server, phone):
+    phone.goto(f"http://coventry.localhost:{demo_server}/")
+    assert phone.locator(".brand__name").inner_text() == "Connecting for Good Coventry"
+    assert "CommUNITY is not just for pandemics" in phone.locator("h1").inner_text()
+    assert phone.get_by_text("Rose").first.is_visible()
+    assert _no_horizontal_scroll(phone)
+    header = phone.locator(".site-header").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert header == "rgb(0, 105, 92)"  # Coventry's own colour: #00695c
+    assert phone.locator("html").get_attribute("class") == "theme-chapter"
+
+
+def test_reader_switches_to_welsh(demo_server, phone):
+    phone.goto(f"http://localhost:{demo_server}/")
+    phone.get_by_role("navigation", name="Language").get_by_role("link", name="Cymraeg").click()
+    phone.wait_for_url(f"http://localhost:{demo_server}/cy/")
+    assert phone.locator("html").get_attribute("lang") == "cy"
+    assert "Gweithio gyda" in phone.locator("h1").inner_text()
+
+
+def test_faq_answers_open_one_at_a_time(demo_server, phone):
+    phone.goto(f"http://localhost:{demo_server}/about/")
+    answer = phone.get_by_text("Since the start of COVID-19")
+    assert not answer.is_visible()
+    phone.get_by_text("Why now?").click()
+    assert answer.is_visible()
+
+
+def test_coventry_editor_logs_in_and_sees_only_coventry(demo_server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"http://coventry.localhost:{demo_server}/admin/login/")
+    page.fill("input[name=username]", "coventry-editor")
+    page.fill("input[name=password]", os.environ.get("DEMO_PASSWORD", "demo"))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/")
+    page.goto(f"http://coventry.localhost:{demo_server}/admin/pages/")
+    body = page.locator("main").inner_text()
+    assert "Get involved" in body
+    assert "Community Makes Us" not in body
+    assert "About the Connection Coalition" not in body
+    context.close()

@@ -1,0 +1,134 @@
+"""create_chapter: a new chapter site, ready for its editors, in one transaction."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Site,
+)
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from chapters.models import Chapter
+from sites.models import SiteSettings
+
+LEEDS = {"name": "Leeds Connects", "hostname": "leeds.localhost", "city": "Leeds"}
+
+
+def _counts():
+    return {
+        "pages": Page.objects.count(),
+        "sites": Site.objects.count(),
+        "groups": Group.objects.count(),
+        "chapters": Chapter.objects.count(),
+        "collections": Collection.objects.count(),
+        "page_permissions": GroupPagePermission.objects.count(),
+        "collection_permissions": GroupCollectionPermission.objects.count(),
+        "site_permissions": GroupSitePermission.objects.count(),
+        "settings": SiteSettings.objects.count(),
+    }
+
+
+@pytest.fixture
+def leeds(network):
+    call_command("create_chapter", "leeds", **LEEDS, stdout=mock.MagicMock())
+    return Chapter.objects.select_related("site").get(slug="leeds")
+
+
+def test_create_chapter_makes_a_site_with_its_sections(leeds):
+    home = leeds.site.root_page.specific
+    assert leeds.site.hostname == "leeds.localhost"
+    assert leeds.city == "Leeds"
+    assert home.__class__.__name__ == "ChapterHomePage"
+    sections = list(home.get_children().live().values_list("title", flat=True))
+    assert sections == ["About", "Stories", "Get involved", "News"]
+    assert leeds.collection.get_parent() == Collection.get_first_root_node()
+
+
+def test_new_chapter_host_answers_with_its_own_branding(client, leeds):
+    response = client.get("/", HTTP_HOST="leeds.localhost")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Leeds Connects" in html
+    assert 'class="theme-chapter"' in html
+    assert "Working together to build strong relationships" not in html  # the national tagline
+    about = client.get("/about/", HTTP_HOST="leeds.localhost")
+    assert about.status_code == 200
+    assert "Leeds Connects" in about.content.decode()
+
+
+def test_create_chapter_twice_changes_nothing(leeds):
+    before = _counts()
+    out = mock.MagicMock()
+    call_command("create_chapter", "leeds", **LEEDS, stdout=out)
+    assert _counts() == before
+    assert "Already present" in "".join(str(call.args[0]) for call in out.write.call_args_list)
+
+
+def test_chapter_groups_are_scoped_to_their_own_tree_collection_and_settings(leeds):
+    home = leeds.site.root_page
+    for group in (leeds.editors_group, leeds.moderators_group):
+        pages = set(GroupPagePermission.objects.filter(group=group).values_list("page", flat=True))
+        assert pages == {home.pk}
+        collections = set(
+            GroupCollectionPermission.objects.filter(group=group).values_list(
+                "collection", flat=True
+            )
+        )
+        assert collections == {leeds.collection.pk}
+        sites = set(GroupSitePermission.objects.filter(group=group).values_list("site", flat=True))
+        assert sites == {leeds.site.pk}
+        assert group.permissions.filter(codename="access_admin").exists()
+
+
+def test_new_chapter_editor_explores_only_their_own_tree(client, leeds, network):
+    editor = get_user_model().objects.create_user("leeds-editor", password="x")
+    editor.groups.add(leeds.editors_group)
+    policy = PagePermissionPolicy()
+    assert policy.explorable_root_instance(editor).pk == leeds.site.root_page_id
+    client.force_login(editor)
+    coventry_about = network.coventry_page("about")
+    response = client.get(f"/admin/pages/{coventry_about.pk}/edit/")
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/")
+    assert "/edit/" not in response.url
+    own_about = leeds.site.root_page.get_children().get(slug="about")
+    assert client.get(f"/admin/pages/{own_about.pk}/edit/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("slug", "options", "message"),
+    [
+        ("leeds", {**LEEDS, "hostname": "localhost"}, "already used by the site"),
+        ("leeds", {**LEEDS, "hostname": "coventry.localhost"}, "already used by the site"),
+        ("coventry", {**LEEDS}, "already exists with the hostname"),
+        ("Bad Slug!", {**LEEDS}, "lowercase letters"),
+        ("leeds", {**LEEDS, "hostname": "https://leeds.example.org/"}, "is not a hostname"),
+        ("leeds", {**LEEDS, "name": "  "}, "needs a name"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(
+    network, slug, options, message
+):
+    before = _counts()
+    with pytest.raises(CommandError, match=message):
+        call_command("create_chapter", slug, **options)
+    assert _counts() == before
+
+
+def test_a_failure_half_way_leaves_nothing_behind(network):
+    before = _counts()
+    with (
+        mock.patch("chapters.provisioning.grant_site_editing", side_effect=RuntimeError("boom")),
+        pytest.raises(RuntimeError),
+    ):
+        call_command("create_chapter", "leeds", **LEEDS)
+    assert _counts() == before
+    assert not Site.objects.filter(hostname="leeds.localhost").exists()

@@ -1,0 +1,43 @@
+"""The home pages render in a fixed number of SQL queries, however many chapters exist."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chapters.models import Chapter
+from chapters.provisioning import provision_chapter
+from tests.conftest import COVENTRY_HOST
+
+# Measured on a warm request: Wagtail's site-root-path cache was filled by an earlier request, as
+# it is in production. (Filling that cache costs Wagtail one query per site, once an hour or
+# after a Site changes; that is upstream behaviour, outside the request path measured here.)
+# Changing these numbers is a decision: say why in the commit.
+BUDGET = {"national": 15, "coventry": 13}
+
+
+def _grow_network_to(chapters: int) -> None:
+    for index in range(Chapter.objects.count(), chapters):
+        provision_chapter(f"town-{index}", f"Town {index}", f"town-{index}.localhost", city="Town")
+
+
+def _queries(client, host: str) -> int:
+    assert client.get("/", HTTP_HOST=host).status_code == 200  # warm the caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/", HTTP_HOST=host)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_home_pages_query_count_does_not_grow_with_chapters(client, network):
+    _grow_network_to(2)
+    small = {
+        "national": _queries(client, "localhost"),
+        "coventry": _queries(client, COVENTRY_HOST),
+    }
+    _grow_network_to(50)
+    assert Chapter.objects.count() == 50
+    large = {
+        "national": _queries(client, "localhost"),
+        "coventry": _queries(client, COVENTRY_HOST),
+    }
+    assert large == small
+    assert small == BUDGET
