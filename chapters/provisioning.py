@@ -11,12 +11,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     GroupSitePermission,
     Locale,
     Page,
     Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
 )
 
 from cms.core.models import ChapterHomePage, NewsIndexPage, StandardPage
@@ -84,6 +88,19 @@ def grant_site_editing(group: Group, site: Site, collection: Collection, page_co
     grant_page_tree(group, site.root_page, page_codenames)
     grant_collection(group, collection)
     grant_site_settings(group, site)
+
+
+def assign_approval_workflow(home: Page, name: str, approvers: Group) -> Workflow:
+    """Pages under this home are approved by this site's own moderators, not by a global
+    group: Wagtail's default workflow on the tree root would let any moderator approve them."""
+    workflow, _ = Workflow.objects.get_or_create(name=f"{name} approval")
+    task = GroupApprovalTask.objects.filter(name=f"{name} moderators approve").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=f"{name} moderators approve")
+    task.groups.add(approvers)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow
 
 
 def child_collection(name: str) -> Collection:
@@ -173,6 +190,7 @@ def provision_chapter(
     collection = existing.collection if existing else child_collection(name)
     grant_site_editing(editors, site, collection, EDITOR_PAGE_PERMISSIONS)
     grant_site_editing(moderators, site, collection, MODERATOR_PAGE_PERMISSIONS)
+    assign_approval_workflow(home, name, moderators)
 
     if existing is not None:
         return ProvisionResult(existing, created=False)

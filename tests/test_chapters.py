@@ -8,11 +8,13 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     GroupSitePermission,
     Page,
     Site,
+    Workflow,
 )
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
@@ -33,6 +35,8 @@ def _counts():
         "collection_permissions": GroupCollectionPermission.objects.count(),
         "site_permissions": GroupSitePermission.objects.count(),
         "settings": SiteSettings.objects.count(),
+        "workflows": Workflow.objects.count(),
+        "tasks": GroupApprovalTask.objects.count(),
     }
 
 
@@ -132,3 +136,13 @@ def test_a_failure_half_way_leaves_nothing_behind(network):
         call_command("create_chapter", "leeds", **LEEDS)
     assert _counts() == before
     assert not Site.objects.filter(hostname="leeds.localhost").exists()
+
+
+def test_chapter_pages_are_approved_by_the_chapter_moderators_only(leeds, network):
+    about = leeds.site.root_page.get_children().get(slug="about")
+    workflow = about.get_workflow()
+    assert workflow.name == "Leeds Connects approval"
+    (task,) = [task.specific for task in workflow.tasks]
+    assert list(task.groups.all()) == [leeds.moderators_group]
+    national_workflow = network.national_page("about").get_workflow()
+    assert national_workflow is None or national_workflow.pk != workflow.pk

@@ -17,6 +17,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from chapters.models import Chapter
 from chapters.provisioning import (
     EDITOR_PAGE_PERMISSIONS,
+    assign_approval_workflow,
     child_collection,
     grant_site_editing,
     provision_chapter,
@@ -382,6 +383,7 @@ def build_coventry(port: int = 80, hostname: str = "coventry.localhost") -> Chap
 def national_editors_group(site: Site, collection: Collection) -> Group:
     group, _ = Group.objects.get_or_create(name=NATIONAL_EDITORS)
     grant_site_editing(group, site, collection, [*EDITOR_PAGE_PERMISSIONS, "bulk_delete_page"])
+    assign_approval_workflow(site.root_page, "Connection Coalition", group)
     return group
 
 
