@@ -6,9 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from chapters import admin_views as chapter_admin
 from sites import views as site_views
 
 urlpatterns = [
+    # Network-wide admin reports, closed to chapter editors (before Wagtail's own routes).
+    path("admin/reports/page-types-usage/", chapter_admin.page_types_usage),
+    path("admin/reports/page-types-usage/results/", chapter_admin.page_types_usage_results),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),

@@ -146,3 +146,23 @@ def test_chapter_pages_are_approved_by_the_chapter_moderators_only(leeds, networ
     assert list(task.groups.all()) == [leeds.moderators_group]
     national_workflow = network.national_page("about").get_workflow()
     assert national_workflow is None or national_workflow.pk != workflow.pk
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/reports/page-types-usage/", "/admin/reports/page-types-usage/results/"]
+)
+def test_network_wide_page_types_report_is_closed_to_chapter_editors(
+    client, coventry_editor, superuser, url
+):
+    client.force_login(coventry_editor)
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "Community Makes Us" not in refused.content.decode()
+    assert "Clymblaid Cysylltiad" not in refused.content.decode()
+    menu = client.get("/admin/reports/aging-pages/").content.decode()
+    assert "page-types-usage" not in menu
+    client.force_login(superuser)
+    allowed = client.get(url)
+    assert allowed.status_code == 200
+    assert "Campaign Page" in allowed.content.decode()
+    assert "page-types-usage" in client.get("/admin/reports/aging-pages/").content.decode()
