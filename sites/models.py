@@ -23,6 +23,8 @@ from wagtail.models import Orderable
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, e.g. #c8102e."))
 
+COLOUR_INPUT = forms.TextInput(attrs={"type": "color"})
+
 THEMES = [
     ("coalition", _("Coalition: large hero, centred call to action")),
     ("chapter", _("Chapter: city banner, local feel")),
@@ -61,9 +63,9 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
         FieldPanel("theme"),
         MultiFieldPanel(
             [
-                FieldPanel("primary_colour"),
-                FieldPanel("accent_colour"),
-                FieldPanel("background_colour"),
+                FieldPanel("primary_colour", widget=COLOUR_INPUT),
+                FieldPanel("accent_colour", widget=COLOUR_INPUT),
+                FieldPanel("background_colour", widget=COLOUR_INPUT),
             ],
             heading=_("Colours"),
         ),
