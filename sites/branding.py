@@ -43,6 +43,14 @@ class Brand:
     def __init__(self, request):
         self.request = request
 
+    @classmethod
+    def for_request(cls, request) -> "Brand":
+        """One Brand per request, shared by the context processor, hooks and views."""
+        brand = getattr(request, "_network_brand", None)
+        if brand is None:
+            brand = request._network_brand = cls(request)
+        return brand
+
     @cached_property
     def site(self) -> Site | None:
         return Site.find_for_request(self.request)

@@ -5,4 +5,4 @@ from .branding import Brand
 
 def site_context(request):
     """Expose the request's site brand to templates as `brand` (lazy: free until used)."""
-    return {"brand": SimpleLazyObject(lambda: Brand(request))}
+    return {"brand": SimpleLazyObject(lambda: Brand.for_request(request))}

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -30,19 +31,29 @@ def search(request):
     query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
     results = None
     if query:
-        root = Brand(request).root_page
-        pages = Page.objects.none()
-        if root is not None:
-            pages = Page.objects.live().public().descendant_of(root, inclusive=True).specific()
-        paginator = Paginator(pages.search(query), SEARCH_RESULTS_PER_PAGE)
-        try:
-            results = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            results = paginator.page(1)
-        except EmptyPage:
-            results = paginator.page(paginator.num_pages)
+        results = _search_site(request, query)
     context = {"query": query, "results": results, "extra_query": urlencode({"q": query}) + "&"}
     return render(request, "network_sites/search.html", context)
+
+
+def _search_site(request, query: str):
+    root = Brand.for_request(request).root_page
+    pages = Page.objects.none()
+    if root is not None:
+        pages = Page.objects.live().public().descendant_of(root, inclusive=True).specific()
+    # Quotes are search syntax to some backends (SQLite FTS5 fails on an unbalanced one).
+    terms = query.replace('"', " ").strip()
+    paginator = Paginator(pages.search(terms) if terms else pages.none(), SEARCH_RESULTS_PER_PAGE)
+    try:
+        try:
+            return paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            return paginator.page(1)
+        except EmptyPage:
+            return paginator.page(paginator.num_pages)
+    except DatabaseError:
+        logger.exception("Search failed for %r", query)
+        return Paginator(Page.objects.none(), SEARCH_RESULTS_PER_PAGE).page(1)
 
 
 @require_safe
