@@ -10,9 +10,14 @@ from chapters import admin_views as chapter_admin
 from sites import views as site_views
 
 urlpatterns = [
-    # Network-wide admin reports, closed to chapter editors (before Wagtail's own routes).
+    # Admin views Wagtail leaves unscoped (see chapters.admin_views); before Wagtail's routes.
     path("admin/reports/page-types-usage/", chapter_admin.page_types_usage),
     path("admin/reports/page-types-usage/results/", chapter_admin.page_types_usage_results),
+    path(
+        "admin/pages/workflow/confirm_cancellation/<int:page_id>/",
+        chapter_admin.confirm_workflow_cancellation,
+    ),
+    path("admin/choose-page/<int:parent_page_id>/", chapter_admin.page_chooser_browse),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),

@@ -11,8 +11,16 @@ How Wagtail 8 refuses: a view that raises PermissionDenied inside the admin answ
 302 -> the admin dashboard (`wagtailadmin_home`) with the error message
 "Sorry, you do not have permission to access this area."; the page explorer instead sends the
 user to the explorable root of their own tree; an anonymous user is sent to the admin login.
+Bulk actions answer 200 with a "You don't have permission to ..." list instead (and must not
+name the pages in it).
+
+Each national page under test first gets an unpublished draft with a new title and an embargoed
+phrase, so a leak of draft content (not only of what is already public) is caught too.
 """
 
+import html
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -27,12 +35,12 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction, Revision
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from cms.demo import content
 from sites.models import SiteSettings
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 
 DENIED = "Sorry, you do not have permission to access this area."
 DRAFT_SECRET = "Embargoed draft: national strategy for the spring relaunch"
+DRAFT_TITLE = "Spring relaunch (embargoed)"
 NATIONAL_DISPLAY_NAME = "Connection Coalition"
 NATIONAL_EMAIL = "hello@connectioncoalition.example"
 NATIONAL_IMAGE = "Orla and Jean"
@@ -53,13 +61,25 @@ def explore(page: Page) -> str:
 
 
 def body(response) -> str:
-    return response.content.decode(errors="replace")
+    """The response as a reader sees it: HTML entities decoded (so `don&#x27;t` is `don't`)."""
+    return html.unescape(response.content.decode(errors="replace"))
+
+
+def visible_text(markup: str) -> str:
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup))
 
 
 def assert_no_leak(response, secrets: list[str], where: str) -> None:
     text = body(response)
-    leaked = [secret for secret in secrets if secret in text]
-    assert not leaked, f"{where} ({response.status_code}) shows national content: {leaked}"
+    leaked = [secret for secret in dict.fromkeys(secrets) if secret in text]
+    if leaked:
+        shown = visible_text(text)
+        excerpts = []
+        for secret in leaked:
+            at = shown.find(secret)
+            excerpts.append(shown[max(at - 80, 0) : at + len(secret) + 40] if at >= 0 else "")
+        pytest.fail(f"{where} ({response.status_code}) shows national content {leaked}: {excerpts}")
 
 
 def redirect_chain(client, response, limit: int = 5) -> tuple[list[str], object]:
@@ -127,7 +147,7 @@ class FormFields(HTMLParser):
 def form_data(response) -> dict[str, list[str]]:
     """The biggest form on the page, as POST data (including inline formset management forms)."""
     parser = FormFields()
-    parser.feed(body(response))
+    parser.feed(response.content.decode())
     fields = max(parser.forms, key=len)
     data: dict[str, list[str]] = {}
     for name, value in fields:
@@ -163,8 +183,9 @@ class Scene:
 
 
 def _scene(network, page: Page, draft_field: str, user, secrets: list[str]) -> Scene:
-    """Give the page an unpublished draft (a second revision) carrying DRAFT_SECRET."""
+    """Give the page an unpublished draft (a second revision): a new title and DRAFT_SECRET."""
     first = page_revisions(page).order_by("pk").first()
+    page.title = DRAFT_TITLE
     setattr(page, draft_field, DRAFT_SECRET)
     latest = page.save_revision(user=user)
     page = Page.objects.get(pk=page.pk).specific  # back to the live content
@@ -174,13 +195,13 @@ def _scene(network, page: Page, draft_field: str, user, secrets: list[str]) -> S
         latest_revision=latest,
         coventry_home=network.coventry_home,
         coventry_stories=network.coventry_page("stories"),
-        secrets=[*secrets, DRAFT_SECRET],
+        secrets=[*secrets, DRAFT_TITLE, DRAFT_SECRET],
     )
 
 
 NATIONAL_TARGETS = {
     # slug -> (the field the draft changes, phrases only the national page has)
-    "about": ("intro", ["About the Connection Coalition", "Why now?"]),
+    "about": ("intro", ["Why now?", "Jo Cox Foundation"]),
     "home": (
         "hero_text",
         ["Working together to build strong relationships", "friendly wave through the window"],
@@ -268,8 +289,10 @@ class View:
     url: Callable[[Scene], str]
     data: Callable[[Scene], dict] = lambda scene: {}
     hops: int = 1  # redirects before the dashboard that says DENIED
-    allowed_status: int = 200  # what a user allowed to use the view gets on GET
+    # what a user allowed to use the view gets on GET (a number, or worked out from the scene)
+    allowed_status: "int | Callable[[Scene], int]" = 200
     lock_first: bool = False
+    names_the_page: bool = True  # its page, when allowed, names the page (draft or live title)
     superuser_only: bool = False  # no editors' group holds the permission it needs
 
 
@@ -295,14 +318,22 @@ def _into_coventry_stories(scene):
     return scene.coventry_stories.pk
 
 
+def _add_subpage_status(scene: Scene) -> int:
+    """With a single creatable page type, add_subpage redirects straight to the add form."""
+    page_class = scene.page.specific_class
+    creatable = [m for m in page_class.creatable_subpage_models() if m.can_create_at(scene.page)]
+    return 302 if len(creatable) == 1 else 200
+
+
 PAGE_VIEWS = [
     View("edit", "get", _page_url("edit")),
     View("edit", "post", _page_url("edit"), _edit_data),
-    View("preview_on_edit", "get", _page_url("preview_on_edit")),
+    # GET without a previously POSTed form: a "preview not available" page.
+    View("preview_on_edit", "get", _page_url("preview_on_edit"), names_the_page=False),
     View("preview_on_edit", "post", _page_url("preview_on_edit"), _edit_data),
     View("view_draft", "get", _page_url("view_draft")),
     View("history", "get", _page_url("history")),
-    View("history_results", "get", _page_url("history_results")),
+    View("history_results", "get", _page_url("history_results"), names_the_page=False),
     # revisions_index is an old URL that redirects to the history view, which refuses.
     View("revisions_index", "get", _page_url("revisions_index"), hops=2, allowed_status=302),
     View("revisions_view", "get", _page_url("revisions_view", _first)),
@@ -337,30 +368,28 @@ PAGE_VIEWS = [
     View("move", "get", _page_url("move")),
     View("move", "post", _page_url("move"), lambda s: {"new_parent_page": s.coventry_stories.pk}),
     View("move_confirm_into_coventry_home", "get", _page_url("move_confirm", _into_coventry_home)),
-    View(
-        "move_confirm_into_coventry_home", "post", _page_url("move_confirm", _into_coventry_home)
-    ),
+    View("move_confirm_into_coventry_home", "post", _page_url("move_confirm", _into_coventry_home)),
     View("move_confirm_into_stories", "get", _page_url("move_confirm", _into_coventry_stories)),
     View("move_confirm_into_stories", "post", _page_url("move_confirm", _into_coventry_stories)),
     View(
         "set_page_position",
         "post",
-        lambda scene: reverse("wagtailadmin_pages:set_page_position", args=[scene.page.pk])
-        + "?position=0",
+        lambda scene: (
+            reverse("wagtailadmin_pages:set_page_position", args=[scene.page.pk]) + "?position=0"
+        ),
     ),
     View("unpublish", "get", _page_url("unpublish")),
     View("unpublish", "post", _page_url("unpublish"), lambda s: {"include_descendants": "on"}),
     View("lock", "post", _page_url("lock")),
     View("unlock", "post", _page_url("unlock"), lock_first=True),
-    View("set_privacy", "get", _page_url("set_privacy")),
+    View("set_privacy", "get", _page_url("set_privacy"), names_the_page=False),  # a modal
     View(
         "set_privacy",
         "post",
         _page_url("set_privacy"),
         lambda s: {"restriction_type": "password", "password": "letmein"},
     ),
-    # With a single creatable page type, add_subpage redirects straight to the add form.
-    View("add_subpage", "get", _page_url("add_subpage"), allowed_status=-1),
+    View("add_subpage", "get", _page_url("add_subpage"), allowed_status=_add_subpage_status),
     View(
         "add",
         "get",
@@ -413,11 +442,17 @@ def _move_slug_collides(view: View, scene: Scene) -> bool:
 
 
 def _allowed_status(view: View, scene: Scene) -> int:
-    if view.allowed_status == -1:  # add_subpage
-        page_class = scene.page.specific_class
-        creatable = [m for m in page_class.creatable_subpage_models() if m.can_create_at(scene.page)]
-        return 302 if len(creatable) == 1 else 200
+    if callable(view.allowed_status):
+        return view.allowed_status(scene)
     return 302 if _move_slug_collides(view, scene) else view.allowed_status
+
+
+def _assert_allowed(response, view: View, scene: Scene) -> None:
+    """The view worked, and (when it renders) shows the page: it would leak if it let anyone in."""
+    assert response.status_code == _allowed_status(view, scene)
+    assert DENIED not in body(response)
+    if response.status_code == 200 and view.names_the_page:
+        assert scene.title in body(response) or DRAFT_TITLE in body(response)
 
 
 @pytest.mark.parametrize("view", PAGE_VIEWS, ids=_view_id)
@@ -450,12 +485,35 @@ def test_coventry_editor_is_refused_on_national_page(
 EDITOR_GET_VIEWS = [view for view in GET_VIEWS if not view.superuser_only]
 
 
-@pytest.mark.parametrize("view", EDITOR_GET_VIEWS, ids=_view_id)
+# Moving a national page into Coventry is refused to the national editor too (their
+# permissions stop at their own site); their move confirmation is tested inside their tree below.
+NATIONAL_EDITOR_GET_VIEWS = [
+    view for view in EDITOR_GET_VIEWS if not view.id.startswith("move_confirm")
+]
+
+
+@pytest.mark.parametrize("view", NATIONAL_EDITOR_GET_VIEWS, ids=_view_id)
 def test_national_editor_can_open_the_same_views(view, national_scene, national_client):
     """Positive control: every refused URL is a real, working view for the national editor."""
-    response = national_client.get(view.url(national_scene))
-    assert response.status_code == _allowed_status(view, national_scene)
-    assert DENIED not in body(response)
+    _assert_allowed(national_client.get(view.url(national_scene)), view, national_scene)
+
+
+def test_national_editor_confirms_a_move_inside_their_own_site(network, national_client):
+    about = network.national_page("about")
+    campaign = network.national_page("community-makes-us")
+    url = reverse("wagtailadmin_pages:move_confirm", args=[about.pk, campaign.pk])
+    response = national_client.get(url)
+    assert response.status_code == 200
+    assert about.title in body(response)
+
+
+def test_national_editor_may_not_move_a_page_into_a_chapter_site(network, national_client):
+    about = network.national_page("about")
+    stories = network.coventry_page("stories")
+    url = reverse("wagtailadmin_pages:move_confirm", args=[about.pk, stories.pk])
+    response = national_client.get(url, follow=True)
+    assert DENIED in body(response)
+    assert about.title not in body(response)
 
 
 def test_national_editor_sees_the_national_content_in_the_edit_view(
@@ -467,26 +525,137 @@ def test_national_editor_sees_the_national_content_in_the_edit_view(
     )
     assert response.status_code == 200
     text = body(response)
-    for secret in [national_scene.title, *national_scene.secrets]:
+    for secret in national_scene.secrets:  # the form shows the draft, so not the live title
         assert secret in text
 
 
-@pytest.mark.parametrize(
-    "view", [view for view in GET_VIEWS if view.superuser_only], ids=_view_id
-)
+@pytest.mark.parametrize("view", [view for view in GET_VIEWS if view.superuser_only], ids=_view_id)
 def test_superuser_can_open_the_views_no_editor_may_use(view, national_scene, superuser):
-    response = logged_in(superuser).get(view.url(national_scene))
-    assert response.status_code == _allowed_status(view, national_scene)
-    assert national_scene.title in body(response)
+    _assert_allowed(logged_in(superuser).get(view.url(national_scene)), view, national_scene)
 
 
 @pytest.mark.parametrize("view", EDITOR_GET_VIEWS, ids=_view_id)
 def test_coventry_editor_can_open_the_views_of_a_coventry_page(
     view, coventry_scene, coventry_client
 ):
-    response = coventry_client.get(view.url(coventry_scene))
-    assert response.status_code == _allowed_status(view, coventry_scene)
+    _assert_allowed(coventry_client.get(view.url(coventry_scene)), view, coventry_scene)
+
+
+# --- moderation: a national page waiting for the national editors' approval -------------
+
+
+@dataclass
+class Moderation:
+    scene: Scene
+    workflow_state: object
+    task_state: object
+
+    @property
+    def page(self) -> Page:
+        return self.scene.page
+
+    @property
+    def secrets(self) -> list[str]:
+        """The page's content, and that it is in moderation and where (national business)."""
+        return [
+            self.scene.title,
+            *self.scene.secrets,
+            self.workflow_state.workflow.name,
+            self.task_state.task.name,
+        ]
+
+
+@pytest.fixture
+def moderation(network, national_editor) -> Moderation:
+    draft_field, secrets = NATIONAL_TARGETS["about"]
+    scene = _scene(network, network.national_page("about"), draft_field, national_editor, secrets)
+    workflow = scene.page.get_workflow()
+    assert workflow is not None, "national pages have an approval workflow"
+    workflow_state = workflow.start(scene.page, national_editor)
+    scene.page.refresh_from_db()
+    return Moderation(scene, workflow_state, workflow_state.current_task_state)
+
+
+def _workflow_url(name, *args):
+    return lambda m: reverse(f"wagtailadmin_pages:{name}", args=[m.page.pk, *(a(m) for a in args)])
+
+
+WORKFLOW_VIEWS = [
+    View(
+        "workflow_history_detail",
+        "get",
+        _workflow_url("workflow_history_detail", lambda m: m.workflow_state.pk),
+    ),
+    View(
+        "workflow_preview",
+        "get",
+        _workflow_url("workflow_preview", lambda m: m.task_state.task_id),
+    ),
+    View(
+        "workflow_action",
+        "get",
+        _workflow_url("workflow_action", lambda m: "approve", lambda m: m.task_state.pk),
+    ),
+    View(
+        "workflow_action",
+        "post",
+        _workflow_url("workflow_action", lambda m: "approve", lambda m: m.task_state.pk),
+        lambda m: {"comment": "Approved by Coventry"},
+    ),
+    View(
+        "collect_workflow_action_data",
+        "get",
+        _workflow_url(
+            "collect_workflow_action_data", lambda m: "approve", lambda m: m.task_state.pk
+        ),
+    ),
+    View("confirm_workflow_cancellation", "get", _workflow_url("confirm_workflow_cancellation")),
+]
+
+
+def _workflow_snapshot(moderation: Moderation) -> tuple:
+    moderation.workflow_state.refresh_from_db()
+    moderation.task_state.refresh_from_db()
+    return (moderation.workflow_state.status, moderation.task_state.status)
+
+
+@pytest.mark.parametrize("view", WORKFLOW_VIEWS, ids=_view_id)
+def test_coventry_editor_is_refused_on_national_moderation(
+    view, moderation, network, coventry_client
+):
+    before = snapshot(network), _workflow_snapshot(moderation)
+    url = view.url(moderation)
+    if view.method == "get":
+        response = coventry_client.get(url)
+    else:
+        response = coventry_client.post(url, view.data(moderation))
+    assert_no_leak(response, moderation.secrets, f"{view.method.upper()} {url}")
+    assert response.status_code == 302, f"{view.method.upper()} {url} was not refused"
+    hops, landing = redirect_chain(coventry_client, response)
+    assert hops == [admin_home()]
+    assert DENIED in body(landing)
+    assert_no_leak(landing, moderation.secrets, f"the page {url} redirected to")
+    assert (snapshot(network), _workflow_snapshot(moderation)) == before
+
+
+@pytest.mark.parametrize(
+    "view", [view for view in WORKFLOW_VIEWS if view.method == "get"], ids=_view_id
+)
+def test_national_editor_can_open_the_moderation_views(view, moderation, national_client):
+    response = national_client.get(view.url(moderation))
+    assert response.status_code == 200
     assert DENIED not in body(response)
+
+
+def test_national_editor_can_approve_national_moderation(moderation, national_client):
+    url = reverse(
+        "wagtailadmin_pages:workflow_action",
+        args=[moderation.page.pk, "approve", moderation.task_state.pk],
+    )
+    response = national_client.post(url, {"comment": ""})
+    assert response.status_code == 302
+    assert _workflow_snapshot(moderation) == ("approved", "approved")
+    assert Page.objects.get(pk=moderation.page.pk).title == DRAFT_TITLE  # published
 
 
 # --- bulk actions: the same operations reached through /admin/bulk/ ----------------------
@@ -513,7 +682,7 @@ def test_bulk_action_confirmation_for_a_national_page_shows_nothing(
     act on; that list must not name the national page."""
     response = coventry_client.get(_bulk_url(action, national_scene.page))
     assert response.status_code == 200
-    assert BULK_ACTIONS[action][1].replace("'", "&#x27;") in body(response)
+    assert BULK_ACTIONS[action][1] in body(response)
     assert_no_leak(response, [national_scene.title, *national_scene.secrets], f"bulk {action}")
 
 
@@ -536,7 +705,12 @@ def test_bulk_action_is_a_working_view_for_the_national_editor(network, national
     response = national_client.get(_bulk_url("unpublish", about))
     assert response.status_code == 200
     assert about.title in body(response)
-    assert "You don't have permission" not in body(response).replace("&#x27;", "'")
+    assert "You don't have permission" not in body(response)
+
+    response = national_client.post(_bulk_url("unpublish", about), {})
+    assert response.status_code == 302
+    about.refresh_from_db()
+    assert about.live is False
 
 
 # --- positive POSTs on Coventry's own pages --------------------------------------------
@@ -624,6 +798,40 @@ def test_national_editor_explorer_shows_national_not_coventry(network, national_
     assert "Get involved" not in text
 
 
+def sidebar_explorer_start_page(response) -> int:
+    """The start page of the "Pages" item of the admin sidebar (serialised by telepath)."""
+    found = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.S,
+    )
+    assert found, "the admin page has no sidebar"
+    starts = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("_type") == "wagtail.sidebar.PageExplorerMenuItem":
+                starts.append(node["_args"][-1])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(found.group(1)))
+    assert len(starts) == 1, starts
+    return starts[0]
+
+
+def test_sidebar_pages_menu_starts_at_the_users_own_home(network, coventry_client, national_editor):
+    dashboard = coventry_client.get(admin_home())
+    assert dashboard.status_code == 200
+    assert sidebar_explorer_start_page(dashboard) == network.coventry_home.pk
+    assert_no_leak(dashboard, ["About the Connection Coalition", "Why now?"], "the dashboard")
+    national_dashboard = logged_in(national_editor).get(admin_home())
+    assert sidebar_explorer_start_page(national_dashboard) == network.national_home.pk
+
+
 @pytest.mark.parametrize("results", [False, True], ids=["explore", "explore_results"])
 def test_coventry_editor_exploring_a_national_page_lands_in_coventry(
     results, national_scene, network, coventry_client
@@ -667,9 +875,7 @@ def test_coventry_editor_is_refused_on_national_settings(network, coventry_clien
     assert snapshot(network) == before
 
 
-def test_coventry_editor_cannot_post_national_settings(
-    network, coventry_client, national_editor
-):
+def test_coventry_editor_cannot_post_national_settings(network, coventry_client, national_editor):
     # A complete, valid form, as the national editor would submit it.
     national_form = logged_in(national_editor).get(settings_url(network.national_site))
     assert national_form.status_code == 200

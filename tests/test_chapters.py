@@ -166,3 +166,23 @@ def test_network_wide_page_types_report_is_closed_to_chapter_editors(
     assert allowed.status_code == 200
     assert "Campaign Page" in allowed.content.decode()
     assert "page-types-usage" in client.get("/admin/reports/aging-pages/").content.decode()
+
+
+def test_page_chooser_offers_only_the_editors_own_site(client, coventry_editor, network):
+    client.force_login(coventry_editor)
+    root = client.get("/admin/choose-page/").content.decode()
+    assert "Connecting for Good" in root
+    assert "Connection Coalition" not in root
+    national = client.get(f"/admin/choose-page/{network.national_home.pk}/", follow=True)
+    assert "Community Makes Us" not in national.content.decode()
+    assert "Connection Coalition" not in national.content.decode()
+    searched = client.get("/admin/choose-page/search/?q=Community").content.decode()
+    assert "Community Makes Us" not in searched
+    own = client.get(f"/admin/choose-page/{network.coventry_home.pk}/").content.decode()
+    assert "Get involved" in own
+
+
+def test_superuser_chooser_still_sees_every_site(client, superuser, network):
+    client.force_login(superuser)
+    root = client.get("/admin/choose-page/").content.decode()
+    assert "Connecting for Good" in root and "Connection Coalition" in root
