@@ -13,10 +13,19 @@ made one right after the other in the same process, cancels most of that and say
 page itself costs: 0.25 means a page costs four times a bare Django request. Nothing here
 asserts a timing; it only reports.
 
+How: for each page, a 1 s warm-up of the baseline and of the page (checked, not counted), then
+``--duration`` seconds of each, cut into ``--rounds`` alternating baseline/page slices (5 by
+default). On a shared 2-CPU machine, other load comes and goes within seconds: in trials
+there, single back-to-back 5 s runs (``--rounds 1``) put a page's ratio anywhere from 0.015 to
+0.048 over four runs, while 5 alternating slices kept it within 0.033 to 0.064 over six runs
+(mostly 0.035 to 0.050) as absolute requests/s moved more than twofold. Run on a quiet machine,
+with a longer ``--duration``, for numbers to compare across commits.
+Every response must be a 200 whose body holds a known marker, or the benchmark stops.
+
 Usage, from the repository root::
 
     .venv/bin/python bench/pages.py [--duration 10] [--concurrency 4] [--workers 2] [--port 0]
-                                    [--worker-class sync|gthread] [--json PATH]
+                                    [--rounds 5] [--worker-class sync|gthread] [--json PATH]
 
 The database is a fresh SQLite file in a temporary directory, unless ``DATABASE_URL`` is set
 (e.g. ``postgres://postgres@127.0.0.1:5432/bench``): then that database is used, created first
@@ -43,7 +52,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -54,6 +63,7 @@ REQUEST_TIMEOUT = 30.0  # seconds for one request before it counts as a failure
 STOP_TIMEOUT = 15.0  # seconds gunicorn gets to stop on SIGTERM before it is killed
 GRACEFUL_TIMEOUT = 5  # gunicorn's own --graceful-timeout
 MAX_FAILURE_MESSAGES = 5
+STOP = threading.Event()  # set as the benchmark ends, however it ends: client threads stop
 
 
 class BenchError(RuntimeError):
@@ -91,8 +101,7 @@ class RunResult:
     p50_ms: float
     p95_ms: float
     mean_bytes: float
-    failures: int
-    failure_messages: list[str] = field(default_factory=list)
+    client_cpu_percent: float  # the load generator's CPU use, in % of one core
 
 
 @dataclass
@@ -123,13 +132,16 @@ def ensure_postgres_database(url: str) -> str:
     name = unquote(parsed.path.lstrip("/"))
     if not name:
         raise BenchError(f"DATABASE_URL {url!r} names no database.")
-    connection = psycopg2.connect(
-        dbname="postgres",
-        host=parsed.hostname or None,
-        port=parsed.port or None,
-        user=unquote(parsed.username) if parsed.username else None,
-        password=unquote(parsed.password) if parsed.password else None,
-    )
+    try:
+        connection = psycopg2.connect(
+            dbname="postgres",
+            host=parsed.hostname or None,
+            port=parsed.port or None,
+            user=unquote(parsed.username) if parsed.username else None,
+            password=unquote(parsed.password) if parsed.password else None,
+        )
+    except psycopg2.Error as exc:
+        raise BenchError(f"cannot reach PostgreSQL to create {name!r}: {exc}") from exc
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
@@ -156,6 +168,9 @@ def child_environment(tmp: Path, database_url: str) -> dict[str, str]:
             "PYTHONUNBUFFERED": "1",
         }
     )
+    # Persistent database connections, as production settings have them (dev's default of 0
+    # would add a PostgreSQL connection set-up to every page and nothing to the baseline).
+    env.setdefault("DATABASE_CONN_MAX_AGE", "60")
     return env
 
 
@@ -187,7 +202,10 @@ print(json.dumps({
     "gunicorn": version("gunicorn"),
     "database_vendor": connection.vendor,
     "database_version": ".".join(map(str, connection.Database.sqlite_version_info))
-        if connection.vendor == "sqlite" else str(connection.pg_version),
+        if connection.vendor == "sqlite"
+        else f"{connection.pg_version // 10000}.{connection.pg_version % 10000}"
+        if connection.vendor == "postgresql" else "",
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
     "debug": settings.DEBUG,
 }))
@@ -212,6 +230,12 @@ def probe(env: dict[str, str]) -> dict[str, Any]:
     return info
 
 
+def gunicorn_has_option(option: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(option in (setting.cli or []) for setting in KNOWN_SETTINGS)
+
+
 def start_gunicorn(
     env: dict[str, str], port: int, workers: int, worker_class: str, log_path: Path
 ) -> subprocess.Popen[bytes]:
@@ -231,6 +255,10 @@ def start_gunicorn(
         "--error-logfile",
         "-",  # no access log: writing one per request would be part of what is measured
     ]
+    if gunicorn_has_option("--no-control-socket"):
+        # Newer gunicorns open a control socket at one fixed path under $HOME by default, shared
+        # with any other gunicorn started there; the benchmark needs none.
+        command.append("--no-control-socket")
     if worker_class == "gthread":
         # One thread per worker, so each worker still serves one request at a time as the
         # sync worker does; what gthread adds is keep-alive.
@@ -343,7 +371,7 @@ class Client(threading.Thread):
         self.start_barrier.wait()
         perf = time.perf_counter
         try:
-            while perf() < self.deadline:
+            while perf() < self.deadline and not STOP.is_set():
                 began = perf()
                 try:
                     connection.request("GET", self.target.path, headers=self.headers)
@@ -373,80 +401,135 @@ class Client(threading.Thread):
             self.failure_messages.append(message)
 
 
-def run_load(
+@dataclass
+class Slice:
+    """What the client threads saw in one stretch of load on one target."""
+
+    latencies: list[float]
+    bytes_read: int
+    failures: int
+    failure_messages: list[str]
+    seconds: float
+    client_cpu_seconds: float
+
+
+def run_slice(
     target: Target, port: int, concurrency: int, seconds: float, keep_alive: bool
-) -> RunResult:
+) -> Slice:
     barrier = threading.Barrier(concurrency + 1)
     clients = [Client(target, port, keep_alive, barrier) for _ in range(concurrency)]
     for client in clients:
         client.start()
+    cpu_before = sum(os.times()[:2])  # this process: the load generator's own cost
     started = time.perf_counter()
     for client in clients:
         client.deadline = started + seconds
-    barrier.wait()  # all connections made ready, all threads go together
+    barrier.wait()  # all threads go together
     for client in clients:
         client.join()
     # Requests in flight at the deadline still finish: count the time they took too.
     elapsed = max(client.finished_at for client in clients) - started
-    latencies = sorted(value for client in clients for value in client.latencies)
-    done = len(latencies)
-    return RunResult(
-        target=target.name,
-        url=target.url(port),
-        requests=done,
-        seconds=round(elapsed, 3),
-        requests_per_second=done / elapsed if elapsed > 0 else 0.0,
-        p50_ms=percentile(latencies, 0.50) * 1000,
-        p95_ms=percentile(latencies, 0.95) * 1000,
-        mean_bytes=sum(client.bytes_read for client in clients) / done if done else 0.0,
+    return Slice(
+        latencies=[value for client in clients for value in client.latencies],
+        bytes_read=sum(client.bytes_read for client in clients),
         failures=sum(client.failures for client in clients),
         failure_messages=[m for client in clients for m in client.failure_messages][
             :MAX_FAILURE_MESSAGES
         ],
+        seconds=elapsed,
+        client_cpu_seconds=sum(os.times()[:2]) - cpu_before,
     )
 
 
-def measure(
+def checked_slice(
+    target: Target,
+    port: int,
+    concurrency: int,
+    seconds: float,
+    keep_alive: bool,
+    log_path: Path,
+    what: str,
+) -> Slice:
+    """Run a slice; any failed request stops the benchmark, with gunicorn's log."""
+    result = run_slice(target, port, concurrency, seconds, keep_alive)
+    if result.failures:
+        raise BenchError(
+            f"{result.failures} of {result.failures + len(result.latencies)} requests to "
+            f"{target.url(port)} failed ({what}):\n  "
+            + "\n  ".join(result.failure_messages)
+            + "\ngunicorn log:\n"
+            + log_tail(log_path)
+        )
+    if not result.latencies:
+        raise BenchError(f"no request to {target.url(port)} completed in {seconds:g} s ({what})")
+    return result
+
+
+def summarise(target: Target, port: int, slices: list[Slice]) -> RunResult:
+    latencies = sorted(value for part in slices for value in part.latencies)
+    done = len(latencies)
+    seconds = sum(part.seconds for part in slices)
+    return RunResult(
+        target=target.name,
+        url=target.url(port),
+        requests=done,
+        seconds=round(seconds, 3),
+        requests_per_second=done / seconds,
+        p50_ms=percentile(latencies, 0.50) * 1000,
+        p95_ms=percentile(latencies, 0.95) * 1000,
+        mean_bytes=sum(part.bytes_read for part in slices) / done,
+        client_cpu_percent=100 * sum(part.client_cpu_seconds for part in slices) / seconds,
+    )
+
+
+def compare(
     target: Target,
     port: int,
     concurrency: int,
     duration: float,
     warmup: float,
+    rounds: int,
     keep_alive: bool,
     log_path: Path,
-) -> RunResult:
-    """A warm-up run (not counted, but checked) and then the timed run."""
-    for seconds, counted in ((warmup, False), (duration, True)):
-        if seconds <= 0:
-            continue
-        result = run_load(target, port, concurrency, seconds, keep_alive)
-        if result.failures:
-            raise BenchError(
-                f"{result.failures} of {result.failures + result.requests} requests to "
-                f"{result.url} failed{'' if counted else ' during warm-up'}:\n  "
-                + "\n  ".join(result.failure_messages)
-                + "\ngunicorn log:\n"
-                + log_tail(log_path)
+) -> Comparison:
+    """Baseline then page, each warmed up first (not counted, but checked).
+
+    With rounds > 1 the duration is cut into that many baseline/page pairs run alternately, so
+    a burst of other load on the machine lands on both sides of the ratio alike.
+    """
+    slice_seconds = duration / rounds
+    baseline: list[Slice] = []
+    page: list[Slice] = []
+    for number in range(rounds):
+        for which, into in ((BASELINE, baseline), (target, page)):
+            if number == 0 and warmup > 0:
+                checked_slice(which, port, concurrency, warmup, keep_alive, log_path, "warm-up")
+            what = f"round {number + 1} of {rounds}"
+            into.append(
+                checked_slice(which, port, concurrency, slice_seconds, keep_alive, log_path, what)
             )
-        if result.requests == 0:
-            raise BenchError(f"no request to {result.url} completed in {seconds} s")
-    return result
+    return Comparison(
+        target=summarise(target, port, page), baseline=summarise(BASELINE, port, baseline)
+    )
 
 
 # --- reporting ----------------------------------------------------------------------------------
 
 
 def header_lines(meta: dict[str, Any]) -> list[str]:
+    rounds = f" (in {meta['rounds']} alternating slices)" if meta["rounds"] > 1 else ""
     return [
         "bench/pages.py: Wagtail pages vs a constant Django view, same gunicorn, same run",
         f"  Python {meta['python']}, Django {meta['django']}, Wagtail {meta['wagtail']}, "
         f"gunicorn {meta['gunicorn']}",
         f"  database: {meta['database_vendor']} {meta['database_version']} "
-        f"({meta['database_note']}), cache: {meta['cache']}, DEBUG off",
+        f"({meta['database_note']}), CONN_MAX_AGE {meta['conn_max_age']}, "
+        f"cache: {meta['cache']}, DEBUG off",
         f"  gunicorn: {meta['workers']} {meta['worker_class']} workers; "
         f"client: {meta['concurrency']} threads, {meta['connections']}",
-        f"  duration: {meta['duration']:g} s per run after {meta['warmup']:g} s warm-up; "
-        f"CPUs: {meta['cpu_count']} ({meta['machine']})",
+        f"  duration: {meta['duration']:g} s per run{rounds} after {meta['warmup']:g} s "
+        f"warm-up; CPUs: {meta['cpu_count']} ({meta['machine']}), load average before: "
+        f"{meta['load_average_before']}",
     ]
 
 
@@ -490,6 +573,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per timed run")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per run")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="cut each --duration into this many baseline/page pairs, run alternately "
+        "(default 5; 1 runs the baseline and the page once each, back to back)",
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
@@ -502,18 +592,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=0, help="port for gunicorn (0: a free one)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write results as JSON")
     args = parser.parse_args(argv)
-    if args.duration <= 0 or args.concurrency < 1 or args.workers < 1 or args.warmup < 0:
-        parser.error("--duration must be > 0, --concurrency and --workers >= 1, --warmup >= 0")
+    if args.duration <= 0 or args.warmup < 0:
+        parser.error("--duration must be > 0 and --warmup >= 0")
+    if min(args.concurrency, args.workers, args.rounds) < 1:
+        parser.error("--concurrency, --workers and --rounds must be at least 1")
     return args
 
 
 def run(args: argparse.Namespace) -> int:
     port = args.port or free_port()
-    # Sync workers answer every request with "Connection: close" whatever the client asks, so
-    # the client opens a connection per request (as browsers behind a proxy would see it, and
-    # it spreads requests evenly over the workers). With gthread, keep-alive connections stay
-    # pinned to whichever worker accepted them, which makes the split between the 2 workers,
-    # and so the numbers, vary from run to run.
+    # Sync workers (the deployed configuration) answer every request with "Connection: close"
+    # whatever the client asks, so the client opens a connection per request; that also spreads
+    # requests evenly over the workers. gthread with keep-alive pins each connection to the
+    # worker that accepted it, and in trials here gave no steadier ratios, so sync is the default.
     keep_alive = args.worker_class == "gthread"
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     server: subprocess.Popen[bytes] | None = None
@@ -551,7 +642,9 @@ def run(args: argparse.Namespace) -> int:
                 "connections": "keep-alive" if keep_alive else "a new connection per request",
                 "duration": args.duration,
                 "warmup": args.warmup,
+                "rounds": args.rounds,
                 "cpu_count": os.cpu_count(),
+                "load_average_before": " ".join(f"{value:.2f}" for value in os.getloadavg()),
                 "machine": f"{platform.system()} {platform.machine()}",
                 "port": port,
             }
@@ -565,13 +658,18 @@ def run(args: argparse.Namespace) -> int:
         for target in TARGETS:
             # Baseline right before its page, so each ratio compares runs made close together.
             step(f"measuring {BASELINE.name} then {target.name} ({target.url(port)})")
-            baseline = measure(
-                BASELINE, port, args.concurrency, args.duration, args.warmup, keep_alive, log_path
+            comparisons.append(
+                compare(
+                    target,
+                    port,
+                    args.concurrency,
+                    args.duration,
+                    args.warmup,
+                    args.rounds,
+                    keep_alive,
+                    log_path,
+                )
             )
-            result = measure(
-                target, port, args.concurrency, args.duration, args.warmup, keep_alive, log_path
-            )
-            comparisons.append(Comparison(target=result, baseline=baseline))
         if server.poll() is not None:
             raise BenchError(f"gunicorn exited with {server.returncode} during the run")
 
@@ -582,6 +680,11 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(table_lines(comparisons)))
         print()
         print("ratio = page req/s / baseline req/s, the baseline measured just before the page.")
+        client_cpu = max(c.baseline.client_cpu_percent for c in comparisons)
+        print(
+            f"The load generator itself used up to {client_cpu:.0f}% of a core during the "
+            f"baseline runs, on the same {meta['cpu_count']} CPUs as gunicorn."
+        )
         if problems:
             print(f"\ngunicorn log had {len(problems)} line(s) worth a look:")
             print("\n".join(f"  {line}" for line in problems[:20]))
@@ -605,13 +708,22 @@ def run(args: argparse.Namespace) -> int:
             print(f"\nwrote {args.json}")
         return 0
     finally:
+        STOP.set()
         if server is not None:
             stop_gunicorn(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # gunicorn runs in its own session, so only this script can stop it: make SIGTERM (and
+    # SIGINT, even if the shell started us with it ignored) unwind through the finally blocks.
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
     try:
         return run(args)
     except BenchError as exc:
