@@ -24,12 +24,15 @@ from wagtail.models import (
 )
 
 from cms.core.models import ChapterHomePage, NewsIndexPage, StandardPage
+from cms.stories.models import Story, StoryIndexPage
 from sites.models import NavigationItem, SiteSettings
 
 from .models import Chapter
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 MODERATOR_PAGE_PERMISSIONS = [*EDITOR_PAGE_PERMISSIONS, "bulk_delete_page"]
+# Held per site (GroupSitePermission): a chapter works on its own stories only.
+STORY_PERMISSIONS = ["add", "change", "delete", "publish", "lock", "unlock", "view"]
 COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
@@ -37,7 +40,7 @@ COLLECTION_PERMISSIONS = {
 CHAPTER_SECTIONS = [
     # (title, slug, page class, intro)
     ("About", "about", StandardPage, "Who we are and why we are connecting for good."),
-    ("Stories", "stories", StandardPage, "Stories of connection from our city."),
+    ("Stories", "stories", StoryIndexPage, "Stories of connection from our city."),
     ("Get involved", "get-involved", StandardPage, "Volunteer, have a chat, or join us."),
     ("News", "news", NewsIndexPage, "What is happening in our chapter."),
 ]
@@ -76,10 +79,17 @@ def grant_collection(group: Group, collection: Collection) -> None:
             )
 
 
+def grant_for_site(group: Group, site: Site, model, actions: list[str]) -> None:
+    content_type = ContentType.objects.get_for_model(model)
+    for action in actions:
+        permission = Permission.objects.get(
+            content_type=content_type, codename=f"{action}_{model._meta.model_name}"
+        )
+        GroupSitePermission.objects.get_or_create(group=group, site=site, permission=permission)
+
+
 def grant_site_settings(group: Group, site: Site) -> None:
-    content_type = ContentType.objects.get_for_model(SiteSettings)
-    permission = Permission.objects.get(content_type=content_type, codename="change_sitesettings")
-    GroupSitePermission.objects.get_or_create(group=group, site=site, permission=permission)
+    grant_for_site(group, site, SiteSettings, ["change"])
 
 
 def grant_site_editing(group: Group, site: Site, collection: Collection, page_codenames) -> None:
@@ -88,6 +98,7 @@ def grant_site_editing(group: Group, site: Site, collection: Collection, page_co
     grant_page_tree(group, site.root_page, page_codenames)
     grant_collection(group, collection)
     grant_site_settings(group, site)
+    grant_for_site(group, site, Story, STORY_PERMISSIONS)
 
 
 def assign_approval_workflow(home: Page, name: str, approvers: Group) -> Workflow:

@@ -174,7 +174,7 @@ class Scene:
     first_revision: Revision
     latest_revision: Revision
     coventry_home: Page
-    coventry_stories: Page
+    coventry_get_involved: Page
     secrets: list[str] = field(default_factory=list)
 
     @property
@@ -194,7 +194,7 @@ def _scene(network, page: Page, draft_field: str, user, secrets: list[str]) -> S
         first_revision=first,
         latest_revision=latest,
         coventry_home=network.coventry_home,
-        coventry_stories=network.coventry_page("stories"),
+        coventry_get_involved=network.coventry_page("get-involved"),
         secrets=[*secrets, DRAFT_TITLE, DRAFT_SECRET],
     )
 
@@ -314,8 +314,8 @@ def _into_coventry_home(scene):
     return scene.coventry_home.pk
 
 
-def _into_coventry_stories(scene):
-    return scene.coventry_stories.pk
+def _into_coventry_get_involved(scene):
+    return scene.coventry_get_involved.pk
 
 
 def _add_subpage_status(scene: Scene) -> int:
@@ -366,11 +366,21 @@ PAGE_VIEWS = [
     View("delete", "get", _page_url("delete")),
     View("delete", "post", _page_url("delete")),
     View("move", "get", _page_url("move")),
-    View("move", "post", _page_url("move"), lambda s: {"new_parent_page": s.coventry_stories.pk}),
+    View(
+        "move", "post", _page_url("move"), lambda s: {"new_parent_page": s.coventry_get_involved.pk}
+    ),
     View("move_confirm_into_coventry_home", "get", _page_url("move_confirm", _into_coventry_home)),
     View("move_confirm_into_coventry_home", "post", _page_url("move_confirm", _into_coventry_home)),
-    View("move_confirm_into_stories", "get", _page_url("move_confirm", _into_coventry_stories)),
-    View("move_confirm_into_stories", "post", _page_url("move_confirm", _into_coventry_stories)),
+    View(
+        "move_confirm_into_get_involved",
+        "get",
+        _page_url("move_confirm", _into_coventry_get_involved),
+    ),
+    View(
+        "move_confirm_into_get_involved",
+        "post",
+        _page_url("move_confirm", _into_coventry_get_involved),
+    ),
     View(
         "set_page_position",
         "post",
@@ -435,7 +445,7 @@ def _move_slug_collides(view: View, scene: Scene) -> bool:
     if not view.id.startswith("move_confirm"):
         return False
     destination = (
-        scene.coventry_home if view.id.endswith("coventry_home") else scene.coventry_stories
+        scene.coventry_home if view.id.endswith("coventry_home") else scene.coventry_get_involved
     )
     siblings = destination.get_children().exclude(pk=scene.page.pk)
     return siblings.filter(slug=scene.page.slug).exists()
@@ -509,8 +519,8 @@ def test_national_editor_confirms_a_move_inside_their_own_site(network, national
 
 def test_national_editor_may_not_move_a_page_into_a_chapter_site(network, national_client):
     about = network.national_page("about")
-    stories = network.coventry_page("stories")
-    url = reverse("wagtailadmin_pages:move_confirm", args=[about.pk, stories.pk])
+    target = network.coventry_page("get-involved")
+    url = reverse("wagtailadmin_pages:move_confirm", args=[about.pk, target.pk])
     response = national_client.get(url, follow=True)
     assert DENIED in body(response)
     assert about.title not in body(response)
@@ -692,7 +702,7 @@ def test_bulk_action_on_a_national_page_changes_nothing(
 ):
     data = BULK_ACTIONS[action][0]
     if data is None:
-        data = {"chooser": national_scene.coventry_stories.pk}
+        data = {"chooser": national_scene.coventry_get_involved.pk}
     before = snapshot(network)
     response = coventry_client.post(_bulk_url(action, national_scene.page), data)
     assert response.status_code == 302
@@ -745,16 +755,16 @@ def test_coventry_editor_can_copy_own_page(network, coventry_client):
 
 def test_coventry_editor_can_move_delete_and_lock_own_pages(network, coventry_client):
     about = network.coventry_page("about")
-    stories = network.coventry_page("stories")
+    target = network.coventry_page("get-involved")
     response = coventry_client.post(
-        reverse("wagtailadmin_pages:move_confirm", args=[about.pk, stories.pk])
+        reverse("wagtailadmin_pages:move_confirm", args=[about.pk, target.pk])
     )
     assert response.status_code == 302
-    assert Page.objects.get(pk=about.pk).get_parent().pk == stories.pk
+    assert Page.objects.get(pk=about.pk).get_parent().pk == target.pk
 
-    response = coventry_client.post(reverse("wagtailadmin_pages:lock", args=[stories.pk]))
+    response = coventry_client.post(reverse("wagtailadmin_pages:lock", args=[target.pk]))
     assert response.status_code == 302
-    assert Page.objects.get(pk=stories.pk).locked
+    assert Page.objects.get(pk=target.pk).locked
 
     news = network.coventry_page("news")
     response = coventry_client.post(reverse("wagtailadmin_pages:delete", args=[news.pk]))
@@ -881,7 +891,7 @@ def test_coventry_editor_cannot_post_national_settings(network, coventry_client,
     assert national_form.status_code == 200
     data = form_data(national_form)
     assert data["display_name"] == [NATIONAL_DISPLAY_NAME]
-    assert data["navigation_items-TOTAL_FORMS"] == ["3"]
+    assert data["navigation_items-TOTAL_FORMS"] == ["4"]  # About, Campaign, Stories, News
     data["display_name"] = [HIJACKED]
     data["contact_email"] = ["takeover@coventry.example"]
 

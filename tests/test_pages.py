@@ -28,6 +28,7 @@ from cms.core.models import (
     NewsIndexPage,
     StandardPage,
 )
+from cms.stories.models import StoryIndexPage
 from tests.conftest import COVENTRY_HOST
 
 NATIONAL_NAME = "Connection Coalition"
@@ -355,9 +356,12 @@ def page_rules():
 
 def test_allowed_subpage_types(page_rules):
     page_rules.assertAllowedSubpageTypes(
-        NationalHomePage, {StandardPage, CampaignPage, NewsIndexPage}
+        NationalHomePage, {StandardPage, CampaignPage, NewsIndexPage, StoryIndexPage}
     )
-    page_rules.assertAllowedSubpageTypes(ChapterHomePage, {StandardPage, NewsIndexPage})
+    page_rules.assertAllowedSubpageTypes(
+        ChapterHomePage, {StandardPage, NewsIndexPage, StoryIndexPage}
+    )
+    page_rules.assertAllowedSubpageTypes(StoryIndexPage, set())
     page_rules.assertAllowedSubpageTypes(StandardPage, {StandardPage})
     page_rules.assertAllowedSubpageTypes(CampaignPage, {StandardPage})
     page_rules.assertAllowedSubpageTypes(NewsIndexPage, {NewsArticlePage})
@@ -373,6 +377,7 @@ def test_allowed_parent_page_types(page_rules):
     page_rules.assertAllowedParentPageTypes(CampaignPage, {NationalHomePage})
     page_rules.assertAllowedParentPageTypes(NewsIndexPage, {NationalHomePage, ChapterHomePage})
     page_rules.assertAllowedParentPageTypes(NewsArticlePage, {NewsIndexPage})
+    page_rules.assertAllowedParentPageTypes(StoryIndexPage, {NationalHomePage, ChapterHomePage})
 
 
 def test_create_at_by_page_type(page_rules):

@@ -11,7 +11,7 @@ from tests.conftest import COVENTRY_HOST
 # it is in production. (Filling that cache costs Wagtail one query per site, once an hour or
 # after a Site changes; that is upstream behaviour, outside the request path measured here.)
 # Changing these numbers is a decision: say why in the commit.
-BUDGET = {"national": 15, "coventry": 13}
+BUDGET = {"national": 20, "coventry": 17}  # each home has a featured-stories block
 
 
 def _grow_network_to(chapters: int) -> None:

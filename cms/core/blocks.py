@@ -4,6 +4,7 @@ Each block names its own template under templates/blocks/, an icon, a descriptio
 block picker and a preview value, so editors see what they are choosing.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+from wagtail.models import Locale, Site
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
@@ -137,6 +140,82 @@ class EmbedMediaBlock(blocks.StructBlock):
         description = _("A video or post from another website.")
 
 
+class FeaturedStoriesBlock(blocks.StructBlock):
+    """Stories from the library, placed on any page. Only stories the current site may show
+    are rendered: a story chosen on one site and local to another never appears."""
+
+    heading = blocks.CharBlock(required=False, max_length=120, default="Stories of connection")
+    mode = blocks.ChoiceBlock(
+        choices=[
+            ("chosen", _("The stories I choose")),
+            ("latest_site", _("The latest from this site")),
+            ("latest_theme", _("The latest on a theme")),
+        ],
+        default="chosen",
+    )
+    # The story library sits above core: refer to its models by label, never import them.
+    stories = blocks.ListBlock(SnippetChooserBlock("stories.Story"), min_num=0, max_num=12)
+    theme = SnippetChooserBlock("stories.Theme", required=False)
+    count = blocks.IntegerBlock(min_value=1, max_value=12, default=3)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/featured_stories_block.html"
+        description = _("Stories from the library: chosen, or the latest from this site or theme.")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["mode"] == "chosen" and not value["stories"]:
+            raise StructBlockValidationError(
+                block_errors={"stories": ErrorList([ValidationError(_("Choose a story."))])}
+            )
+        if value["mode"] == "latest_theme" and not value["theme"]:
+            raise StructBlockValidationError(
+                block_errors={"theme": ErrorList([ValidationError(_("Choose a theme."))])}
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        request = (parent_context or {}).get("request")
+        context["story_links"] = featured_stories(value, request) if request else []
+        return context
+
+
+def featured_stories(value, request) -> list[tuple]:
+    """(story, url) pairs this request's site may show, in the block's order."""
+    Story = apps.get_model("stories", "Story")
+    StoryIndexPage = apps.get_model("stories", "StoryIndexPage")
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    locale = Locale.get_active()
+    visible = Story.objects.visible_on(site).filter(locale=locale).select_related("image")
+    if value["mode"] == "chosen":
+        wanted = [story.pk for story in value["stories"] if story is not None]
+        found = visible.prefetch_related("themes").in_bulk(wanted)
+        stories = [found[pk] for pk in wanted if pk in found]
+    elif value["mode"] == "latest_site":
+        stories = list(visible.filter(site=site).prefetch_related("themes")[: value["count"]])
+    else:
+        theme = value["theme"]
+        stories = (
+            list(visible.filter(themes=theme).prefetch_related("themes")[: value["count"]])
+            if theme
+            else []
+        )
+    index = (
+        StoryIndexPage.objects.live()
+        .filter(path__startswith=site.root_page.path, locale=locale)
+        .order_by("depth")
+        .first()
+    )
+    if index is None:
+        return []
+    base = index.get_url(request)
+    return [(story, base + index.reverse_subpage("story", args=[story.slug])) for story in stories]
+
+
 class BaseStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -152,3 +231,4 @@ class BaseStreamBlock(blocks.StreamBlock):
     faq = FAQListBlock()
     embed = EmbedMediaBlock()
     documents = DocumentListBlock()
+    featured_stories = FeaturedStoriesBlock()

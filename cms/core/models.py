@@ -77,7 +77,12 @@ class NationalHomePage(HomePageBase):
     """The Connection Coalition's home: the root of the national site."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["core.StandardPage", "core.CampaignPage", "core.NewsIndexPage"]
+    subpage_types = [
+        "core.StandardPage",
+        "core.CampaignPage",
+        "core.NewsIndexPage",
+        "stories.StoryIndexPage",
+    ]
     template = "core/national_home_page.html"
 
     class Meta:
@@ -88,7 +93,7 @@ class ChapterHomePage(HomePageBase):
     """A chapter's home (e.g. Coventry's "Connecting for Good"): the root of its site."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["core.StandardPage", "core.NewsIndexPage"]
+    subpage_types = ["core.StandardPage", "core.NewsIndexPage", "stories.StoryIndexPage"]
     template = "core/chapter_home_page.html"
 
     class Meta:

@@ -9,9 +9,10 @@ import os
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
 from django.utils.html import escape
+from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
 from chapters.models import Chapter
@@ -33,6 +34,7 @@ from sites.models import NavigationItem, SiteSettings, SocialLink
 
 from . import content
 from .media import draw_logo, draw_photo, get_or_create_document, get_or_create_image, minimal_pdf
+from .stories import build_stories, ensure_story_index
 
 NATIONAL_EDITORS = "National editors"
 DEFAULT_PASSWORD = "demo"  # noqa: S105 - demo accounts only; refused under production settings
@@ -377,12 +379,73 @@ def build_coventry(port: int = 80, hostname: str = "coventry.localhost") -> Chap
     return chapter
 
 
+# --- stories on pages ----------------------------------------------------------------------
+
+NATIONAL_FEATURED = ["this-mum-runs", "zak-qpg-hub", "orla-and-jean"]
+
+
+def _orla_photo(collection):
+    return get_image_model().objects.get(title="Orla and Jean", collection=collection)
+
+
+def add_nav_item(site: Site, page: Page, order: int) -> None:
+    site_settings = SiteSettings.for_site(site)
+    if not site_settings.navigation_items.filter(page=page).exists():
+        site_settings.navigation_items.filter(sort_order__gte=order).update(
+            sort_order=models.F("sort_order") + 1
+        )
+        NavigationItem.objects.create(settings=site_settings, page=page, sort_order=order)
+
+
+def _has_featured_block(page) -> bool:
+    return any(block.block_type == "featured_stories" for block in page.body)
+
+
+def feature_stories(page, heading: str, stories) -> None:
+    """Add a "featured stories" block (chosen stories) once; never touch an edited body twice."""
+    page = page.specific
+    if _has_featured_block(page):
+        return
+    page.body.append(
+        (
+            "featured_stories",
+            {
+                "heading": heading,
+                "mode": "chosen",
+                "stories": [story for story in stories],
+                "theme": None,
+                "count": 3,
+            },
+        )
+    )
+    _publish(page)
+
+
+def feature_latest(page, heading: str) -> None:
+    page = page.specific
+    if _has_featured_block(page):
+        return
+    page.body.append(
+        (
+            "featured_stories",
+            {"heading": heading, "mode": "latest_site", "stories": [], "theme": None, "count": 3},
+        )
+    )
+    _publish(page)
+
+
 # --- accounts ----------------------------------------------------------------------------
 
 
 def national_editors_group(site: Site, collection: Collection) -> Group:
     group, _ = Group.objects.get_or_create(name=NATIONAL_EDITORS)
     grant_site_editing(group, site, collection, [*EDITOR_PAGE_PERMISSIONS, "bulk_delete_page"])
+    # The whole story library, every site's: curate, promote, edit any story; manage themes.
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="stories").exclude(
+            codename__endswith="storyindexpage"
+        )
+    )
     assign_approval_workflow(site.root_page, "Connection Coalition", group)
     return group
 
@@ -412,6 +475,18 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
     translate_national_home(home)
     style_national_site(site, pages, national_collection)
     coventry = build_coventry(port)
+    pages["stories"] = ensure_story_index(
+        home, "Stories of connection from communities across the UK."
+    )
+    add_nav_item(site, pages["stories"], order=2)
+    stories = build_stories(
+        {"national": site, "coventry": coventry.site},
+        {"national": national_collection, "coventry": coventry.collection},
+        orla_photo=_orla_photo(national_collection),
+    )
+    feature_stories(home, "Community Stories", [stories[s] for s in NATIONAL_FEATURED])
+    feature_stories(pages["campaign"], "Community Stories", [stories[s] for s in NATIONAL_FEATURED])
+    feature_latest(coventry.site.root_page.specific, "Stories from Coventry")
 
     ensure_user("admin", password, superuser=True)
     ensure_user(

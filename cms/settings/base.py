@@ -20,12 +20,14 @@ INSTALLED_APPS = [
     # Our apps first so their templates and static files win.
     "chapters",
     "sites.apps.NetworkSitesConfig",
+    "cms.stories",
     "cms.core",
     "cms.demo",
     # Wagtail and its translation layer.
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
@@ -160,7 +162,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Stories whose consent lapsed are hidden at once by the public queries; this unpublishes
+    # them and tells their editors.
+    "withdraw-lapsed-stories": {
+        "task": "cms.stories.tasks.withdraw_lapsed_stories",
+        "schedule": env_int("STORY_CONSENT_CHECK_SECONDS", 3600),
+    },
+}
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Connection network"

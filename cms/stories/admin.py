@@ -1,0 +1,205 @@
+"""The story library in the Wagtail admin, scoped per site.
+
+Wagtail checks most snippet views against *model* permissions only (may this user change
+stories at all?). Every view that takes a story's id is therefore wrapped here and checked
+against *that* story with StoryPermissionPolicy; the listing and the chooser are filtered the
+same way. The bulk-action confirmation never names stories the user may not touch.
+"""
+
+import datetime
+
+import django_filters
+from django.contrib.admin.utils import unquote
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.models import Site
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Story, Theme
+from .permissions import StoryPermissionPolicy
+
+# The permission each id-taking view needs on that story; any other such view needs "change".
+PK_VIEW_ACTIONS = {
+    "inspect": "view",
+    "delete": "delete",
+    "unpublish": "publish",
+    "revisions_unschedule": "publish",
+    "lock": "lock",
+    "unlock": "unlock",
+}
+
+
+def story_policy() -> StoryPermissionPolicy:
+    return policy_registry.get_by_type(Story)
+
+
+class StoryAdminForm(WagtailAdminModelForm):
+    """Editors file stories under the sites they work on; only national editors promote."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is None or "site" not in self.fields:
+            return
+        policy = story_policy()
+        sites = policy.sites_user_has_any_permission_for(for_user, ["add", "change"])
+        self.fields["site"].queryset = sites
+        if self.instance.pk is None and sites.count() == 1:
+            self.fields["site"].initial = sites.first()
+        if not policy.is_network_wide(for_user) and "reach" in self.fields:
+            field = self.fields["reach"]
+            if self.instance.reach == Story.Reach.NETWORK:
+                field.disabled = True  # promoted by the national team: keep it so
+            else:
+                field.choices = [
+                    choice for choice in field.choices if choice[0] != Story.Reach.NETWORK
+                ]
+
+
+Story.base_form_class = StoryAdminForm
+
+
+class ConsentFilter(django_filters.ChoiceFilter):
+    def filter(self, queryset, value):
+        today = timezone.localdate()
+        if value == "valid":
+            return queryset.consented(today)
+        if value == "expiring":
+            soon = today + datetime.timedelta(days=30)
+            return queryset.consented(today).filter(consent_expires_on__lte=soon)
+        if value == "lapsed":
+            return queryset.lapsed(today)
+        return queryset
+
+
+class StoryFilterSet(WagtailFilterSet):
+    site = django_filters.ModelChoiceFilter(
+        queryset=Site.objects.all(), label=_("Home site"), field_name="site"
+    )
+    reach = django_filters.ChoiceFilter(choices=Story.Reach.choices)
+    themes = django_filters.ModelChoiceFilter(queryset=Theme.objects.all(), label=_("Theme"))
+    live = django_filters.BooleanFilter(label=_("Published"))
+    consent = ConsentFilter(
+        label=_("Consent"),
+        choices=[
+            ("valid", _("Valid")),
+            ("expiring", _("Expires within 30 days")),
+            ("lapsed", _("Expired or withdrawn")),
+        ],
+    )
+
+    class Meta:
+        model = Story
+        fields = ["site", "reach", "themes", "live", "locale"]
+
+
+def _chooseable(request):
+    """A page on this editor's site may show the network's stories and the site's own."""
+    policy = story_policy()
+    own_sites = policy.sites_user_has_any_permission_for(request.user, ["add", "change"])
+    return Story.objects.filter(
+        Q(site__in=own_sites) | Q(live=True, reach=Story.Reach.NETWORK)
+    ).select_related("site")
+
+
+class ScopedChooseView(ChooseView):
+    def get_object_list(self):
+        return _chooseable(self.request)
+
+
+class ScopedChooseResultsView(ChooseResultsView):
+    def get_object_list(self):
+        return _chooseable(self.request)
+
+
+class ScopedChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return _chooseable(self.request).get(pk=unquote(pk))
+
+
+class ScopedChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return _chooseable(self.request).filter(pk__in=pks)
+
+
+class StoryChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+
+
+class SiteColumn(Column):
+    def get_value(self, instance):
+        return instance.site.site_name or instance.site.hostname
+
+
+class StoryViewSet(SnippetViewSet):
+    model = Story
+    icon = "openquote"
+    menu_label = _("Stories")
+    menu_name = "stories"
+    add_to_admin_menu = True
+    menu_order = 250
+    inspect_view_enabled = True
+    copy_view_enabled = True
+    filterset_class = StoryFilterSet
+    chooser_viewset_class = StoryChooserViewSet
+    search_fields = ["title", "quote", "person_name"]
+    list_display = [
+        "title",
+        SiteColumn("site", label=_("Home site")),
+        "reach",
+        "town",
+        UpdatedAtColumn(),
+    ]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        """Everything of the editor's own sites; elsewhere only what is published."""
+        policy = self.permission_policy
+        return (
+            policy.instances_user_has_any_permission_for(request.user, ["view"])
+            .select_related("site", "locale")
+            .order_by("-updated_at", "-pk")
+        )
+
+    def get_urlpatterns(self):
+        return [self._guarded(pattern) for pattern in super().get_urlpatterns()]
+
+    def _guarded(self, pattern):
+        action = PK_VIEW_ACTIONS.get(pattern.name, "change")
+        view = pattern.callback
+        policy = self.permission_policy
+
+        def guarded_view(request, *args, **kwargs):
+            if "pk" in kwargs:
+                story = Story.objects.filter(pk=unquote(str(kwargs["pk"]))).first()
+                if story is not None and not policy.user_has_permission_for_instance(
+                    request.user, action, story
+                ):
+                    return permission_denied(request)
+            return view(request, *args, **kwargs)
+
+        pattern.callback = guarded_view
+        return pattern
+
+
+class ThemeViewSet(SnippetViewSet):
+    model = Theme
+    icon = "tag"
+    menu_label = _("Story themes")
+    add_to_settings_menu = True
+    list_display = ["name", "slug"]

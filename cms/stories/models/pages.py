@@ -1,0 +1,133 @@
+"""/stories/ on every site: the network's stories and the site's own, under the site's brand."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from cms.core.blocks import RICH_TEXT_FEATURES
+from cms.core.models import BasePage
+
+from ..views import share_story, share_story_thanks
+from .story import Story, Theme
+
+CARD_RENDITION = "fill-640x400"
+
+
+class StoryIndexPage(RoutablePageMixin, BasePage):
+    """Lists the stories a site may show, serves each at /stories/<slug>/ and takes residents'
+    own stories at /stories/share/."""
+
+    intro = models.TextField(blank=True)
+    share_intro = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        blank=True,
+        help_text=_("Shown above the 'Share your story' form"),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("share_intro")]
+    parent_page_types = ["core.NationalHomePage", "core.ChapterHomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+    template = "stories/story_index_page.html"
+    stories_per_page = 12
+
+    class Meta:
+        verbose_name = _("story index page")
+
+    # --- what this site may show ---------------------------------------------------------
+
+    def visible_stories(self, request):
+        site = Site.find_for_request(request)
+        return Story.objects.visible_on(site).filter(locale_id=self.locale_id)
+
+    def story_cards(self, queryset):
+        Image = get_image_model()
+        return queryset.select_related("image").prefetch_related(
+            "themes",
+            Prefetch("image", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
+        )
+
+    def story_url(self, story: Story, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("story", args=[story.slug])
+
+    # --- routes --------------------------------------------------------------------------
+
+    @path("", name="index")
+    def index_route(self, request):
+        visible = self.visible_stories(request)
+        stories = visible
+        theme_slug = (request.GET.get("theme") or "").strip()[:80]
+        town = (request.GET.get("town") or "").strip()[:80]
+        if theme_slug:
+            stories = stories.filter(themes__slug=theme_slug)
+        if town:
+            stories = stories.filter(town=town)
+        paginator = Paginator(self.story_cards(stories.order_by("-consent_given_on", "-pk")), 12)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        filters = {key: value for key, value in (("theme", theme_slug), ("town", town)) if value}
+        return self.render(
+            request,
+            context_overrides={
+                "stories": page_obj,
+                "themes": Theme.objects.filter(locale_id=self.locale_id, stories__in=visible)
+                .distinct()
+                .order_by("name"),
+                "towns": visible.exclude(town="")
+                .order_by("town")
+                .values_list("town", flat=True)
+                .distinct(),
+                "selected_theme": theme_slug,
+                "selected_town": town,
+                "filter_query": "".join(f"{key}={value}&" for key, value in filters.items()),
+            },
+        )
+
+    @path("share/", name="share")
+    def share_route(self, request):
+        return share_story(request, self)
+
+    @path("share/thanks/", name="share_thanks")
+    def share_thanks_route(self, request):
+        return share_story_thanks(request, self)
+
+    @path("<slug:slug>/", name="story")
+    def story_route(self, request, slug):
+        story = get_object_or_404(
+            self.visible_stories(request).select_related("image", "site"), slug=slug
+        )
+        return self.render(
+            request,
+            template="stories/story_detail.html",
+            context_overrides={
+                "story": story,
+                "story_themes": list(story.themes.all()),
+                "canonical_url": canonical_story_url(story, request),
+                "share_url": canonical_story_url(story, request),
+            },
+        )
+
+
+def canonical_story_url(story: Story, request=None) -> str:
+    """The story's address on its home site (where search engines should send readers)."""
+    home_root = story.site.root_page
+    index = (
+        StoryIndexPage.objects.live()
+        .filter(path__startswith=home_root.path, locale_id=story.locale_id)
+        .order_by("depth")
+        .first()
+    )
+    if index is None:
+        return ""
+    return index.get_full_url(request) + index.reverse_subpage("story", args=[story.slug])

@@ -1,0 +1,39 @@
+"""Who hears about a story: its home site's editors, and the site's contact address."""
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from wagtail.models import Site
+
+from sites.models import SiteSettings  # noqa: I001
+
+
+def editor_emails(site: Site) -> list[str]:
+    """Editors who work on this site's stories (a chapter's own editors, through their site
+    permission); for a site with none, the network-wide story editors."""
+    User = get_user_model()
+    active = User.objects.filter(is_active=True).exclude(email="")
+    users = active.filter(
+        groups__site_permissions__site=site,
+        groups__site_permissions__permission__codename="change_story",
+    )
+    if not users.exists():
+        users = active.filter(
+            groups__permissions__codename="change_story",
+            groups__permissions__content_type__app_label="stories",
+        )
+    emails = set(users.values_list("email", flat=True))
+    contact = SiteSettings.for_site(site).contact_email
+    if contact:
+        emails.add(contact)
+    return sorted(emails)
+
+
+def send_to_editors(site: Site, template: str, context: dict) -> int:
+    recipients = editor_emails(site)
+    if not recipients:
+        return 0
+    subject = render_to_string(f"stories/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"stories/email/{template}.txt", context)
+    # One message per recipient: editors of one site never see each other's addresses.
+    return sum(send_mail(subject, body, None, [address]) for address in recipients)
