@@ -19,11 +19,14 @@ from wagtail.models import (
     Page,
     Site,
     Workflow,
+    WorkflowContentType,
     WorkflowPage,
     WorkflowTask,
 )
 
 from cms.core.models import ChapterHomePage, NewsIndexPage, StandardPage
+from cms.core.workflows import SiteScopedApprovalTask
+from cms.formpages.models import FormField, FormPage
 from cms.stories.models import Story, StoryIndexPage
 from sites.models import NavigationItem, SiteSettings
 
@@ -43,6 +46,40 @@ CHAPTER_SECTIONS = [
     ("Stories", "stories", StoryIndexPage, "Stories of connection from our city."),
     ("Get involved", "get-involved", StandardPage, "Volunteer, have a chat, or join us."),
     ("News", "news", NewsIndexPage, "What is happening in our chapter."),
+]
+
+
+# The forms every chapter starts with, under "Get involved"; editors change the fields.
+CHAPTER_FORMS = [
+    {
+        "slug": "volunteer",
+        "title": "Volunteer",
+        "intro": "<p>Volunteer your time, passions and skills.</p>",
+        "fields": [
+            ("Your name", "singleline", True, ""),
+            ("Email address", "email", True, ""),
+            ("Phone number", "singleline", False, ""),
+            (
+                "How would you like to help?",
+                "checkboxes",
+                False,
+                "Befriending\nDeliveries and errands\nEvents\nDigital skills\nSomething else",
+            ),
+            ("Tell us a little about yourself", "multiline", False, ""),
+        ],
+    },
+    {
+        "slug": "have-a-chat",
+        "title": "Have a chat",
+        "intro": "<p>Have a chat with one of our team.</p>",
+        "fields": [
+            ("Your name", "singleline", True, ""),
+            ("Email address", "email", True, ""),
+            ("Phone number", "singleline", False, ""),
+            ("Best time to call", "dropdown", False, "Morning\nAfternoon\nEvening"),
+            ("What would you like to talk about?", "multiline", True, ""),
+        ],
+    },
 ]
 
 
@@ -114,6 +151,23 @@ def assign_approval_workflow(home: Page, name: str, approvers: Group) -> Workflo
     return workflow
 
 
+STORY_WORKFLOW = "Story approval"
+STORY_TASK = "The story's own site approves"
+
+
+def story_review_task() -> SiteScopedApprovalTask:
+    """One workflow for every story; each reviewer approves only their own sites' stories."""
+    workflow, _ = Workflow.objects.get_or_create(name=STORY_WORKFLOW)
+    task = SiteScopedApprovalTask.objects.filter(name=STORY_TASK).first()
+    if task is None:
+        task = SiteScopedApprovalTask.objects.create(name=STORY_TASK)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowContentType.objects.get_or_create(
+        content_type=ContentType.objects.get_for_model(Story), defaults={"workflow": workflow}
+    )
+    return task
+
+
 def child_collection(name: str) -> Collection:
     root = Collection.get_first_root_node()
     existing = root.get_children().filter(name=name).first()
@@ -141,6 +195,34 @@ def _add_sections(home: Page) -> dict[str, Page]:
             page.save_revision().publish()
         pages[slug] = page
     return pages
+
+
+def _add_forms(parent: Page) -> dict[str, FormPage]:
+    forms = {}
+    for spec in CHAPTER_FORMS:
+        page = FormPage.objects.child_of(parent).filter(slug=spec["slug"]).first()
+        if page is None:
+            page = FormPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                intro=spec["intro"],
+                subject=f"{spec['title']} form",
+                locale=parent.locale,
+            )
+            page.form_fields = [
+                FormField(
+                    label=label,
+                    field_type=field_type,
+                    required=required,
+                    choices=choices,
+                    sort_order=order,
+                )
+                for order, (label, field_type, required, choices) in enumerate(spec["fields"])
+            ]
+            parent.add_child(instance=page)
+            page.save_revision().publish()
+        forms[spec["slug"]] = page
+    return forms
 
 
 @transaction.atomic
@@ -184,6 +266,7 @@ def provision_chapter(
         )
     home = site.root_page.specific
     sections = _add_sections(home)
+    _add_forms(sections["get-involved"])
 
     site_settings = SiteSettings.for_site(site)
     if not site_settings.display_name:
@@ -202,6 +285,7 @@ def provision_chapter(
     grant_site_editing(editors, site, collection, EDITOR_PAGE_PERMISSIONS)
     grant_site_editing(moderators, site, collection, MODERATOR_PAGE_PERMISSIONS)
     assign_approval_workflow(home, name, moderators)
+    story_review_task().groups.add(editors, moderators)
 
     if existing is not None:
         return ProvisionResult(existing, created=False)

@@ -6,7 +6,7 @@ can edit their own site's settings and never another's.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -52,6 +52,11 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
         related_name="+",
         help_text=_("Languages readers can switch to. None ticked means the default only."),
     )
+    form_retention_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("Form submissions older than this are deleted automatically."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     select_related = ["logo"]
@@ -73,6 +78,7 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
     navigation_panels = [InlinePanel("navigation_items", label=_("Menu item"))]
     footer_panels = [
         FieldPanel("contact_email"),
+        FieldPanel("form_retention_months"),
         FieldPanel("footer_text"),
         InlinePanel("social_links", label=_("Social link")),
     ]

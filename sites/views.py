@@ -14,6 +14,10 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
+from wagtail.search.backends import get_search_backend
+
+from cms.coalition.models import Member, MemberDirectoryPage
+from cms.core.text import query_param
 
 from .branding import Brand
 from .models import SiteSettings
@@ -28,11 +32,16 @@ MAX_QUERY_LENGTH = 200
 @require_safe
 def search(request):
     """Search this site only, in the reader's language: Coventry never returns national pages."""
-    query = (request.GET.get("q") or "").strip()[:MAX_QUERY_LENGTH]
+    query = query_param(request, "q", MAX_QUERY_LENGTH)
     results = None
     if query:
         results = _search_site(request, query)
-    context = {"query": query, "results": results, "extra_query": urlencode({"q": query}) + "&"}
+    context = {
+        "query": query,
+        "results": results,
+        "member_results": _search_members(request, query) if query else [],
+        "extra_query": urlencode({"q": query}) + "&",
+    }
     return render(request, "network_sites/search.html", context)
 
 
@@ -54,6 +63,26 @@ def _search_site(request, query: str):
     except DatabaseError:
         logger.exception("Search failed for %r", query)
         return Paginator(Page.objects.none(), SEARCH_RESULTS_PER_PAGE).page(1)
+
+
+def _search_members(request, query: str, limit: int = 12) -> list[tuple]:
+    """Coalition members, on a site that has a member directory (the national one)."""
+    root = Brand.for_request(request).root_page
+    directory = (
+        MemberDirectoryPage.objects.live().filter(path__startswith=root.path).first()
+        if root is not None
+        else None
+    )
+    terms = query.replace('"', " ").strip()
+    if directory is None or not terms:
+        return []
+    try:
+        in_locale = Member.objects.filter(locale_id=directory.locale_id)
+        members = list(get_search_backend().search(terms, in_locale)[:limit])
+    except DatabaseError:
+        logger.exception("Member search failed for %r", query)
+        return []
+    return [(member, directory.member_url(member, request)) for member in members]
 
 
 @require_safe

@@ -19,6 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
+from cms.coalition.models import JoinCoalitionPage, MemberDirectoryPage
 from cms.core.blocks import BaseStreamBlock
 from cms.core.models import (
     CampaignPage,
@@ -28,6 +29,7 @@ from cms.core.models import (
     NewsIndexPage,
     StandardPage,
 )
+from cms.formpages.models import FormPage
 from cms.stories.models import StoryIndexPage
 from tests.conftest import COVENTRY_HOST
 
@@ -356,13 +358,22 @@ def page_rules():
 
 def test_allowed_subpage_types(page_rules):
     page_rules.assertAllowedSubpageTypes(
-        NationalHomePage, {StandardPage, CampaignPage, NewsIndexPage, StoryIndexPage}
+        NationalHomePage,
+        {
+            StandardPage,
+            CampaignPage,
+            NewsIndexPage,
+            StoryIndexPage,
+            MemberDirectoryPage,
+            JoinCoalitionPage,
+            FormPage,
+        },
     )
     page_rules.assertAllowedSubpageTypes(
-        ChapterHomePage, {StandardPage, NewsIndexPage, StoryIndexPage}
+        ChapterHomePage, {StandardPage, NewsIndexPage, StoryIndexPage, FormPage}
     )
     page_rules.assertAllowedSubpageTypes(StoryIndexPage, set())
-    page_rules.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+    page_rules.assertAllowedSubpageTypes(StandardPage, {StandardPage, FormPage})
     page_rules.assertAllowedSubpageTypes(CampaignPage, {StandardPage})
     page_rules.assertAllowedSubpageTypes(NewsIndexPage, {NewsArticlePage})
     page_rules.assertAllowedSubpageTypes(NewsArticlePage, set())

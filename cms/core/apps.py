@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "cms.core"
     label = "core"
     verbose_name = "Pages and blocks"
+
+    def ready(self):
+        from .workflows import take_over_task_submission_emails
+
+        take_over_task_submission_emails()

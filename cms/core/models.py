@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
+from .workflows import SiteScopedApprovalTask  # noqa: F401 - a model: Django finds it here
 
 
 class BasePage(Page):
@@ -82,6 +83,9 @@ class NationalHomePage(HomePageBase):
         "core.CampaignPage",
         "core.NewsIndexPage",
         "stories.StoryIndexPage",
+        "coalition.MemberDirectoryPage",
+        "coalition.JoinCoalitionPage",
+        "formpages.FormPage",
     ]
     template = "core/national_home_page.html"
 
@@ -93,7 +97,12 @@ class ChapterHomePage(HomePageBase):
     """A chapter's home (e.g. Coventry's "Connecting for Good"): the root of its site."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["core.StandardPage", "core.NewsIndexPage", "stories.StoryIndexPage"]
+    subpage_types = [
+        "core.StandardPage",
+        "core.NewsIndexPage",
+        "stories.StoryIndexPage",
+        "formpages.FormPage",
+    ]
     template = "core/chapter_home_page.html"
 
     class Meta:
@@ -114,7 +123,7 @@ class StandardPage(BasePage):
         "core.StandardPage",
         "core.CampaignPage",
     ]
-    subpage_types = ["core.StandardPage"]
+    subpage_types = ["core.StandardPage", "formpages.FormPage"]
     template = "core/standard_page.html"
 
     class Meta:

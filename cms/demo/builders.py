@@ -22,6 +22,7 @@ from chapters.provisioning import (
     child_collection,
     grant_site_editing,
     provision_chapter,
+    story_review_task,
 )
 from cms.core.models import (
     CampaignPage,
@@ -33,6 +34,12 @@ from cms.core.models import (
 from sites.models import NavigationItem, SiteSettings, SocialLink
 
 from . import content
+from .coalition import (
+    build_coalition_pages,
+    build_form_submissions,
+    build_members,
+    build_pending_request,
+)
 from .media import draw_logo, draw_photo, get_or_create_document, get_or_create_image, minimal_pdf
 from .stories import build_stories, ensure_story_index
 
@@ -213,6 +220,8 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
             "community.",
         ),
     )
+    coalition_pages = build_coalition_pages(home)
+    join = coalition_pages["join"]
     news = _child(
         home,
         "news",
@@ -233,7 +242,7 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
 
     if not home.body:
         home.hero_cta_label = "Join the Coalition"
-        home.hero_cta_page = about
+        home.hero_cta_page = join
         home.body = [
             _image_block(photo, caption=content.ORLA_AND_JEAN_CAPTION, credit="The Cares Family"),
             _heading("Community Makes Us"),
@@ -247,10 +256,16 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
                     "connections, we\u2019d love you to join us."
                 ]
             ),
-            _cta("Join the Coalition", page=about, style="secondary"),
+            _cta("Join the Coalition", page=join, style="secondary"),
         ]
         _publish(home)
-    return {"about": about, "campaign": campaign, "news": news, "article": article}
+    return {
+        "about": about,
+        "campaign": campaign,
+        "news": news,
+        "article": article,
+        **coalition_pages,
+    }
 
 
 def translate_national_home(home: NationalHomePage) -> NationalHomePage:
@@ -444,9 +459,15 @@ def national_editors_group(site: Site, collection: Collection) -> Group:
     group.permissions.add(
         *Permission.objects.filter(content_type__app_label="stories").exclude(
             codename__endswith="storyindexpage"
-        )
+        ),
+        # The member directory and the join requests are the national team's.
+        *Permission.objects.filter(
+            content_type__app_label="coalition",
+            content_type__model__in=["member", "joinrequest"],
+        ),
     )
     assign_approval_workflow(site.root_page, "Connection Coalition", group)
+    story_review_task().groups.add(group)
     return group
 
 
@@ -487,6 +508,11 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
     feature_stories(home, "Community Stories", [stories[s] for s in NATIONAL_FEATURED])
     feature_stories(pages["campaign"], "Community Stories", [stories[s] for s in NATIONAL_FEATURED])
     feature_latest(coventry.site.root_page.specific, "Stories from Coventry")
+
+    build_members(national_collection)
+    add_nav_item(site, pages["members"], order=3)
+    build_pending_request()
+    build_form_submissions(coventry.site.root_page)
 
     ensure_user("admin", password, superuser=True)
     ensure_user(

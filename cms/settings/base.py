@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     # Our apps first so their templates and static files win.
     "chapters",
     "sites.apps.NetworkSitesConfig",
+    "cms.formpages",
+    "cms.coalition",
     "cms.stories",
     "cms.core",
     "cms.demo",
@@ -169,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.stories.tasks.withdraw_lapsed_stories",
         "schedule": env_int("STORY_CONSENT_CHECK_SECONDS", 3600),
     },
+    "delete-expired-form-submissions": {
+        "task": "cms.formpages.tasks.delete_expired_submissions",
+        "schedule": env_int("FORM_RETENTION_CHECK_SECONDS", 24 * 3600),
+    },
 }
 
 # Wagtail.
@@ -182,6 +188,8 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# Moderation mail goes to each site's own reviewers, not to every superuser of the network.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

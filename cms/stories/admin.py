@@ -10,14 +10,16 @@ import datetime
 
 import django_filters
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
-from wagtail.models import Site
+from wagtail.models import Site, TaskState
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -26,7 +28,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenMultipleView,
     SnippetChosenView,
 )
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 
 from .models import Story, Theme
 from .permissions import StoryPermissionPolicy
@@ -40,6 +42,10 @@ PK_VIEW_ACTIONS = {
     "lock": "lock",
     "unlock": "unlock",
 }
+
+
+def story_content_type() -> ContentType:
+    return ContentType.objects.get_for_model(Story, for_concrete_model=False)
 
 
 def story_policy() -> StoryPermissionPolicy:
@@ -56,8 +62,11 @@ class StoryAdminForm(WagtailAdminModelForm):
         policy = story_policy()
         sites = policy.sites_user_has_any_permission_for(for_user, ["add", "change"])
         self.fields["site"].queryset = sites
-        if self.instance.pk is None and sites.count() == 1:
-            self.fields["site"].initial = sites.first()
+        only_site = sites.first() if sites.count() == 1 else None
+        if only_site is not None:
+            self.fields["site"].empty_label = None
+            if self.instance.pk is None:
+                self.initial["site"] = only_site.pk
         if not policy.is_network_wide(for_user) and "reach" in self.fields:
             field = self.fields["reach"]
             if self.instance.reach == Story.Reach.NETWORK:
@@ -140,6 +149,28 @@ class StoryChooserViewSet(SnippetChooserViewSet):
     chosen_view_class = ScopedChosenView
     chosen_multiple_view_class = ScopedChosenMultipleView
 
+    def get_urlpatterns(self):
+        # Stories are written in the story editor (with its site rules), not from a chooser.
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "create"]
+
+
+class StoryInspectView(InspectView):
+    """Anyone working on stories may read a live story of another site: its live version.
+    Wagtail titles the page with the latest revision, which would show an unpublished draft."""
+
+    def get_page_subtitle(self):
+        if story_policy().user_has_permission_for_instance(
+            self.request.user, "change", self.object
+        ):
+            return super().get_page_subtitle()
+        return str(self.object)
+
+    def get_breadcrumbs_items(self):
+        items = super().get_breadcrumbs_items()
+        if items:
+            items[-1] = {**items[-1], "label": self.get_page_subtitle()}
+        return items
+
 
 class SiteColumn(Column):
     def get_value(self, instance):
@@ -157,7 +188,7 @@ class StoryViewSet(SnippetViewSet):
     copy_view_enabled = True
     filterset_class = StoryFilterSet
     chooser_viewset_class = StoryChooserViewSet
-    search_fields = ["title", "quote", "person_name"]
+    inspect_view_class = StoryInspectView
     list_display = [
         "title",
         SiteColumn("site", label=_("Home site")),
@@ -186,11 +217,24 @@ class StoryViewSet(SnippetViewSet):
 
         def guarded_view(request, *args, **kwargs):
             if "pk" in kwargs:
-                story = Story.objects.filter(pk=unquote(str(kwargs["pk"]))).first()
+                try:
+                    story = Story.objects.filter(pk=int(unquote(str(kwargs["pk"])))).first()
+                except ValueError:
+                    raise Http404 from None
                 if story is not None and not policy.user_has_permission_for_instance(
                     request.user, action, story
                 ):
                     return permission_denied(request)
+                # Workflow actions name a task state too: it must be this story's, or a
+                # reviewer could act on another site's story through their own story's URL.
+                if story is not None and "task_state_id" in kwargs:
+                    owned = TaskState.objects.filter(
+                        pk=kwargs["task_state_id"],
+                        workflow_state__base_content_type=story_content_type(),
+                        workflow_state__object_id=str(story.pk),
+                    )
+                    if not owned.exists():
+                        raise Http404
             return view(request, *args, **kwargs)
 
         pattern.callback = guarded_view

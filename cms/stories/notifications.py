@@ -1,11 +1,9 @@
-"""Who hears about a story: its home site's editors, and the site's contact address."""
+"""Who hears about a story: the editors who work on its home site's stories."""
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from wagtail.models import Site
-
-from sites.models import SiteSettings  # noqa: I001
 
 
 def editor_emails(site: Site) -> list[str]:
@@ -22,11 +20,7 @@ def editor_emails(site: Site) -> list[str]:
             groups__permissions__codename="change_story",
             groups__permissions__content_type__app_label="stories",
         )
-    emails = set(users.values_list("email", flat=True))
-    contact = SiteSettings.for_site(site).contact_email
-    if contact:
-        emails.add(contact)
-    return sorted(emails)
+    return sorted(set(users.values_list("email", flat=True)))
 
 
 def send_to_editors(site: Site, template: str, context: dict) -> int:

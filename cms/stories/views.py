@@ -1,11 +1,189 @@
-"""Public views of the story library: residents sharing their own stories."""
+"""Public views of the story library: residents sharing their own stories.
 
-from django.http import Http404
+A shared story arrives as a draft of the site it was sent from, for that site's editors to
+moderate; nothing a resident sends is shown anywhere until an editor publishes it. The editors
+hear about it by email from a Celery task, enqueued once the draft is committed.
+"""
+
+import re
+import secrets
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Locale, Site
+
+from cms.core.antispam import rate_limited, too_many_requests
+from cms.core.queue import enqueue_on_commit
+
+from .forms import PHOTO_FORMATS, ShareStoryForm
+from .models.story import Story
+from .tasks import notify_new_submission
+
+# Every POST counts, valid or not: a person correcting mistakes needs a few, a bot many.
+SHARE_RATE_LIMIT = 10
+SHARE_RATE_WINDOW_SECONDS = 10 * 60
+QUOTE_CHARS = 280
+SHARED_STORIES_COLLECTION = "Shared stories"
 
 
 def share_story(request, index_page):
-    raise Http404  # replaced by the share-your-story form
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    if request.method != "POST":
+        return _render_form(request, index_page, ShareStoryForm())
+
+    if rate_limited(request, "stories.share", SHARE_RATE_LIMIT, SHARE_RATE_WINDOW_SECONDS):
+        return too_many_requests(request)
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    try:
+        form = ShareStoryForm(request.POST, request.FILES)
+    except RequestDataTooBig:
+        return _unreadable(request, index_page, _("Your story is too long to send."), 413)
+    except (SuspiciousOperation, MultiPartParserError):
+        return _unreadable(request, index_page, _("We could not read what you sent."), 400)
+    if not form.is_valid():
+        return _render_form(request, index_page, form)
+
+    create_resident_story(form.cleaned_data, site=site, locale=index_page.locale)
+    response = HttpResponseRedirect(
+        index_page.get_url(request) + index_page.reverse_subpage("share_thanks")
+    )
+    response.status_code = 303  # See Other: the browser GETs the thanks page
+    return response
 
 
 def share_story_thanks(request, index_page):
-    raise Http404
+    return index_page.render(request, template="stories/share_thanks.html")
+
+
+def _render_form(request, index_page, form, status=200):
+    response = index_page.render(
+        request, template="stories/share_story.html", context_overrides={"form": form}
+    )
+    response.status_code = status
+    # The page carries a CSRF token and a signed timestamp: no shared cache may keep it.
+    add_never_cache_headers(response)
+    return response
+
+
+def _unreadable(request, index_page, message: str, status: int):
+    """A request Django could not parse: the form again, empty, with one clear message."""
+    form = ShareStoryForm()
+    form.cleaned_data = {}
+    form.add_error(None, message)
+    return _render_form(request, index_page, form, status=status)
+
+
+# --- turning a submission into a draft story ----------------------------------------------
+
+
+def create_resident_story(data: dict, *, site: Site, locale: Locale) -> Story:
+    """A draft Story on `site` (not live: it has a revision, like a draft saved in the admin),
+    its photo in the site's collection; the site's editors are told once it is committed."""
+    name = data["name"]
+    title = _("%(name)s's story") % {"name": name}
+    image = None
+    try:
+        with transaction.atomic():
+            if data.get("photo"):
+                image = _save_photo(data["photo"], title=title, site=site)
+            story = Story(
+                locale=locale,
+                title=title[:255],
+                slug=_unique_slug(title),
+                site=site,
+                reach=Story.Reach.LOCAL,
+                quote=story_quote(data["story"]),
+                body=story_body_html(data["story"]),
+                person_name=name,
+                town=data["town"],
+                image=image,
+                image_alt=data.get("photo_description", "") if image else "",
+                consent_given_on=timezone.localdate(),
+                consent_scope=Story.ConsentScope.WEBSITE_SOCIAL,
+                source=Story.Source.RESIDENT,
+                submitter_email=data["email"],
+                live=False,
+            )
+            story.save()
+            story.save_revision(log_action="wagtail.create")
+            workflow = story.get_workflow()
+            if workflow is not None:  # into the site's moderation queue
+                workflow.start(story, user=None)
+            enqueue_on_commit(notify_new_submission, story.pk)
+    except Exception:
+        if image is not None:  # the row is rolled back; don't leave its file behind
+            image.file.delete(save=False)
+        raise
+    return story
+
+
+def story_quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The story's opening, on one line, cut at a word near `limit` characters."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    if flat[limit] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def story_body_html(text: str) -> str:
+    """Rich text from plain text: a paragraph per blank-line-separated block, line breaks kept,
+    every character escaped (the resident's words are never trusted as HTML)."""
+    paragraphs = [block.strip() for block in re.split(r"\n[ \t]*\n", text) if block.strip()]
+    return "".join(
+        "<p>" + "<br/>".join(escape(line.strip()) for line in paragraph.split("\n")) + "</p>"
+        for paragraph in paragraphs
+    )
+
+
+def _unique_slug(title: str) -> str:
+    # A random suffix: unique in practice, never "share" (a route), unguessable before publishing.
+    return f"{slugify(title)[:60].strip('-') or 'story'}-{secrets.token_hex(4)}"
+
+
+def _save_photo(upload, *, title: str, site: Site):
+    """A Wagtail image under a name we choose (never the uploaded one), in the extension of the
+    format Pillow detected."""
+    upload.name = f"story-{secrets.token_hex(8)}.{PHOTO_FORMATS[upload.image_format]}"
+    image = get_image_model()(
+        title=_("Photo: %(title)s") % {"title": title},
+        file=upload,
+        collection=photo_collection(site),
+    )
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+def photo_collection(site: Site) -> Collection:
+    """Where a resident's photo goes: the collection this site's editors add images to (found
+    through the groups holding a permission on this site, so the story library needs to know
+    nothing of chapters), else a "Shared stories" collection under the root, made on demand."""
+    collection = (
+        Collection.objects.filter(
+            depth__gt=1,
+            group_permissions__permission__codename="add_image",
+            group_permissions__group__site_permissions__site=site,
+        )
+        .order_by("depth", "pk")
+        .first()
+    )
+    if collection is not None:
+        return collection
+    root = Collection.get_first_root_node()
+    return root.get_children().filter(name=SHARED_STORIES_COLLECTION).first() or root.add_child(
+        name=SHARED_STORIES_COLLECTION
+    )

@@ -32,6 +32,9 @@ from wagtail.search import index
 
 from cms.core.blocks import RICH_TEXT_FEATURES
 
+# Routes of the story index page (/stories/share/...): a story cannot take these addresses.
+RESERVED_SLUGS = {"share"}
+
 
 class Theme(TranslatableMixin, models.Model):
     """What a story is about (Mutual aid, Friendship...), for filtering and featuring."""
@@ -190,7 +193,12 @@ class Story(
         constraints = [
             models.UniqueConstraint(fields=["slug", "locale"], name="unique_story_slug_locale")
         ]
-        indexes = [models.Index(fields=["live", "reach", "site"], name="story_visibility_idx")]
+        indexes = [
+            models.Index(fields=["live", "reach", "site"], name="story_visibility_idx"),
+            models.Index(
+                models.F("consent_given_on").desc(), models.F("id").desc(), name="story_recent_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -206,6 +214,10 @@ class Story(
             and self.consent_expires_on <= self.consent_given_on
         ):
             errors["consent_expires_on"] = _("Consent must expire after it was given.")
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("“%(slug)s” is the address of a page; choose another.") % {
+                "slug": self.slug
+            }
         if errors:
             raise ValidationError(errors)
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoalitionConfig(AppConfig):
+    """The coalition's member organisations and the way new ones ask to join."""
+
+    name = "cms.coalition"
+    label = "coalition"
+    verbose_name = "Coalition members"

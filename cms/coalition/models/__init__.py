@@ -1,0 +1,12 @@
+# Members first: pages.py (and the views it routes to) import them.
+from .members import JoinRequest, Member, OrganisationKind, Region  # noqa: I001
+from .pages import JoinCoalitionPage, MemberDirectoryPage
+
+__all__ = [
+    "JoinCoalitionPage",
+    "JoinRequest",
+    "Member",
+    "MemberDirectoryPage",
+    "OrganisationKind",
+    "Region",
+]
