@@ -52,7 +52,11 @@ def demo_server(tmp_path_factory):
         if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev", VAR_DIR=str(var), PORT=str(port), DEBUG="1"
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        VAR_DIR=str(var),
+        PORT=str(port),
+        DEBUG="1",
+        ANTISPAM_MIN_SECONDS="0",  # a browser fills the forms faster than a person
     )
     manage = [sys.executable, str(REPO / "manage.py")]
     for args in (["migrate", "--noinput", "-v0"], ["load_demo"]):
@@ -164,4 +168,55 @@ def test_coventry_editor_logs_in_and_sees_only_coventry(demo_server, browser):
     assert "Get involved" in body
     assert "Community Makes Us" not in body
     assert "About the Connection Coalition" not in body
+    context.close()
+
+
+def test_reader_filters_stories_by_theme_on_a_phone(demo_server, phone):
+    phone.goto(f"http://coventry.localhost:{demo_server}/stories/")
+    cards = phone.locator(".story-card")
+    assert cards.count() == 4  # the three network stories and Rose's
+    phone.get_by_label("Theme", exact=True).select_option(label="Friendship")
+    phone.get_by_role("button", name="Show stories").click()
+    phone.wait_for_url("**/stories/?theme=friendship*")
+    titles = phone.locator(".story-card__title").all_inner_texts()
+    assert sorted(titles) == sorted(
+        [
+            "Orla and Jean: a friendly wave through the window",
+            "Rose: what kind of human being am I going to be?",
+        ]
+    )
+    assert _no_horizontal_scroll(phone)
+
+
+def test_resident_shares_a_story_and_is_helped_through_mistakes(demo_server, phone):
+    phone.goto(f"http://coventry.localhost:{demo_server}/stories/share/")
+    phone.get_by_role("button", name="Send my story").click()
+    summary = phone.locator("#error-summary")
+    assert summary.is_visible()
+    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    assert phone.locator("[aria-invalid=true]").count() >= 3
+    phone.get_by_label("Your name").fill("Amira")
+    phone.get_by_label("Your email address").fill("amira@example.org")
+    phone.get_by_label("Your town or city").fill("Coventry")
+    phone.get_by_label("Your story").fill("Jean knocked on my door every day with soup.")
+    phone.locator("input[name=consent]").check()
+    phone.get_by_role("button", name="Send my story").click()
+    phone.wait_for_url("**/stories/share/thanks/")
+    assert "Thank you" in phone.locator("h1").inner_text()
+
+
+def test_organisation_asks_to_join(demo_server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"http://localhost:{demo_server}/join/")
+    page.get_by_label("Organisation name").fill("Foleshill Friends")
+    page.get_by_label("What kind of organisation is it?").select_option("community_group")
+    page.get_by_label("Region").select_option("west_midlands")
+    page.get_by_label("Your name").fill("Sam")
+    page.get_by_label("Your email address").fill("sam@example.org")
+    page.get_by_label("Why do you want to join?").fill("We run a weekly lunch club.")
+    page.locator("input[name=agreed_to_aims]").check()
+    page.get_by_role("button", name="Ask to join").click()
+    page.wait_for_url("**/join/thanks/")
+    assert "Thank you" in page.locator("h1").inner_text()
     context.close()

@@ -2,18 +2,25 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cms.core.antispam import AntiSpamFormMixin
-from cms.core.text import clean_text
+from cms.core.text import PlainTextField
 
 from .models.members import JoinRequest
 
 
 class JoinRequestForm(AntiSpamFormMixin, forms.ModelForm):
     """An organisation asking to join. Stored as a pending request; published only when a
-    national editor approves it."""
+    national editor approves it. What is typed is plain text, cleaned of control characters."""
 
     antispam_salt = "coalition.join"
-    text_fields = ("organisation", "contact_name", "reason")
 
+    organisation = PlainTextField(label=_("Organisation name"), max_length=160)
+    contact_name = PlainTextField(label=_("Your name"), max_length=120)
+    reason = PlainTextField(
+        label=_("Why do you want to join?"),
+        multiline=True,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
     agreed_to_aims = forms.BooleanField(
         required=True,
         label=_("We share the coalition's aims and agree to work towards them"),
@@ -33,21 +40,7 @@ class JoinRequestForm(AntiSpamFormMixin, forms.ModelForm):
             "agreed_to_aims",
         ]
         labels = {
-            "organisation": _("Organisation name"),
             "kind": _("What kind of organisation is it?"),
             "website": _("Website (optional)"),
-            "contact_name": _("Your name"),
             "contact_email": _("Your email address"),
-            "reason": _("Why do you want to join?"),
         }
-        widgets = {"reason": forms.Textarea(attrs={"rows": 6})}
-
-    def clean(self):
-        cleaned_data = super().clean()
-        for name in self.text_fields:
-            if name in cleaned_data:
-                cleaned = clean_text(cleaned_data[name])
-                if not cleaned:
-                    self.add_error(name, _("This field is required."))
-                cleaned_data[name] = cleaned
-        return cleaned_data

@@ -193,6 +193,11 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Public forms (cms/core/antispam.py): a form sent back faster than this is a bot's.
+ANTISPAM_MIN_SECONDS = env_int("ANTISPAM_MIN_SECONDS", 3)
+# Proxies in front of the web processes that append X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # Security defaults that hold everywhere; production tightens the rest.
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
