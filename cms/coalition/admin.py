@@ -16,6 +16,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.core.queue import enqueue_on_commit
+
 from .models import JoinRequest, Member
 from .tasks import send_join_decision
 
@@ -80,7 +82,7 @@ def decide_view(request, pk):
                         locale=locale,
                     )
                     JoinRequest.objects.filter(pk=pk).update(member=member)
-                    transaction.on_commit(lambda: send_join_decision.delay(pk))
+                    enqueue_on_commit(send_join_decision, pk)
             if decided:
                 messages.success(
                     request, _("%(name)s is now a member.") % {"name": join_request.organisation}
@@ -99,7 +101,7 @@ def decide_view(request, pk):
                     decided_by=request.user,
                 )
                 if decided:
-                    transaction.on_commit(lambda: send_join_decision.delay(pk))
+                    enqueue_on_commit(send_join_decision, pk)
             if decided:
                 messages.success(request, _("The request was declined; the applicant is told."))
             else:
@@ -151,8 +153,20 @@ class JoinRequestViewSet(ModelViewSet):
             DateColumn("created_at", label=_("Received")),
         ]
 
+    def get_common_view_kwargs(self, **kwargs):
+        # Requests are written by the public and decided here: no add or edit views; every
+        # link Wagtail would make to "edit" goes to the decision page instead.
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": self.get_url_name("decide"),
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
+
     def get_urlpatterns(self):
-        # Requests are written by the public and decided here: no add or edit views.
         return [
             pattern
             for pattern in super().get_urlpatterns()

@@ -23,7 +23,7 @@ def join_coalition(request, page):
                 join_request = form.save()
                 enqueue_on_commit(acknowledge_join_request, join_request.pk)
                 enqueue_on_commit(notify_national_editors, join_request.pk)
-            response = redirect(page.url + page.reverse_subpage("thanks"))
+            response = redirect(page.get_url(request) + page.reverse_subpage("thanks"))
             response.status_code = 303
             return response
     return page.render(request, context_overrides={"form": form})

@@ -30,7 +30,15 @@ class FormField(AbstractFormField):
     page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
+MAX_MULTILINE_CHARS = 5000
+
+
 class SpamProtectedFormBuilder(FormBuilder):
+    def create_multiline_field(self, field, options):
+        # Wagtail caps single-line answers at 255 characters but not multi-line ones.
+        options["max_length"] = MAX_MULTILINE_CHARS
+        return super().create_multiline_field(field, options)
+
     def get_form_class(self):
         return type(
             "SpamProtectedForm",
@@ -81,8 +89,13 @@ class FormPage(AbstractEmailForm):
 
     def process_form_submission(self, form):
         protected = {form.honeypot_field_name, form.timestamp_field_name}
+        multiline = {
+            field.clean_name for field in self.get_form_fields() if field.field_type == "multiline"
+        }
         data = {
-            name: clean_text(value, multiline=True) if isinstance(value, str) else value
+            name: clean_text(value, multiline=name in multiline)
+            if isinstance(value, str)
+            else value
             for name, value in form.cleaned_data.items()
             if name not in protected
         }

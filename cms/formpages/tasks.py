@@ -41,7 +41,7 @@ def send_submission_notification(submission_id: int) -> int:
         return 0
     fields = {field.clean_name: field.label for field in page.get_form_fields()}
     rows = [
-        (fields.get(name, name), value)
+        (fields.get(name, name), ", ".join(map(str, value)) if isinstance(value, list) else value)
         for name, value in submission.get_data().items()
         if name != "submit_time"
     ]

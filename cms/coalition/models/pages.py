@@ -27,9 +27,9 @@ MAX_QUERY_LENGTH = 100
 def member_queryset(locale_id):
     Image = get_image_model()
     return (
-        Member.objects.filter(locale_id=locale_id)
-        .select_related("logo")
-        .prefetch_related(
+        # The logo by prefetch (not select_related, which would skip the prefetch), so its
+        # renditions come in the same go: no query per logo when the rendition cache is cold.
+        Member.objects.filter(locale_id=locale_id).prefetch_related(
             models.Prefetch("logo", queryset=Image.objects.prefetch_renditions(LOGO_RENDITION))
         )
     )

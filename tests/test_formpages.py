@@ -1,0 +1,718 @@
+"""Chapter form pages ("Volunteer", "Have a chat") built with Wagtail's form builder: a resident's
+submission is stored with the page and mailed to the site's contact address by a worker; only the
+chapter's own editors see, export or delete it; it is deleted after the site's retention period;
+no input (spam, hostile, huge, malformed) gives a 500, stores anything or sends anything."""
+
+import csv
+import datetime
+import html as html_lib
+import io
+import re
+import time
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import Locale, Site
+
+from chapters.provisioning import provision_chapter
+from cms.core import antispam
+from cms.formpages.models import SUBMISSION_LIMIT, FormField, FormPage, SpamProtectedFormBuilder
+from cms.formpages.tasks import (
+    delete_expired_submissions,
+    months_ago,
+    send_submission_notification,
+)
+from sites.models import SiteSettings
+from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+
+VOLUNTEER_URL = "/get-involved/volunteer/"
+CHAT_URL = "/get-involved/have-a-chat/"
+COVENTRY_CONTACT = "coventry@connectioncoalition.example"
+SCRIPT = "<script>alert(1)</script>"
+ESCAPED_SCRIPT = "&lt;script&gt;alert(1)&lt;/script&gt;"
+INJECTION = "\r\nBcc: evil@example.com"
+PERMISSION_MESSAGE = "Sorry, you do not have permission to access this area."
+STANDARD_HEADERS = {
+    "Content-Type",
+    "MIME-Version",
+    "Content-Transfer-Encoding",
+    "Subject",
+    "From",
+    "To",
+    "Date",
+    "Message-ID",
+}
+SALT = "formpages.form"  # every form page's; checked below
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def token(age_seconds: float = 60, salt: str | None = None) -> str:
+    return antispam.sign_timestamp(salt or SALT, at=time.time() - age_seconds)
+
+
+def volunteer_data(**overrides) -> dict:
+    data = {
+        "your_name": "Dev Okafor",
+        "email_address": "dev.okafor@example.org",
+        "phone_number": "024 7600 1234",
+        "how_would_you_like_to_help": ["Befriending", "Digital skills"],
+        "tell_us_a_little_about_yourself": "Retired nurse.\n\nFree on Tuesdays.",
+        "website": "",
+        "form_started": token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def chat_data(**overrides) -> dict:
+    data = {
+        "your_name": "Margaret Ellis",
+        "email_address": "margaret.ellis@example.org",
+        "phone_number": "",
+        "best_time_to_call": "Evening",
+        "what_would_you_like_to_talk_about": "Starting a walking group on our estate.",
+        "website": "",
+        "form_started": token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+FORMS = {
+    "volunteer": (VOLUNTEER_URL, volunteer_data),
+    "have a chat": (CHAT_URL, chat_data),
+}
+TEXT_FIELDS = {
+    "volunteer": ["your_name", "phone_number", "tell_us_a_little_about_yourself"],
+    "have a chat": ["your_name", "phone_number", "what_would_you_like_to_talk_about"],
+}
+REQUIRED_FIELDS = {
+    "volunteer": ["your_name", "email_address"],
+    "have a chat": ["your_name", "email_address", "what_would_you_like_to_talk_about"],
+}
+CHOICE_FIELDS = {
+    "volunteer": ("how_would_you_like_to_help", ["Befriending", "Hacking"]),
+    "have a chat": ("best_time_to_call", "Midnight"),
+}
+
+
+def coventry_form(slug: str) -> FormPage:
+    return FormPage.objects.get(url_path=f"/coventry/get-involved/{slug}/")
+
+
+def submit(client, url, data, host=COVENTRY_HOST, **extra):
+    return client.post(url, data, HTTP_HOST=host, **extra)
+
+
+def submissions_of(page) -> list[FormSubmission]:
+    return list(FormSubmission.objects.filter(page=page).order_by("pk"))
+
+
+def assert_no_injected_headers(message) -> None:
+    assert message.bcc == [] and message.cc == [] and message.reply_to == []
+    assert message.extra_headers == {}
+    assert "evil@example.com" not in message.recipients()
+    names = {name for name, _ in message.message().items()}
+    assert names <= STANDARD_HEADERS, names - STANDARD_HEADERS
+    raw_headers = message.message().as_string().split("\n\n", 1)[0]
+    assert "evil@example.com" not in raw_headers and "Bcc" not in raw_headers
+
+
+def error_summary(html: str) -> str:
+    match = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert match, "the form comes back with its error summary"
+    return html_lib.unescape(match.group(0))
+
+
+def make_national_form() -> FormPage:
+    home = Site.objects.get(is_default_site=True).root_page
+    page = FormPage(title="Contact the coalition", slug="contact", subject="Contact form")
+    page.form_fields = [
+        FormField(label="Your name", field_type="singleline", required=True),
+        FormField(label="Message", field_type="multiline", required=True),
+    ]
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def leeds(db):
+    return provision_chapter("leeds", "Leeds Connects", "leeds.localhost").chapter
+
+
+@pytest.fixture
+def other_sites(network, leeds):
+    """A national form and Leeds' two forms, each with a submission holding a secret."""
+    national = make_national_form()
+    FormSubmission.objects.create(
+        page=national, form_data={"your_name": "Nadia National", "message": "Nat-0x5ecret"}
+    )
+    leeds_forms = {
+        page.slug: page for page in FormPage.objects.filter(url_path__startswith="/leeds/")
+    }
+    assert set(leeds_forms) == {"volunteer", "have-a-chat"}  # provisioning made them
+    for page in leeds_forms.values():
+        FormSubmission.objects.create(
+            page=page, form_data={"your_name": "Lee Leeds", "email_address": "leeds-0x5ecret@x.org"}
+        )
+    return {
+        "national": national,
+        "leeds volunteer": leeds_forms["volunteer"],
+        "leeds chat": leeds_forms["have-a-chat"],
+    }
+
+
+# --- the form pages -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_the_form_page_shows_its_fields_and_spam_checks(client, network, form):
+    url, build = FORMS[form]
+    response = client.get(url, HTTP_HOST=COVENTRY_HOST)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in build():
+        if name not in ("website", "form_started"):
+            assert f'name="{name}"' in html
+    hidden = re.search(r'<div class="form-extra" aria-hidden="true">(.*?)</div>', html, re.S)
+    assert 'name="website"' in hidden.group(1) and 'tabindex="-1"' in hidden.group(1)
+    assert re.search(r'name="form_started" value="[^"]+"', html)
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'class="error-summary"' not in html
+
+
+def test_every_form_page_signs_its_timestamp_with_the_same_salt(network):
+    form_class = coventry_form("volunteer").get_form_class()
+    assert issubclass(form_class, antispam.AntiSpamFormMixin)
+    assert form_class.get_antispam_salt() == SALT
+    assert FormPage.form_builder is SpamProtectedFormBuilder
+
+
+def test_the_forms_are_coventrys_and_not_on_the_national_site(client, network):
+    assert client.get(VOLUNTEER_URL, HTTP_HOST=NATIONAL_HOST).status_code == 404
+    assert submit(client, VOLUNTEER_URL, volunteer_data(), host=NATIONAL_HOST).status_code == 404
+    assert FormSubmission.objects.filter(page=coventry_form("volunteer")).count() == 1  # demo
+
+
+# --- a resident volunteers ------------------------------------------------------------------
+
+
+def test_a_volunteer_is_stored_and_coventry_is_told_by_email(
+    client, network, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = coventry_form("volunteer")
+    before = submissions_of(page)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = submit(client, VOLUNTEER_URL, volunteer_data())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Thank you" in html and 'class="error-summary"' not in html
+    assert len(callbacks) == 1
+
+    stored = submissions_of(page)
+    assert len(stored) == len(before) + 1
+    submission = stored[-1]
+    assert submission.form_data == {
+        "your_name": "Dev Okafor",
+        "email_address": "dev.okafor@example.org",
+        "phone_number": "024 7600 1234",
+        "how_would_you_like_to_help": ["Befriending", "Digital skills"],
+        "tell_us_a_little_about_yourself": "Retired nurse.\n\nFree on Tuesdays.",
+    }  # nothing of the spam checks
+
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [COVENTRY_CONTACT]
+    assert message.subject == page.subject == "Volunteer form"
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert_no_injected_headers(message)
+    for value in ["Dev Okafor", "dev.okafor@example.org", "024 7600 1234", "Free on Tuesdays"]:
+        assert value in message.body
+        assert value not in message.subject and value not in str(message.message()["From"])
+    assert "Connecting for Good Coventry" in message.body
+    assert message.content_subtype == "plain" and getattr(message, "alternatives", []) == []
+
+
+def test_the_chosen_ways_to_help_read_as_words_in_the_email(
+    client, network, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, VOLUNTEER_URL, volunteer_data())
+    body = mailoutbox[0].body
+    assert "Befriending, Digital skills" in body
+    assert "['" not in body
+
+
+def test_a_chat_request_is_stored_and_sent(
+    client, network, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = coventry_form("have-a-chat")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, CHAT_URL, chat_data())
+    assert response.status_code == 200
+    submission = submissions_of(page)[-1]
+    assert submission.form_data["best_time_to_call"] == "Evening"
+    assert submission.form_data["your_name"] == "Margaret Ellis"
+    assert set(submission.form_data) == set(chat_data()) - {"website", "form_started"}
+    assert [m.to for m in mailoutbox] == [[COVENTRY_CONTACT]]
+    assert mailoutbox[0].subject == "Have a chat form"
+    assert "Starting a walking group" in mailoutbox[0].body
+
+
+def test_the_pages_own_addresses_win_over_the_sites_contact(
+    client, network, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = coventry_form("volunteer")
+    page.to_address = "team@coventry.example, lead@coventry.example"
+    page.from_address = "forms@coventry.example"
+    page.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(client, VOLUNTEER_URL, volunteer_data())
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["team@coventry.example", "lead@coventry.example"]
+    assert mailoutbox[0].from_email == "forms@coventry.example"
+
+
+def test_no_address_anywhere_stores_the_submission_and_sends_nothing(
+    client, network, mailoutbox, django_capture_on_commit_callbacks
+):
+    SiteSettings.objects.filter(site=network.coventry_site).update(contact_email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, VOLUNTEER_URL, volunteer_data())
+    assert response.status_code == 200
+    assert submissions_of(coventry_form("volunteer"))[-1].form_data["your_name"] == "Dev Okafor"
+    assert mailoutbox == []
+
+
+def test_the_notification_task_ignores_a_missing_submission(network, mailoutbox):
+    assert send_submission_notification(999_999) == 0
+    assert mailoutbox == []
+
+
+def test_a_broker_outage_does_not_lose_the_submission(
+    client, network, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(send_submission_notification, "delay", side_effect=OSError("down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = submit(client, VOLUNTEER_URL, volunteer_data())
+    assert response.status_code == 200
+    assert submissions_of(coventry_form("volunteer"))[-1].form_data["your_name"] == "Dev Okafor"
+
+
+# --- accepted, stored as typed --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_unicode_is_stored_intact(
+    client, network, mailoutbox, django_capture_on_commit_callbacks, form
+):
+    url, build = FORMS[form]
+    values = {
+        TEXT_FIELDS[form][0]: "Zoë 🌻 أحمد \u05e9\u05dc\u05d5\u05dd\u200f",
+        TEXT_FIELDS[form][1]: "☎ +44 (0)24 7600",
+        TEXT_FIELDS[form][2]: "مرحبا 👋🏽\n\n家族 👨‍👩‍👧 — Ça va?",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, url, build(**values))
+    assert response.status_code == 200
+    submission = FormSubmission.objects.latest("pk")
+    for name, value in values.items():
+        assert submission.form_data[name] == value
+    assert all(value in mailoutbox[0].body for value in values.values())
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_markup_is_stored_as_text_and_escaped_wherever_it_is_shown(
+    client, network, coventry_editor, mailoutbox, django_capture_on_commit_callbacks, form
+):
+    url, build = FORMS[form]
+    values = {name: f"{SCRIPT} <img src=x onerror=alert(2)>" for name in TEXT_FIELDS[form]}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, url, build(**values))
+    assert response.status_code == 200
+    assert SCRIPT not in response.content.decode()  # the thanks page
+    submission = FormSubmission.objects.latest("pk")
+    for name, value in values.items():
+        assert submission.form_data[name] == value
+
+    message = mailoutbox[0]
+    assert SCRIPT in message.body and ESCAPED_SCRIPT not in message.body  # literal, plain text
+    assert message.content_subtype == "plain" and getattr(message, "alternatives", []) == []
+    assert "<script" not in message.subject
+
+    client.force_login(coventry_editor)
+    listing = client.get(reverse("wagtailforms:list_submissions", args=[submission.page_id]))
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert SCRIPT not in html and "<img src=x" not in html
+    assert ESCAPED_SCRIPT in html
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_line_breaks_in_every_field_never_reach_a_header(
+    client, network, mailoutbox, django_capture_on_commit_callbacks, form
+):
+    url, build = FORMS[form]
+    values = {name: "Dev" + INJECTION for name in TEXT_FIELDS[form]}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, url, build(**values))
+    assert response.status_code == 200
+    submission = FormSubmission.objects.latest("pk")
+    for name in values:
+        assert "\r" not in submission.form_data[name]
+    assert len(mailoutbox) == 1
+    assert_no_injected_headers(mailoutbox[0])
+    assert mailoutbox[0].recipients() == [COVENTRY_CONTACT]
+
+
+# --- rejected: nothing stored, nothing sent, never a 500 -------------------------------------
+
+GENERIC = "Sorry, we could not accept this form"
+EXPIRED = "This form has expired, please submit it again"
+REQUIRED = "This field is required."
+NUL = "Null characters are not allowed."
+MEGABYTE = "x" * 1_000_000
+
+
+def _cases(form: str) -> dict:
+    _, build = FORMS[form]
+    single, phone, multiline = TEXT_FIELDS[form]
+    choice_field, bad_choice = CHOICE_FIELDS[form]
+    cases = {
+        "everything missing": (lambda: {"form_started": token()}, REQUIRED),
+        "whitespace name": (lambda: build(your_name=" \t\n "), REQUIRED),
+        f"1 MB {single}": (lambda: build(**{single: MEGABYTE}), "at most 255 characters"),
+        f"1 MB {phone}": (lambda: build(**{phone: MEGABYTE}), "at most 255 characters"),
+        f"1 MB {multiline}": (lambda: build(**{multiline: MEGABYTE}), "characters"),
+        "1 MB email": (lambda: build(email_address=MEGABYTE + "@x.org"), "Enter a valid email"),
+        f"NUL in {single}": (lambda: build(**{single: "Dev\x00"}), NUL),
+        f"NUL in {phone}": (lambda: build(**{phone: "\x00"}), NUL),
+        f"NUL in {multiline}": (lambda: build(**{multiline: "a\x00b"}), NUL),
+        "NUL in email": (lambda: build(email_address="dev\x00@example.org"), NUL),
+        f"NUL in {choice_field}": (
+            lambda: build(**{choice_field: "Evening\x00"}),
+            "Select a valid choice",
+        ),
+        f"unknown {choice_field}": (
+            lambda: build(**{choice_field: bad_choice}),
+            "Select a valid choice",
+        ),
+        "bad email": (lambda: build(email_address="not-an-email"), "Enter a valid email"),
+        "header injection in email": (
+            lambda: build(email_address="dev@example.org" + INJECTION),
+            "Enter a valid email",
+        ),
+        "markup in email": (
+            lambda: build(email_address=f"{SCRIPT}@example.org"),
+            "Enter a valid email",
+        ),
+        "honeypot filled": (lambda: build(website="https://spam.example"), GENERIC),
+        "timestamp missing": (lambda: build(form_started=None), GENERIC),
+        "timestamp forged": (lambda: build(form_started="1700000000.000:1rX:abc"), GENERIC),
+        "timestamp of another form": (
+            lambda: build(form_started=token(salt="coalition.join")),
+            GENERIC,
+        ),
+        "timestamp tampered": (lambda: build(form_started="9" + token()[1:]), GENERIC),
+        "too fast": (lambda: build(form_started=token(age_seconds=0.5)), GENERIC),
+        "expired": (lambda: build(form_started=token(age_seconds=3 * 3600)), EXPIRED),
+    }
+    for name in REQUIRED_FIELDS[form]:
+        cases[f"missing {name}"] = (lambda name=name: build(**{name: None}), REQUIRED)
+    return cases
+
+
+REJECTED = [(form, case, *spec) for form in FORMS for case, spec in _cases(form).items()]
+
+
+@pytest.mark.parametrize(
+    "form, case, build, expected",
+    REJECTED,
+    ids=[f"{form}: {case}" for form, case, _, _ in REJECTED],
+)
+def test_bad_input_is_answered_with_the_form_and_nothing_is_kept(
+    client, network, mailoutbox, django_capture_on_commit_callbacks, form, case, build, expected
+):
+    url, _ = FORMS[form]
+    before = FormSubmission.objects.count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = submit(client, url, build())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert expected in error_summary(html)
+    assert 'role="alert"' in html and "<title>Error:" in html
+    assert SCRIPT not in html
+    assert FormSubmission.objects.count() == before
+    assert callbacks == []
+    assert mailoutbox == [] and mail.outbox == []
+
+
+def test_nul_bytes_never_reach_the_database(client, network):
+    for field in ["your_name", "phone_number", "tell_us_a_little_about_yourself"]:
+        submit(client, VOLUNTEER_URL, volunteer_data(**{field: "a\x00b"}), REMOTE_ADDR=field)
+    for submission in FormSubmission.objects.all():
+        for value in submission.form_data.values():
+            assert "\x00" not in str(value)
+    assert len(submissions_of(coventry_form("volunteer"))) == 1  # the demo one
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_burst_over_the_rate_limit_gets_429_and_nothing_more_is_stored(
+    client, network, mailoutbox, django_capture_on_commit_callbacks, form
+):
+    url, build = FORMS[form]
+    limit, window = SUBMISSION_LIMIT
+    for _ in range(limit):
+        assert submit(client, url, build(your_name=None)).status_code == 200
+    before = FormSubmission.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, url, build())
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= window
+    html = response.content.decode()
+    assert "Please wait a moment" in html
+    assert "Connecting for Good Coventry" in html
+    assert "no-store" in response["Cache-Control"]
+    assert FormSubmission.objects.count() == before
+    assert mailoutbox == []
+    # Reading is not limited; another client is not held up; the limit is per form.
+    assert client.get(url, HTTP_HOST=COVENTRY_HOST).status_code == 200
+    assert submit(client, url, build(), REMOTE_ADDR="192.0.2.7").status_code == 200
+    other_url, other_build = FORMS["have a chat" if form == "volunteer" else "volunteer"]
+    assert submit(client, other_url, other_build()).status_code == 200
+    assert FormSubmission.objects.count() == before + 2
+
+
+# --- who sees the submissions ---------------------------------------------------------------
+
+
+def test_coventrys_editor_sees_and_exports_coventrys_submissions(
+    client, network, coventry_client, other_sites
+):
+    volunteer = coventry_form("volunteer")
+    submit(client, VOLUNTEER_URL, volunteer_data(your_name="Ravi Resident"))
+
+    index = coventry_client.get(reverse("wagtailforms:index"))
+    assert index.status_code == 200
+    html = index.content.decode()
+    assert "Volunteer" in html and "Have a chat" in html
+    own = {coventry_form("volunteer").pk, coventry_form("have-a-chat").pk}
+    listed = {int(pk) for pk in re.findall(r"/admin/forms/submissions/(\d+)/", html)}
+    assert listed == own
+    assert "Contact the coalition" not in html
+
+    url = reverse("wagtailforms:list_submissions", args=[volunteer.pk])
+    listing = coventry_client.get(url)
+    assert listing.status_code == 200
+    assert "Dev Patel" in listing.content.decode()  # the demo volunteer
+    assert "Ravi Resident" in listing.content.decode()
+
+    export = coventry_client.get(url, {"export": "csv"})
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("text/csv")
+    body = b"".join(export.streaming_content) if export.streaming else export.content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][1:] == [
+        "Your name",
+        "Email address",
+        "Phone number",
+        "How would you like to help?",
+        "Tell us a little about yourself",
+    ]
+    names = {row[1] for row in rows[1:]}
+    assert names == {"Dev Patel", "Ravi Resident"}
+    assert "0x5ecret" not in body.decode()
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode("utf-8", "replace")
+
+
+def _refused(client, response) -> None:
+    assert response.status_code == 302, response.status_code
+    assert response["Location"] == reverse("wagtailadmin_home")
+    dashboard = client.get(response["Location"])
+    assert PERMISSION_MESSAGE in dashboard.content.decode()
+    for secret in ["0x5ecret", "Lee Leeds", "Nadia National", "Dev Patel", "Margaret Ellis"]:
+        assert secret not in _body(response)
+        assert secret not in dashboard.content.decode()
+
+
+@pytest.mark.parametrize("target", ["national", "leeds volunteer", "leeds chat"])
+def test_coventrys_editor_cannot_reach_other_sites_submissions(
+    coventry_client, network, other_sites, target
+):
+    page = other_sites[target]
+    submission = FormSubmission.objects.get(page=page)
+    index = coventry_client.get(reverse("wagtailforms:index")).content.decode()
+    assert f"/admin/forms/submissions/{page.pk}/" not in index
+    assert "0x5ecret" not in index and "Lee Leeds" not in index
+
+    listing_url = reverse("wagtailforms:list_submissions", args=[page.pk])
+    results_url = reverse("wagtailforms:list_submissions_results", args=[page.pk])
+    delete_url = reverse("wagtailforms:delete_submissions", args=[page.pk])
+    selected = f"?selected-submissions={submission.pk}"
+    for method, url, data in [
+        ("get", listing_url, {}),
+        ("get", results_url, {}),
+        ("get", listing_url, {"export": "csv"}),
+        ("get", listing_url, {"export": "xlsx"}),
+        ("get", delete_url + selected, {}),
+        ("post", delete_url + selected, {}),
+    ]:
+        _refused(coventry_client, getattr(coventry_client, method)(url, data))
+    assert FormSubmission.objects.filter(pk=submission.pk).exists()
+
+
+def test_deleting_through_an_own_form_cannot_reach_another_sites_submissions(
+    coventry_client, network, other_sites
+):
+    foreign = FormSubmission.objects.get(page=other_sites["national"])
+    own_page = coventry_form("volunteer")
+    url = reverse("wagtailforms:delete_submissions", args=[own_page.pk])
+    response = coventry_client.post(f"{url}?selected-submissions={foreign.pk}")
+    assert response.status_code == 302
+    assert FormSubmission.objects.filter(pk=foreign.pk).exists()
+
+
+def test_coventrys_editor_can_delete_coventrys_submissions(coventry_client, network):
+    submission = submissions_of(coventry_form("volunteer"))[0]
+    url = reverse("wagtailforms:delete_submissions", args=[submission.page_id])
+    confirm = coventry_client.get(f"{url}?selected-submissions={submission.pk}")
+    assert confirm.status_code == 200
+    response = coventry_client.post(f"{url}?selected-submissions={submission.pk}")
+    assert response.status_code == 302
+    assert not FormSubmission.objects.filter(pk=submission.pk).exists()
+
+
+def test_the_national_editor_cannot_see_coventrys_submissions(
+    national_client, network, other_sites
+):
+    """National editors hold permissions on the national tree only: Coventry's forms are not
+    listed for them, and the submissions, export and delete views refuse them."""
+    index = national_client.get(reverse("wagtailforms:index"))
+    assert index.status_code == 200
+    html = index.content.decode()
+    listed = {int(pk) for pk in re.findall(r"/admin/forms/submissions/(\d+)/", html)}
+    assert listed == {other_sites["national"].pk}
+    volunteer = coventry_form("volunteer")
+    listing_url = reverse("wagtailforms:list_submissions", args=[volunteer.pk])
+    delete_url = reverse("wagtailforms:delete_submissions", args=[volunteer.pk])
+    demo = submissions_of(volunteer)[0]
+    for method, url, data in [
+        ("get", listing_url, {}),
+        ("get", listing_url, {"export": "csv"}),
+        ("post", f"{delete_url}?selected-submissions={demo.pk}", {}),
+    ]:
+        _refused(national_client, getattr(national_client, method)(url, data))
+    assert FormSubmission.objects.filter(pk=demo.pk).exists()
+    own = national_client.get(
+        reverse("wagtailforms:list_submissions", args=[other_sites["national"].pk]),
+        {"export": "csv"},
+    )
+    assert own.status_code == 200 and "Nat-0x5ecret" in _body(own)
+
+
+def test_a_superuser_sees_every_sites_forms(client, superuser, network, other_sites):
+    client.force_login(superuser)
+    html = client.get(reverse("wagtailforms:index")).content.decode()
+    listed = {int(pk) for pk in re.findall(r"/admin/forms/submissions/(\d+)/", html)}
+    expected = {page.pk for page in other_sites.values()} | {
+        coventry_form("volunteer").pk,
+        coventry_form("have-a-chat").pk,
+    }
+    assert listed == expected
+
+
+# --- retention --------------------------------------------------------------------------------
+
+
+def _submission(page, age: datetime.timedelta, label: str) -> FormSubmission:
+    submission = FormSubmission.objects.create(page=page, form_data={"your_name": label})
+    FormSubmission.objects.filter(pk=submission.pk).update(submit_time=timezone.now() - age)
+    return submission
+
+
+def _remaining(*labels) -> set[str]:
+    names = (submission.form_data.get("your_name") for submission in FormSubmission.objects.all())
+    return {name for name in names if name in labels}
+
+
+@pytest.fixture
+def aged_submissions(network, other_sites):
+    volunteer, chat = coventry_form("volunteer"), coventry_form("have-a-chat")
+    days = datetime.timedelta(days=1)
+    return {
+        "coventry 400 days": _submission(volunteer, 400 * days, "coventry 400 days"),
+        "coventry chat 400 days": _submission(chat, 400 * days, "coventry chat 400 days"),
+        "coventry 45 days": _submission(volunteer, 45 * days, "coventry 45 days"),
+        "coventry 20 days": _submission(chat, 20 * days, "coventry 20 days"),
+        "national 400 days": _submission(other_sites["national"], 400 * days, "national 400 days"),
+        "national 45 days": _submission(other_sites["national"], 45 * days, "national 45 days"),
+        "leeds 45 days": _submission(other_sites["leeds volunteer"], 45 * days, "leeds 45 days"),
+        "leeds 300 days": _submission(other_sites["leeds chat"], 300 * days, "leeds 300 days"),
+    }
+
+
+def test_submissions_older_than_a_year_are_deleted_by_default(network, aged_submissions):
+    assert SiteSettings.for_site(network.coventry_site).form_retention_months == 12
+    before = FormSubmission.objects.count()
+    assert delete_expired_submissions() == 3
+    assert FormSubmission.objects.count() == before - 3
+    assert _remaining(*aged_submissions) == set(aged_submissions) - {
+        "coventry 400 days",
+        "coventry chat 400 days",
+        "national 400 days",
+    }
+    # The demo submissions, made today, stay.
+    assert len(submissions_of(coventry_form("volunteer"))) == 2
+    assert delete_expired_submissions() == 0
+
+
+def test_a_site_with_a_shorter_retention_loses_only_its_own_older_submissions(
+    network, aged_submissions
+):
+    site_settings = SiteSettings.for_site(network.coventry_site)
+    site_settings.form_retention_months = 1
+    site_settings.save()
+    assert delete_expired_submissions() == 4
+    assert _remaining(*aged_submissions) == {
+        "coventry 20 days",
+        "national 45 days",
+        "leeds 45 days",
+        "leeds 300 days",
+    }
+
+
+def test_a_translated_form_page_follows_its_sites_retention(network):
+    welsh, _ = Locale.objects.get_or_create(language_code="cy")
+    english = coventry_form("volunteer")
+    welsh_page = english.get_translations().filter(locale=welsh).first()
+    if welsh_page is None:
+        welsh_page = english.copy_for_translation(welsh, copy_parents=True)
+    welsh_page = welsh_page.specific
+    assert welsh_page.get_site() == network.coventry_site
+    _submission(welsh_page, datetime.timedelta(days=400), "welsh 400 days")
+    _submission(welsh_page, datetime.timedelta(days=20), "welsh 20 days")
+    assert delete_expired_submissions() == 1
+    assert _remaining("welsh 400 days", "welsh 20 days") == {"welsh 20 days"}
+
+
+def test_months_ago_handles_month_ends_and_year_boundaries():
+    now = datetime.datetime(2025, 3, 31, 12, 0, tzinfo=datetime.UTC)
+    assert months_ago(1, now) == datetime.datetime(2025, 2, 28, 12, 0, tzinfo=datetime.UTC)
+    assert months_ago(12, now) == datetime.datetime(2024, 3, 28, 12, 0, tzinfo=datetime.UTC)
+    assert months_ago(3, datetime.datetime(2025, 1, 15, tzinfo=datetime.UTC)) == (
+        datetime.datetime(2024, 10, 15, tzinfo=datetime.UTC)
+    )
