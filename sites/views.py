@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
@@ -17,6 +16,7 @@ from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 
 from cms.coalition.models import Member, MemberDirectoryPage
+from cms.core.pagination import paginate
 from cms.core.text import query_param
 
 from .branding import Brand
@@ -52,17 +52,13 @@ def _search_site(request, query: str):
         pages = Page.objects.live().public().descendant_of(root, inclusive=True).specific()
     # Quotes are search syntax to some backends (SQLite FTS5 fails on an unbalanced one).
     terms = query.replace('"', " ").strip()
-    paginator = Paginator(pages.search(terms) if terms else pages.none(), SEARCH_RESULTS_PER_PAGE)
     try:
-        try:
-            return paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            return paginator.page(1)
-        except EmptyPage:
-            return paginator.page(paginator.num_pages)
+        return paginate(
+            request, pages.search(terms) if terms else pages.none(), SEARCH_RESULTS_PER_PAGE
+        )
     except DatabaseError:
         logger.exception("Search failed for %r", query)
-        return Paginator(Page.objects.none(), SEARCH_RESULTS_PER_PAGE).page(1)
+        return paginate(request, Page.objects.none(), SEARCH_RESULTS_PER_PAGE)
 
 
 def _search_members(request, query: str, limit: int = 12) -> list[tuple]:

@@ -5,7 +5,6 @@ Everything below a home page is shared: standard pages, campaign pages and news.
 parent/child rules keep editors adding pages only where they belong.
 """
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -14,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
+from .pagination import paginate
 from .workflows import SiteScopedApprovalTask  # noqa: F401 - a model: Django finds it here
 
 
@@ -195,14 +195,7 @@ class NewsIndexPage(BasePage):
             .select_related("image")
             .order_by("-date", "-pk")
         )
-        paginator = Paginator(articles, self.articles_per_page)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
-        context["articles"] = page_obj
+        context["articles"] = paginate(request, articles, self.articles_per_page)
         return context
 
 

@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -15,6 +14,7 @@ from wagtail.models import Page
 
 from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
+from cms.core.pagination import paginate
 from cms.core.text import query_param
 
 from ..views import join_coalition, join_coalition_thanks
@@ -60,13 +60,7 @@ class MemberDirectoryPage(RoutablePageMixin, BasePage):
             members = members.filter(region=region)
         if query:
             members = members.filter(Q(name__icontains=query) | Q(description__icontains=query))
-        paginator = Paginator(members, self.members_per_page)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        page_obj = paginate(request, members, self.members_per_page)
         filters = {key: value for key, value in (("kind", kind), ("region", region), ("q", query))}
         return self.render(
             request,

@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
@@ -15,6 +14,7 @@ from wagtail.models import Page, Site
 
 from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
+from cms.core.pagination import paginate
 from cms.core.text import query_param
 
 from ..views import share_story, share_story_thanks
@@ -74,13 +74,11 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             stories = stories.filter(themes__slug=theme_slug)
         if town:
             stories = stories.filter(town=town)
-        paginator = Paginator(self.story_cards(stories.order_by("-consent_given_on", "-pk")), 12)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        page_obj = paginate(
+            request,
+            self.story_cards(stories.order_by("-consent_given_on", "-pk")),
+            self.stories_per_page,
+        )
         filters = {key: value for key, value in (("theme", theme_slug), ("town", town)) if value}
         return self.render(
             request,

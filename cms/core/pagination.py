@@ -1,0 +1,12 @@
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+
+
+def paginate(request, object_list, per_page: int) -> Page:
+    """The page the reader asked for (?page=N); the first for garbage, the last past the end."""
+    paginator = Paginator(object_list, per_page)
+    try:
+        return paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
