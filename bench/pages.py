@@ -52,7 +52,8 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -64,6 +65,7 @@ STOP_TIMEOUT = 15.0  # seconds gunicorn gets to stop on SIGTERM before it is kil
 GRACEFUL_TIMEOUT = 5  # gunicorn's own --graceful-timeout
 MAX_FAILURE_MESSAGES = 5
 STOP = threading.Event()  # set as the benchmark ends, however it ends: client threads stop
+TITLE = "bench/pages.py: Wagtail pages vs a constant Django view, same gunicorn, same run"
 
 
 class BenchError(RuntimeError):
@@ -112,6 +114,19 @@ class Comparison:
     @property
     def ratio(self) -> float:
         return self.target.requests_per_second / self.baseline.requests_per_second
+
+
+@dataclass
+class Prepared:
+    """What a prepare hook made of the database, for run() to measure and report."""
+
+    targets: list[Target] = field(default_factory=list)  # measured after run()'s own targets
+    meta: dict[str, Any] = field(default_factory=dict)  # added to the meta (header and JSON)
+    header: list[str] = field(default_factory=list)  # printed right after the title
+
+
+# prepare(env, port): called by run() after load_demo, with the server's environment and port.
+Prepare = Callable[[dict[str, str], int], Prepared]
 
 
 # --- the server ---------------------------------------------------------------------------------
@@ -516,10 +531,12 @@ def compare(
 # --- reporting ----------------------------------------------------------------------------------
 
 
-def header_lines(meta: dict[str, Any]) -> list[str]:
+def header_lines(meta: dict[str, Any], title: str = TITLE, extra: Sequence[str] = ()) -> list[str]:
+    """The title, any extra lines, then versions, database, server, client and timing."""
     rounds = f" (in {meta['rounds']} alternating slices)" if meta["rounds"] > 1 else ""
     return [
-        "bench/pages.py: Wagtail pages vs a constant Django view, same gunicorn, same run",
+        title,
+        *extra,
         f"  Python {meta['python']}, Django {meta['django']}, Wagtail {meta['wagtail']}, "
         f"gunicorn {meta['gunicorn']}",
         f"  database: {meta['database_vendor']} {meta['database_version']} "
@@ -566,11 +583,58 @@ def log_problems(log_path: Path) -> list[str]:
     return [line for line in lines if pattern.search(line)]
 
 
+def report(
+    meta: dict[str, Any],
+    comparisons: list[Comparison],
+    problems: list[str],
+    *,
+    title: str = TITLE,
+    extra_header: Sequence[str] = (),
+    json_path: Path | None = None,
+) -> None:
+    """Print the header, the table, how to read it and the log's problems; write the JSON."""
+    print()
+    print("\n".join(header_lines(meta, title, extra_header)))
+    print()
+    print("\n".join(table_lines(comparisons)))
+    print()
+    print("ratio = page req/s / baseline req/s, the baseline measured just before the page.")
+    client_cpu = max(c.baseline.client_cpu_percent for c in comparisons)
+    print(
+        f"The load generator itself used up to {client_cpu:.0f}% of a core during the "
+        f"baseline runs, on the same {meta['cpu_count']} CPUs as gunicorn."
+    )
+    if problems:
+        print(f"\ngunicorn log had {len(problems)} line(s) worth a look:")
+        print("\n".join(f"  {line}" for line in problems[:20]))
+
+    if json_path:
+        payload = {
+            "meta": meta,
+            "results": [
+                {
+                    "target": c.target.target,
+                    "url": c.target.url,
+                    "ratio": c.ratio,
+                    "page": asdict(c.target),
+                    "baseline": asdict(c.baseline),
+                }
+                for c in comparisons
+            ],
+            "gunicorn_log_problems": problems,
+        }
+        json_path.write_text(json.dumps(payload, indent=2) + "\n")
+        print(f"\nwrote {json_path}")
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def build_parser(
+    prog: str | None = None, description: str | None = None
+) -> argparse.ArgumentParser:
+    """The options of this benchmark; another one built on run() adds its own to them."""
+    parser = argparse.ArgumentParser(prog=prog, description=description or __doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per timed run")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per run")
     parser.add_argument(
@@ -591,6 +655,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--port", type=int, default=0, help="port for gunicorn (0: a free one)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write results as JSON")
+    return parser
+
+
+def parse_args(
+    argv: list[str] | None, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
+    """Parse with parser (build_parser()'s by default) and check the options it shares."""
+    parser = parser or build_parser()
     args = parser.parse_args(argv)
     if args.duration <= 0 or args.warmup < 0:
         parser.error("--duration must be > 0 and --warmup >= 0")
@@ -599,14 +671,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def run(args: argparse.Namespace) -> int:
+def step(message: str) -> None:
+    """Say what the benchmark is doing, on stderr (the results go to stdout)."""
+    print(f"... {message}", file=sys.stderr, flush=True)
+
+
+def run(
+    args: argparse.Namespace,
+    targets: Sequence[Target] = (),
+    *,
+    prepare: Prepare | None = None,
+    title: str = TITLE,
+    temp_prefix: str = "bench-pages-",
+) -> int:
+    """Set up a database and gunicorn, measure each target against the baseline, report.
+
+    prepare(env, port), if given, runs after migrate and load_demo, before collectstatic; the
+    Prepared it returns adds targets (measured after these), meta entries and header lines.
+    Whatever happens, gunicorn is stopped and the temporary directory removed.
+    """
     port = args.port or free_port()
     # Sync workers (the deployed configuration) answer every request with "Connection: close"
     # whatever the client asks, so the client opens a connection per request; that also spreads
     # requests evenly over the workers. gthread with keep-alive pins each connection to the
     # worker that accepted it, and in trials here gave no steadier ratios, so sync is the default.
     keep_alive = args.worker_class == "gthread"
-    tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix))
     server: subprocess.Popen[bytes] | None = None
     log_path = tmp / "gunicorn.log"
     try:
@@ -622,14 +712,15 @@ def run(args: argparse.Namespace) -> int:
             database_note = "fresh file in a temporary directory"
         env = child_environment(tmp, database_url)
 
-        def step(message: str) -> None:
-            print(f"... {message}", file=sys.stderr, flush=True)
-
         step(database_note)
         step("migrate")
         manage(env, "migrate", "--noinput")
         step(f"load_demo --port {port}")
         manage(env, "load_demo", "--port", str(port))
+        prepared = prepare(env, port) if prepare is not None else Prepared()
+        measured = [*targets, *prepared.targets]
+        if not measured:
+            raise BenchError("no target to measure")
         step("collectstatic (whitenoise serves from STATIC_ROOT with DEBUG off)")
         manage(env, "collectstatic", "--noinput")
         meta: dict[str, Any] = probe(env)
@@ -647,6 +738,7 @@ def run(args: argparse.Namespace) -> int:
                 "load_average_before": " ".join(f"{value:.2f}" for value in os.getloadavg()),
                 "machine": f"{platform.system()} {platform.machine()}",
                 "port": port,
+                **prepared.meta,
             }
         )
 
@@ -655,7 +747,7 @@ def run(args: argparse.Namespace) -> int:
         wait_until_ready(server, port, log_path)
 
         comparisons: list[Comparison] = []
-        for target in TARGETS:
+        for target in measured:
             # Baseline right before its page, so each ratio compares runs made close together.
             step(f"measuring {BASELINE.name} then {target.name} ({target.url(port)})")
             comparisons.append(
@@ -673,39 +765,14 @@ def run(args: argparse.Namespace) -> int:
         if server.poll() is not None:
             raise BenchError(f"gunicorn exited with {server.returncode} during the run")
 
-        problems = log_problems(log_path)
-        print()
-        print("\n".join(header_lines(meta)))
-        print()
-        print("\n".join(table_lines(comparisons)))
-        print()
-        print("ratio = page req/s / baseline req/s, the baseline measured just before the page.")
-        client_cpu = max(c.baseline.client_cpu_percent for c in comparisons)
-        print(
-            f"The load generator itself used up to {client_cpu:.0f}% of a core during the "
-            f"baseline runs, on the same {meta['cpu_count']} CPUs as gunicorn."
+        report(
+            meta,
+            comparisons,
+            log_problems(log_path),
+            title=title,
+            extra_header=prepared.header,
+            json_path=args.json,
         )
-        if problems:
-            print(f"\ngunicorn log had {len(problems)} line(s) worth a look:")
-            print("\n".join(f"  {line}" for line in problems[:20]))
-
-        if args.json:
-            payload = {
-                "meta": meta,
-                "results": [
-                    {
-                        "target": c.target.target,
-                        "url": c.target.url,
-                        "ratio": c.ratio,
-                        "page": asdict(c.target),
-                        "baseline": asdict(c.baseline),
-                    }
-                    for c in comparisons
-                ],
-                "gunicorn_log_problems": problems,
-            }
-            args.json.write_text(json.dumps(payload, indent=2) + "\n")
-            print(f"\nwrote {args.json}")
         return 0
     finally:
         STOP.set()
@@ -718,20 +785,27 @@ def interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    # gunicorn runs in its own session, so only this script can stop it: make SIGTERM (and
-    # SIGINT, even if the shell started us with it ignored) unwind through the finally blocks.
+def guarded(benchmark: Callable[[], int]) -> int:
+    """Run benchmark() (a run()) and turn how it ends into an exit status and a message.
+
+    gunicorn runs in its own session, so only this script can stop it: SIGTERM (and SIGINT,
+    even if the shell started us with it ignored) unwind through run()'s finally block.
+    """
     signal.signal(signal.SIGINT, interrupted)
     signal.signal(signal.SIGTERM, interrupted)
     try:
-        return run(args)
+        return benchmark()
     except BenchError as exc:
         print(f"\nBENCHMARK ABORTED: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\ninterrupted; gunicorn stopped and temporary files removed", file=sys.stderr)
         return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    return guarded(lambda: run(args, TARGETS))
 
 
 if __name__ == "__main__":

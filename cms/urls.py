@@ -24,6 +24,7 @@ urlpatterns = [
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("theme.css", site_views.theme_css, name="theme_css"),
     path("healthz", site_views.healthz, name="healthz"),
+    path("subscriptions/", include("newsletter.urls")),
 ]
 
 if settings.DEBUG:

@@ -86,6 +86,7 @@ class NationalHomePage(HomePageBase):
         "coalition.MemberDirectoryPage",
         "coalition.JoinCoalitionPage",
         "formpages.FormPage",
+        "newsletter.NewsletterIndexPage",
     ]
     template = "core/national_home_page.html"
 
@@ -102,6 +103,7 @@ class ChapterHomePage(HomePageBase):
         "core.NewsIndexPage",
         "stories.StoryIndexPage",
         "formpages.FormPage",
+        "newsletter.NewsletterIndexPage",
     ]
     template = "core/chapter_home_page.html"
 

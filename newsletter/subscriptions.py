@@ -1,0 +1,1 @@
+"""Subscribing, confirming, unsubscribing, exporting and erasing (being written)."""
