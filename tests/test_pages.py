@@ -31,6 +31,7 @@ from cms.core.models import (
 )
 from cms.formpages.models import FormPage
 from cms.stories.models import StoryIndexPage
+from newsletter.models import NewsletterIndexPage
 from tests.conftest import COVENTRY_HOST
 
 NATIONAL_NAME = "Connection Coalition"
@@ -367,10 +368,12 @@ def test_allowed_subpage_types(page_rules):
             MemberDirectoryPage,
             JoinCoalitionPage,
             FormPage,
+            NewsletterIndexPage,
         },
     )
     page_rules.assertAllowedSubpageTypes(
-        ChapterHomePage, {StandardPage, NewsIndexPage, StoryIndexPage, FormPage}
+        ChapterHomePage,
+        {StandardPage, NewsIndexPage, StoryIndexPage, FormPage, NewsletterIndexPage},
     )
     page_rules.assertAllowedSubpageTypes(StoryIndexPage, set())
     page_rules.assertAllowedSubpageTypes(StandardPage, {StandardPage, FormPage})
