@@ -227,10 +227,13 @@ print(json.dumps({
 """
 
 
-def probe(env: dict[str, str]) -> dict[str, Any]:
-    """Versions and database as the server's own settings see them."""
+def django_script(env: dict[str, str], script: str, *args: str, what: str) -> Any:
+    """Run script (``python -c``, with the server's environment); its last line, read as JSON.
+
+    On failure, stops the benchmark: "<what> failed", with the script's stderr.
+    """
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", script, *args],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -238,8 +241,13 @@ def probe(env: dict[str, str]) -> dict[str, Any]:
         check=False,
     )
     if completed.returncode != 0:
-        raise BenchError(f"probing the settings failed:\n{completed.stderr}")
-    info: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+        raise BenchError(f"{what} failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def probe(env: dict[str, str]) -> dict[str, Any]:
+    """Versions and database as the server's own settings see them."""
+    info: dict[str, Any] = django_script(env, PROBE, what="probing the settings")
     if info["debug"]:
         raise BenchError("DEBUG is on in the server's settings: the numbers would mislead.")
     return info

@@ -28,8 +28,6 @@ for bench/pages.py (it is created if missing and not dropped afterwards).
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 from functools import partial
 from pathlib import Path
@@ -37,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, too
 
 from bench import pages  # noqa: E402
-from bench.pages import REPO_ROOT, BenchError, Prepared, Target, step  # noqa: E402
+from bench.pages import BenchError, Prepared, Target, django_script, step  # noqa: E402
 
 TITLE = "bench/stories.py: the story library vs a constant Django view, same gunicorn"
 DEFAULT_STORIES = 10_000
@@ -114,17 +112,10 @@ print(json.dumps({
 
 
 def grow_library(env: dict[str, str], stories: int) -> dict[str, int]:
-    completed = subprocess.run(
-        [sys.executable, "-c", GROW_LIBRARY, str(stories)],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    """Bulk-insert the missing bench stories; counts of what was inserted and what is there."""
+    result: dict[str, int] = django_script(
+        env, GROW_LIBRARY, str(stories), what="growing the story library"
     )
-    if completed.returncode != 0:
-        raise BenchError(f"growing the story library failed:\n{completed.stderr}")
-    result: dict[str, int] = json.loads(completed.stdout.strip().splitlines()[-1])
     if result["bench_stories"] < stories:
         raise BenchError(
             f"the library holds {result['bench_stories']} bench stories, not {stories}"
