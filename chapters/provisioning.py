@@ -6,6 +6,7 @@ that fails half-way leaves nothing behind.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -225,6 +226,30 @@ def _add_forms(parent: Page) -> dict[str, FormPage]:
     return forms
 
 
+NEWSLETTER_INTRO = (
+    "<p>Receive our latest news: stories of connection, events and ways to get involved, "
+    "a few times a year.</p>"
+)
+
+
+def _add_newsletter(home: Page, site: Site, name: str) -> None:
+    """/newsletter/ (the signup form and the archive) and the site's own list. The newsletter
+    app sits above chapters: its models are looked up by label, never imported. A page the
+    editors already put at /newsletter/ is left alone."""
+    index_class = apps.get_model("newsletter", "NewsletterIndexPage")
+    newsletter_list_class = apps.get_model("newsletter", "NewsletterList")
+    exists = index_class.objects.child_of(home).exists()
+    if not exists and not home.get_children().filter(slug="newsletter").exists():
+        page = index_class(
+            title="Newsletter", slug="newsletter", intro=NEWSLETTER_INTRO, locale=home.locale
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    newsletter_list_class.objects.get_or_create(
+        site=site, defaults={"name": name, "from_name": name}
+    )
+
+
 @transaction.atomic
 def provision_chapter(
     slug: str,
@@ -267,6 +292,7 @@ def provision_chapter(
     home = site.root_page.specific
     sections = _add_sections(home)
     _add_forms(sections["get-involved"])
+    _add_newsletter(home, site, name)
 
     site_settings = SiteSettings.for_site(site)
     if not site_settings.display_name:

@@ -120,7 +120,9 @@ def test_national_home_reads_on_a_phone(demo_server, phone):
         "Working together to build strong relationships" in phone.locator("h1").first.inner_text()
     )
     assert (
-        phone.get_by_role("navigation", name="Main").get_by_role("link", name="News").is_visible()
+        phone.get_by_role("navigation", name="Main")
+        .get_by_role("link", name="News", exact=True)
+        .is_visible()
     )
     assert phone.locator("img.brand__logo").get_attribute("alt") == "Connection Coalition"
     assert _no_horizontal_scroll(phone), "the page scrolls sideways on a 390px phone"

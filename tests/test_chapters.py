@@ -52,7 +52,7 @@ def test_create_chapter_makes_a_site_with_its_sections(leeds):
     assert leeds.city == "Leeds"
     assert home.__class__.__name__ == "ChapterHomePage"
     sections = list(home.get_children().live().values_list("title", flat=True))
-    assert sections == ["About", "Stories", "Get involved", "News"]
+    assert sections == ["About", "Stories", "Get involved", "News", "Newsletter"]
     assert leeds.collection.get_parent() == Collection.get_first_root_node()
 
 

@@ -216,6 +216,23 @@ def featured_stories(value, request) -> list[tuple]:
     return [(story, base + index.reverse_subpage("story", args=[story.slug])) for story in stories]
 
 
+class NewsletterSignupBlock(blocks.StructBlock):
+    """A signup form for the newsletter of the site the page is shown on. The form itself comes
+    from the newsletter app's template tag, so core never imports the newsletter app."""
+
+    heading = blocks.CharBlock(max_length=120, default="Receive our latest news")
+    text = blocks.TextBlock(required=False, max_length=500)
+
+    class Meta:
+        icon = "mail"
+        template = "blocks/newsletter_signup_block.html"
+        description = _("A form to subscribe to this site's newsletter.")
+        preview_value = {
+            "heading": "Receive our latest news",
+            "text": "Stories of connection and ways to get involved, once a month.",
+        }
+
+
 class BaseStreamBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
@@ -232,3 +249,4 @@ class BaseStreamBlock(blocks.StreamBlock):
     embed = EmbedMediaBlock()
     documents = DocumentListBlock()
     featured_stories = FeaturedStoriesBlock()
+    newsletter_signup = NewsletterSignupBlock()

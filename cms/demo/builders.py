@@ -31,6 +31,7 @@ from cms.core.models import (
     NewsIndexPage,
     StandardPage,
 )
+from newsletter.demo import build_newsletters
 from sites.models import NavigationItem, SiteSettings, SocialLink
 
 from . import content
@@ -515,8 +516,10 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
     build_form_submissions(coventry.site.root_page)
 
     ensure_user("admin", password, superuser=True)
-    ensure_user(
-        "national-editor", password, groups=[national_editors_group(site, national_collection)]
-    )
+    national_editors = national_editors_group(site, national_collection)
+    ensure_user("national-editor", password, groups=[national_editors])
     ensure_user("coventry-editor", password, groups=[coventry.editors_group])
+
+    newsletters = build_newsletters(site, coventry.site, stories, national_editors)
+    add_nav_item(site, newsletters.national_index, order=5)
     return DemoNetwork(national_site=site, national_home=home, coventry=coventry)

@@ -179,6 +179,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.stories.tasks.withdraw_lapsed_stories",
         "schedule": env_int("STORY_CONSENT_CHECK_SECONDS", 3600),
     },
+    "newsletter-pending-confirmations": {
+        "task": "newsletter.subscriptions.send_pending_confirmations",
+        "schedule": 60,
+    },
+    "newsletter-purge-unconfirmed": {
+        "task": "newsletter.subscriptions.purge_unconfirmed",
+        "schedule": 24 * 3600,
+    },
     "delete-expired-form-submissions": {
         "task": "cms.formpages.tasks.delete_expired_submissions",
         "schedule": env_int("FORM_RETENTION_CHECK_SECONDS", 24 * 3600),

@@ -1,0 +1,512 @@
+"""Newsletters in the Wagtail admin: sending an issue to its site's list, watching it go out,
+and each list's numbers and subscribers.
+
+Who may do what:
+- An issue is sent by whoever may publish *that* issue page; Wagtail's page permissions already
+  give each chapter's editors their own tree only. The list is always the issue's own site's,
+  never one the user picks, so an editor can reach no other list by sending.
+- A list's numbers and subscribers are shown to whoever may publish its site's root page, and
+  network-wide to holders of the ordinary `newsletter.view_newsletterlist` permission (the
+  national team); a group can also hold it for one site (GroupSitePermission), as with stories.
+
+Every state change is a POST guarded by a conditional UPDATE, so a double click or two editors
+at once change the state once, and enqueue once.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.widgets import AdminDateTimeInput
+from wagtail.models import Page, Site
+from wagtail.permission_policies.sites import SitePermissionPolicy
+
+from cms.core.queue import enqueue_on_commit
+
+from . import tasks
+from .models import (
+    NewsletterIssuePage,
+    NewsletterList,
+    Send,
+    Subscriber,
+    Subscription,
+    Suppression,
+    email_hash,
+)
+from .sending import AlreadySent, Counts, QueueOutcome, delivery_counts, queue_send
+from .subscriptions import erase_subscriber, export_subscriber
+
+logger = logging.getLogger(__name__)
+
+FINISHED = {Send.Status.SENT, Send.Status.CANCELLED}
+SUBSCRIBER_RESULTS = 50
+
+
+# --- who may see what ---------------------------------------------------------------------
+
+
+class NewsletterListPermissionPolicy(SitePermissionPolicy):
+    """Lists belong to sites: a global permission covers every site, a GroupSitePermission one
+    site; on top of that a site's publishers (who may publish its root page) see its list."""
+
+    def __init__(self):
+        super().__init__(NewsletterList, site_field_name="site")
+
+    def visible_sites(self, user) -> list[int]:
+        if not (user.is_authenticated and user.is_active):
+            return []
+        granted = set(self.sites_user_has_permission_for(user, "view").values_list("pk", flat=True))
+        for site in Site.objects.select_related("root_page").exclude(pk__in=granted):
+            if site.root_page.permissions_for_user(user).can_publish():
+                granted.add(site.pk)
+        return sorted(granted)
+
+    def visible_lists(self, user) -> QuerySet:
+        return NewsletterList.objects.filter(site__in=self.visible_sites(user)).select_related(
+            "site"
+        )
+
+    def may_see(self, user, newsletter_list: NewsletterList) -> bool:
+        if self.user_has_permission_for_instance(user, "view", newsletter_list):
+            return True
+        root = Page.objects.filter(sites_rooted_here=newsletter_list.site_id).first()
+        return root is not None and root.permissions_for_user(user).can_publish()
+
+
+list_policy = NewsletterListPermissionPolicy()
+
+
+def may_send(user, page: Page) -> bool:
+    return page.permissions_for_user(user).can_publish()
+
+
+def _issue_or_refuse(request, page_id):
+    """(issue, None) or (None, response). The permission is checked before the page type, so
+    a page the user may not publish is refused alike whatever it is."""
+    page = get_object_or_404(Page, pk=page_id)
+    if not may_send(request.user, page):
+        return None, permission_denied(request)
+    if not issubclass(page.specific_class or Page, NewsletterIssuePage):
+        raise Http404
+    return page.specific, None
+
+
+def _list_or_refuse(request, list_id):
+    newsletter_list = get_object_or_404(NewsletterList.objects.select_related("site"), pk=list_id)
+    if not list_policy.may_see(request.user, newsletter_list):
+        return None, permission_denied(request)
+    return newsletter_list, None
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    """A send's state and delivery counts, as the send page and its JSON show them."""
+
+    status: str
+    status_label: str
+    paused_reason: str
+    counts: Counts
+
+    @property
+    def done(self) -> int:
+        return self.counts.sent + self.counts.failed + self.counts.skipped
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+    def as_dict(self) -> dict:
+        counts = self.counts
+        return {
+            "status": self.status,
+            "status_label": self.status_label,
+            "paused_reason": self.paused_reason,
+            "total": counts.total,
+            "queued": counts.queued,
+            "claimed": counts.claimed,
+            "sent": counts.sent,
+            "failed": counts.failed,
+            "skipped": counts.skipped,
+            "remaining": counts.remaining,
+            "done": self.done,
+            "finished": self.finished,
+        }
+
+
+def progress_of(sends) -> dict[int, Progress]:
+    """Each send's progress; the counts of all of them come from one grouped query."""
+    sends = list(sends)
+    counts = delivery_counts(send.pk for send in sends)
+    return {
+        send.pk: Progress(
+            status=send.status,
+            status_label=send.get_status_display(),
+            paused_reason=send.paused_reason if send.status == Send.Status.PAUSED else "",
+            counts=counts.get(send.pk, Counts()),
+        )
+        for send in sends
+    }
+
+
+def send_progress(send: Send) -> Progress:
+    return progress_of([send])[send.pk]
+
+
+def count_recipients(newsletter_list: NewsletterList) -> int:
+    """Confirmed, non-suppressed subscriptions: who a send would record deliveries for.
+    Suppressions are kept as hashes, so the addresses are hashed here only if there are any."""
+    confirmed = Subscription.objects.filter(
+        newsletter_list=newsletter_list, status=Subscription.Status.CONFIRMED
+    )
+    if not Suppression.objects.exists():
+        return confirmed.count()
+    suppressed = set(Suppression.objects.values_list("email_hash", flat=True))
+    return sum(
+        1
+        for address in confirmed.values_list("subscriber__email", flat=True).iterator()
+        if email_hash(address) not in suppressed
+    )
+
+
+# --- changing a send's state (each a conditional update) ------------------------------------
+
+
+def request_send(issue: NewsletterIssuePage, user, scheduled_for=None) -> QueueOutcome:
+    """Send now (scheduled_for None) or schedule, through the pipeline's queue_send: the one
+    Send per issue is made once and moves on only by a conditional UPDATE, so only the call
+    that changed it publishes the issue and, for "send now", enqueues the start."""
+    with transaction.atomic():
+        outcome = queue_send(issue, requested_by=user, scheduled_for=scheduled_for)
+        if outcome.changed and outcome.send.status == Send.Status.QUEUED:
+            enqueue_on_commit(tasks.start_send, outcome.send.pk)
+    return outcome
+
+
+def cancel_schedule(send: Send) -> bool:
+    """A scheduled send that has not started is withdrawn, and its row removed so the issue can
+    be scheduled again; one the sweep has already started is left alone. The conditional UPDATE
+    decides (and holds the row until commit, so no start can take it meanwhile)."""
+    with transaction.atomic():
+        cancelled = Send.objects.filter(pk=send.pk, status=Send.Status.SCHEDULED).update(
+            status=Send.Status.CANCELLED
+        )
+        if cancelled:
+            Send.objects.filter(pk=send.pk, status=Send.Status.CANCELLED).delete()
+    return bool(cancelled)
+
+
+def resume_send(send: Send) -> bool:
+    with transaction.atomic():
+        resumed = Send.objects.filter(pk=send.pk, status=Send.Status.PAUSED).update(
+            status=Send.Status.SENDING, paused_reason=""
+        )
+        if resumed:
+            enqueue_on_commit(tasks.resume_send, send.pk)
+    return bool(resumed)
+
+
+def send_test(issue: NewsletterIssuePage, address: str) -> None:
+    enqueue_on_commit(tasks.send_test, issue.pk, address)
+
+
+# --- the send page ----------------------------------------------------------------------------
+
+
+class ScheduleForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label=gettext_lazy("Send at"),
+        widget=AdminDateTimeInput,
+        help_text=gettext_lazy("A time in the future; the issue goes out within a minute of it."),
+    )
+
+    def clean_scheduled_for(self):
+        when = self.cleaned_data["scheduled_for"]
+        if when <= timezone.now():
+            raise forms.ValidationError(_("Choose a time in the future."))
+        return when
+
+
+ACTIONS = {"test", "send_now", "schedule", "cancel", "resume"}
+
+
+def _say_outcome(request, outcome: QueueOutcome, when) -> None:
+    if outcome.changed and when:
+        local = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+        messages.success(request, _("Scheduled for %(when)s.") % {"when": local})
+    elif outcome.changed:
+        messages.success(request, _("Sending has started."))
+    else:
+        status = outcome.send.get_status_display().lower()
+        messages.warning(
+            request,
+            _("This issue was already %(status)s: nothing more was sent.") % {"status": status},
+        )
+
+
+def _act(request, issue: NewsletterIssuePage, send: Send | None, schedule_form: ScheduleForm):
+    """Carry out the POSTed action; None when the schedule form must be shown again."""
+    action = request.POST.get("action")
+    here = redirect("newsletter_admin:send", page_id=issue.pk)
+    if action not in ACTIONS:
+        return HttpResponseBadRequest("Unknown action")
+    if action == "test":
+        if not request.user.email:
+            messages.error(request, _("Your account has no email address to send a test to."))
+        else:
+            send_test(issue, request.user.email)
+            messages.success(
+                request, _("A test is on its way to %(address)s.") % {"address": request.user.email}
+            )
+        return here
+    if issue.get_site() is None:
+        messages.error(request, _("This issue is not on any site, so it has no list."))
+        return here
+    if action in {"send_now", "schedule"}:
+        if action == "schedule" and not schedule_form.is_valid():
+            return None
+        when = schedule_form.cleaned_data["scheduled_for"] if action == "schedule" else None
+        try:
+            _say_outcome(request, request_send(issue, request.user, scheduled_for=when), when)
+        except AlreadySent:
+            messages.error(
+                request, _("Another language version of this issue has already been sent.")
+            )
+        return here
+    if send is None:
+        messages.warning(request, _("This issue has not been sent or scheduled."))
+    elif action == "cancel":
+        if cancel_schedule(send):
+            messages.success(request, _("The scheduled send was cancelled."))
+        else:
+            messages.warning(request, _("This send has already started; it was not cancelled."))
+    elif resume_send(send):
+        messages.success(request, _("Sending has resumed."))
+    else:
+        messages.warning(request, _("This send was not paused."))
+    return here
+
+
+@require_http_methods(["GET", "POST"])
+def send_view(request, page_id):
+    issue, refused = _issue_or_refuse(request, page_id)
+    if refused:
+        return refused
+    send = Send.objects.filter(issue=issue).first()
+    posted_schedule = request.method == "POST" and request.POST.get("action") == "schedule"
+    schedule_form = ScheduleForm(request.POST if posted_schedule else None)
+    if request.method == "POST":
+        response = _act(request, issue, send, schedule_form)
+        if response is not None:
+            return response
+
+    site = issue.get_site()
+    newsletter_list = NewsletterList.objects.filter(site=site).first() if site else None
+    recipients = None
+    if newsletter_list is not None and (send is None or send.status == Send.Status.SCHEDULED):
+        recipients = count_recipients(newsletter_list)
+    return TemplateResponse(
+        request,
+        "newsletter/admin/send.html",
+        {
+            "issue": issue,
+            "site": site,
+            "newsletter_list": newsletter_list,
+            "send": send,
+            "progress": send_progress(send) if send else None,
+            "recipients": recipients,
+            "schedule_form": schedule_form,
+            "may_see_list": newsletter_list is not None
+            and list_policy.may_see(request.user, newsletter_list),
+            "page_title": _("Send “%(title)s”") % {"title": issue.get_admin_display_title()},
+            "header_icon": "mail",
+        },
+        status=400 if schedule_form.errors else 200,
+    )
+
+
+@require_http_methods(["GET"])
+def progress_view(request, page_id):
+    issue, refused = _issue_or_refuse(request, page_id)
+    if refused:
+        return refused
+    send = Send.objects.filter(issue=issue).first()
+    if send is None:
+        return JsonResponse({"status": None})
+    response = JsonResponse(send_progress(send).as_dict())
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- lists overview and subscribers -------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def lists_view(request):
+    lists = list(list_policy.visible_lists(request.user))
+    if not lists:
+        return permission_denied(request)
+    subscriber_counts: dict[int, dict[str, int]] = {item.pk: {} for item in lists}
+    rows = (
+        Subscription.objects.filter(newsletter_list__in=lists)
+        .values("newsletter_list", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        subscriber_counts[row["newsletter_list"]][row["status"]] = row["count"]
+    sends = list(
+        Send.objects.filter(newsletter_list__in=lists)
+        .select_related("issue")
+        .order_by("-created_at")
+    )
+    progress = progress_of(sends)
+    sendable = {
+        send.pk for send in sends if send.issue.permissions_for_user(request.user).can_publish()
+    }
+    rows = []
+    for newsletter_list in lists:
+        counts = subscriber_counts[newsletter_list.pk]
+        rows.append(
+            {
+                "list": newsletter_list,
+                "pending": counts.get(Subscription.Status.PENDING, 0),
+                "confirmed": counts.get(Subscription.Status.CONFIRMED, 0),
+                "unsubscribed": counts.get(Subscription.Status.UNSUBSCRIBED, 0),
+                "sends": [
+                    (send, progress[send.pk], send.pk in sendable)
+                    for send in sends
+                    if send.newsletter_list_id == newsletter_list.pk
+                ],
+            }
+        )
+    return TemplateResponse(
+        request,
+        "newsletter/admin/lists.html",
+        {"rows": rows, "page_title": _("Newsletters"), "header_icon": "mail"},
+    )
+
+
+class SubscriberSearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Email address"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+@require_http_methods(["GET"])
+def subscribers_view(request, list_id):
+    newsletter_list, refused = _list_or_refuse(request, list_id)
+    if refused:
+        return refused
+    form = SubscriberSearchForm(request.GET)
+    subscriptions = []
+    query = ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"].strip()
+        subscriptions = list(
+            Subscription.objects.filter(
+                newsletter_list=newsletter_list, subscriber__email__icontains=query
+            )
+            .select_related("subscriber")
+            .order_by("subscriber__email")[:SUBSCRIBER_RESULTS]
+        )
+    return TemplateResponse(
+        request,
+        "newsletter/admin/subscribers.html",
+        {
+            "newsletter_list": newsletter_list,
+            "form": form,
+            "query": query,
+            "subscriptions": subscriptions,
+            "limit": SUBSCRIBER_RESULTS,
+            "page_title": _("Subscribers: %(list)s") % {"list": newsletter_list.name},
+            "header_icon": "user",
+        },
+    )
+
+
+def _subscriber_of(newsletter_list: NewsletterList, subscriber_id: int) -> Subscriber:
+    """Only someone on this list is reachable through this list's admin."""
+    return get_object_or_404(
+        Subscriber, pk=subscriber_id, subscriptions__newsletter_list=newsletter_list
+    )
+
+
+def scoped_export(user, subscriber: Subscriber) -> dict:
+    """The person's data, with their subscriptions to lists this user may not see left out
+    (and counted, so whoever answers the request knows to ask the national team)."""
+    data = export_subscriber(subscriber)
+    visible = {item.site.root_url for item in list_policy.visible_lists(user)}
+    subscriptions = data.get("subscriptions", [])
+    kept = [item for item in subscriptions if item.get("site_url") in visible]
+    if len(kept) < len(subscriptions):
+        data["subscriptions"] = kept
+        data["withheld_subscriptions"] = len(subscriptions) - len(kept)
+    return data
+
+
+@require_http_methods(["GET"])
+def export_view(request, list_id, subscriber_id):
+    newsletter_list, refused = _list_or_refuse(request, list_id)
+    if refused:
+        return refused
+    subscriber = _subscriber_of(newsletter_list, subscriber_id)
+    logger.info(
+        "Subscriber %s exported by %s from %s", subscriber.pk, request.user, newsletter_list
+    )
+    response = JsonResponse(
+        scoped_export(request.user, subscriber), json_dumps_params={"indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="subscriber-{subscriber.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def erase_view(request, list_id, subscriber_id):
+    newsletter_list, refused = _list_or_refuse(request, list_id)
+    if refused:
+        return refused
+    subscriber = _subscriber_of(newsletter_list, subscriber_id)
+    if request.method == "POST":
+        address = subscriber.email
+        erase_subscriber(subscriber)
+        logger.info(
+            "Subscriber %s erased by %s from %s", subscriber_id, request.user, newsletter_list
+        )
+        messages.success(
+            request,
+            _("%(address)s was erased; only a hash is kept so it is never added again.")
+            % {"address": address},
+        )
+        return redirect("newsletter_admin:subscribers", list_id=newsletter_list.pk)
+    return TemplateResponse(
+        request,
+        "newsletter/admin/erase.html",
+        {
+            "newsletter_list": newsletter_list,
+            "subscriber": subscriber,
+            # Erasure is network-wide; the other lists are counted, not named.
+            "other_lists": Subscription.objects.filter(subscriber=subscriber)
+            .exclude(newsletter_list=newsletter_list)
+            .count(),
+            "page_title": _("Erase a subscriber"),
+            "header_icon": "bin",
+        },
+    )

@@ -1,0 +1,119 @@
+"""Where newsletters plug into the Wagtail admin: the send page of each issue (a button on the
+issue), the "Newsletters" overview in the menu, and guards on deleting sent issues."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.urls import include, path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+from wagtail.models import Page
+
+from . import admin_views
+from .models import NewsletterIssuePage, Send
+
+admin_urlpatterns = [
+    path("", admin_views.lists_view, name="index"),
+    path("send/<int:page_id>/", admin_views.send_view, name="send"),
+    path("send/<int:page_id>/progress/", admin_views.progress_view, name="progress"),
+    path("lists/<int:list_id>/subscribers/", admin_views.subscribers_view, name="subscribers"),
+    path(
+        "lists/<int:list_id>/subscribers/<int:subscriber_id>/export/",
+        admin_views.export_view,
+        name="export",
+    ),
+    path(
+        "lists/<int:list_id>/subscribers/<int:subscriber_id>/erase/",
+        admin_views.erase_view,
+        name="erase",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_newsletter_urls():
+    return [path("newsletter/", include((admin_urlpatterns, "newsletter_admin")))]
+
+
+class NewslettersMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.list_policy.visible_lists(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_newsletters_menu_item():
+    return NewslettersMenuItem(
+        _("Newsletters"),
+        reverse("newsletter_admin:index"),
+        name="newsletters",
+        icon_name="mail",
+        order=280,
+    )
+
+
+def _send_button(page, user, priority):
+    if not issubclass(page.specific_class or object, NewsletterIssuePage):
+        return None
+    if not admin_views.may_send(user, page):
+        return None
+    return Button(
+        _("Newsletter: test, send, progress"),
+        reverse("newsletter_admin:send", args=[page.pk]),
+        icon_name="mail",
+        priority=priority,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def issue_header_button(page, user, view_name, next_url=None):
+    button = _send_button(page, user, priority=5)
+    if button:
+        yield button
+
+
+@hooks.register("register_page_listing_more_buttons")
+def issue_listing_button(page, user, next_url=None):
+    button = _send_button(page, user, priority=5)
+    if button:
+        yield button
+
+
+def _sent_issues_within(pages) -> bool:
+    """Whether deleting these pages would delete an issue that has a send (kept for its
+    delivery records: Send.issue is protected, so Wagtail would fail with a server error)."""
+    paths = [page.path for page in pages if isinstance(page, Page)]
+    if not paths:
+        return False
+    within = Q(pk__in=[])
+    for tree_path in paths:
+        within |= Q(issue__path__startswith=tree_path)
+    return Send.objects.filter(within).exists()
+
+
+def _refuse_delete(request):
+    messages.error(
+        request,
+        gettext(
+            "An issue that has been sent keeps its delivery records and cannot be deleted; "
+            "unpublish it instead (a scheduled send can be cancelled first)."
+        ),
+    )
+    return redirect("wagtailadmin_home")
+
+
+@hooks.register("before_delete_page")
+def keep_sent_issues(request, page):
+    # Checked when the deletion is confirmed: the confirmation page itself harms nothing.
+    if request.method == "POST" and _sent_issues_within([page]):
+        return _refuse_delete(request)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def keep_sent_issues_in_bulk(request, action_type, objects, action_class_instance):
+    if action_type == "delete" and request.method == "POST" and _sent_issues_within(objects):
+        return _refuse_delete(request)
+    return None

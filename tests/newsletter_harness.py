@@ -1,0 +1,602 @@
+"""What the newsletter tests share.
+
+- ``build_newsletter`` / ``add_subscribers`` / ``add_issue``: a newsletter made from nothing (a
+  site of its own, its home, /newsletter/, an issue, a list and subscribers in bulk). Worker
+  tests run in transactional tests, which flush the database after each test, so they cannot
+  lean on the session's demo network: this builds even the root page and locale if missing.
+- Real services on loopback, for the tests that run a real ``celery worker``: an aiosmtpd
+  server whose answers the test controls (451 once, 550, 535 on login), a ``redis-server`` of
+  the module's own (so stopping it never disturbs the machine's Redis), and the worker itself
+  as a subprocess in its own process group (so ``kill -9`` of the group takes all of it).
+
+A test module imports the fixtures it uses (``worker_env_fixture`` and the two it depends on,
+``celery_worker_fixture`` and ``newsletter_services_fixture``); in tests they are named
+``worker_env``, ``celery_worker`` and ``newsletter_services``. They skip when the database is
+not PostgreSQL (the worker shares the test database) or redis-server is not installed, unless
+CI=true: then a missing service fails the test loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from wagtail.models import Collection, Locale, Page, Site
+
+from cms.core.models import ChapterHomePage
+from newsletter.models import (
+    NewsletterIndexPage,
+    NewsletterIssuePage,
+    NewsletterList,
+    Subscriber,
+    Subscription,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CELERY = str(Path(sys.executable).with_name("celery"))
+START_TIMEOUT = 60.0  # seconds a worker or redis-server gets to come up
+STOP_TIMEOUT = 20.0
+SMTP_USER, SMTP_PASSWORD = "newsletter", "secret"
+# The worker's timings in these tests: a dead worker's claims come back after 5 s, and the
+# first retry after a 451 waits about a second (the retry base follows the sweep period).
+WORKER_SETTINGS = {"NEWSLETTER_CLAIM_TIMEOUT": 5, "NEWSLETTER_SWEEP_SECONDS": 1}
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Newsletter:
+    site: Site
+    home: Page
+    index: NewsletterIndexPage
+    newsletter_list: NewsletterList
+    issues: list[NewsletterIssuePage] = field(default_factory=list)
+
+    @property
+    def issue(self) -> NewsletterIssuePage:
+        return self.issues[0]
+
+
+def default_body(home: Page) -> list[dict]:
+    return [
+        {"type": "heading", "value": {"text": "What we did this month", "level": "h2"}},
+        {
+            "type": "paragraph",
+            "value": (
+                "<p>Neighbours met at the <b>library</b>. "
+                '<a href="/about/">Read about us</a> or '
+                '<a href="https://example.org/report">the full report</a>.</p>'
+                "<ul><li>Tea mornings</li><li>Walks</li></ul>"
+            ),
+        },
+        {
+            "type": "call_to_action",
+            "value": {"label": "Visit our site", "page": home.pk, "url": "", "style": "primary"},
+        },
+        {
+            "type": "news_links",
+            "value": {
+                "heading": "In the news",
+                "links": [
+                    {
+                        "page": None,
+                        "url": "https://example.org/news/1",
+                        "title": "A kinder city",
+                        "summary": "How Coventry got talking.",
+                    }
+                ],
+            },
+        },
+    ]
+
+
+def _root_page() -> Page:
+    """The tree's root, made again if a transactional test's flush removed it."""
+    locale = Locale.objects.filter(language_code="en").first() or Locale.objects.create(
+        language_code="en"
+    )
+    Locale.objects.get_or_create(language_code="cy")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return root
+
+
+def _publish(page: Page) -> Page:
+    page.save_revision().publish()
+    return page
+
+
+def build_newsletter(
+    hostname: str = "news.example.test",
+    *,
+    name: str = "Connecting News",
+    from_name: str = "Connecting for Good",
+    reply_to: str = "editor@news.example.test",
+    body: list[dict] | None = None,
+) -> Newsletter:
+    """A site of its own (port 443: its links are https, as in production) with a home page,
+    /newsletter/, one published issue and an empty list."""
+    root = _root_page()
+    home = ChapterHomePage(title=f"{name} home", slug=hostname.replace(".", "-"))
+    root.add_child(instance=home)
+    _publish(home)
+    site = Site.objects.create(
+        hostname=hostname,
+        port=443,
+        root_page=home,
+        site_name=name,
+        is_default_site=not Site.objects.filter(is_default_site=True).exists(),
+    )
+    index = NewsletterIndexPage(title="Newsletter", slug="newsletter")
+    home.add_child(instance=index)
+    _publish(index)
+    newsletter_list = NewsletterList.objects.create(
+        site=site, name=name, from_name=from_name, reply_to=reply_to
+    )
+    newsletter = Newsletter(site, home, index, newsletter_list)
+    add_issue(newsletter, "June news", body=body)
+    return newsletter
+
+
+def add_issue(
+    newsletter: Newsletter, title: str, *, body: list[dict] | None = None, publish: bool = True
+) -> NewsletterIssuePage:
+    issue = NewsletterIssuePage(
+        title=title,
+        slug=title.lower().replace(" ", "-"),
+        subject=f"{title}: neighbours, walks and tea",
+        preheader="Three things to do this month",
+        body=body if body is not None else default_body(newsletter.home),
+        live=False,
+    )
+    newsletter.index.add_child(instance=issue)
+    if publish:
+        _publish(issue)
+        issue.refresh_from_db()
+    newsletter.issues.append(issue)
+    return issue
+
+
+def address(prefix: str, number: int) -> str:
+    return f"{prefix}{number:05d}@mail.example.test"
+
+
+def add_subscribers(
+    newsletter_list: NewsletterList,
+    count: int,
+    *,
+    prefix: str = "reader",
+    status: str = Subscription.Status.CONFIRMED,
+    language: str = "en",
+    start: int = 0,
+) -> list[Subscription]:
+    """`count` people subscribed to the list, inserted in bulk."""
+    subscribers = Subscriber.objects.bulk_create(
+        [
+            Subscriber(email=address(prefix, number), name=f"Reader {number}", language=language)
+            for number in range(start, start + count)
+        ],
+        batch_size=2000,
+    )
+    if any(subscriber.pk is None for subscriber in subscribers):  # a backend without RETURNING
+        emails = [subscriber.email for subscriber in subscribers]
+        subscribers = list(Subscriber.objects.filter(email__in=emails).order_by("email"))
+    return Subscription.objects.bulk_create(
+        [
+            Subscription(subscriber=subscriber, newsletter_list=newsletter_list, status=status)
+            for subscriber in subscribers
+        ],
+        batch_size=2000,
+    )
+
+
+# --- waiting --------------------------------------------------------------------------------
+
+
+def wait_for(
+    condition: Callable[[], object],
+    *,
+    timeout: float,
+    what: str,
+    every: float = 0.1,
+    tick: Callable[[], object] | None = None,
+):
+    """Poll until condition() is truthy (and return it), calling tick() between polls; fail
+    with `what` at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
+        if tick is not None:
+            tick()
+        time.sleep(every)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- the SMTP server ------------------------------------------------------------------------
+
+
+class MailServer:
+    """An aiosmtpd server on loopback that counts what it accepts per recipient and answers as
+    told: 451 to a recipient's first attempt (greylisting), 550 to some, 535 to every login."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.lock = threading.Lock()
+        self.reset()
+        self.port = free_port()
+        self.controller = Controller(
+            self,
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=self.authenticate,
+            auth_require_tls=False,
+            auth_required=False,
+        )
+
+    def reset(self) -> None:
+        with self.lock:
+            self.received: Counter[str] = Counter()
+            self.rcpt_attempts: Counter[str] = Counter()
+            self.messages: list[EmailMessage] = []
+            self.defer_first: set[str] = set()
+            self.reject: set[str] = set()
+            self.fail_auth = False
+            self.logins = 0
+            self.keep_messages = True  # False: count only (large sends)
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{quote(SMTP_USER)}:{quote(SMTP_PASSWORD)}@127.0.0.1:{self.port}"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult
+
+        with self.lock:
+            self.logins += 1
+            return AuthResult(success=not self.fail_auth, handled=False)  # 535 if refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.rcpt_attempts[address] += 1
+            if address in self.reject:
+                return "550 5.1.1 No such mailbox here"
+            if address in self.defer_first and self.rcpt_attempts[address] == 1:
+                return "451 4.7.1 Greylisted: try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = (
+            message_from_bytes(envelope.content, policy=policy.default)
+            if self.keep_messages
+            else None
+        )
+        with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.received[recipient] += 1
+            if message is not None:
+                self.messages.append(message)
+        return "250 2.0.0 Accepted"
+
+    def count(self, recipient: str) -> int:
+        with self.lock:
+            return self.received[recipient]
+
+    def total(self) -> int:
+        with self.lock:
+            return sum(self.received.values())
+
+    def messages_to(self, recipient: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if recipient in str(m["To"])]
+
+
+# --- Redis ------------------------------------------------------------------------------------
+
+
+class RedisServer:
+    """A redis-server of our own on a free port: no persistence, gone with the test module."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        log = (self.directory / "redis.log").open("wb")
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        import redis
+
+        client = redis.Redis.from_url(self.url, socket_timeout=1)
+
+        def answers() -> bool:
+            if self.process.poll() is not None:
+                pytest.fail(f"redis-server exited: {(self.directory / 'redis.log').read_text()}")
+            try:
+                return bool(client.ping())
+            except redis.RedisError:
+                return False
+
+        wait_for(answers, timeout=START_TIMEOUT, what="redis-server to answer PING")
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# --- the Celery worker ------------------------------------------------------------------------
+
+
+def database_url_for_worker() -> str:
+    """The URL of the database this test session runs on (pytest-django's test_... copy)."""
+    settings_dict = connection.settings_dict
+    user = quote(settings_dict.get("USER") or "")
+    password = quote(settings_dict.get("PASSWORD") or "")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or "5432"
+    return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'])}"
+
+
+class CeleryWorker:
+    """`celery -A cms worker --beat` as make worker runs it, against our Redis, SMTP server and
+    the test database, with tasks not eager (CELERY_EAGER=0) and short claim/sweep timings."""
+
+    count = 0
+
+    def __init__(self, directory: Path, env: dict[str, str], concurrency: int = 2):
+        self.directory = directory
+        self.env = env
+        self.concurrency = concurrency
+        self.process: subprocess.Popen | None = None
+        self.log_path: Path | None = None
+
+    def start(self) -> None:
+        CeleryWorker.count += 1
+        name = f"newsletter-test-{os.getpid()}-{CeleryWorker.count}"
+        self.log_path = self.directory / f"{name}.log"
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [
+                CELERY,
+                "-A",
+                "cms",
+                "worker",
+                "--beat",
+                "--schedule",
+                str(self.directory / f"{name}-beat-schedule"),
+                "-Q",
+                "default",
+                "--concurrency",
+                str(self.concurrency),
+                "--pool",
+                "prefork",
+                "--hostname",
+                f"{name}@%h",
+                "--loglevel",
+                "INFO",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=REPO_ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill -9 of the group takes it all
+        )
+        log.close()
+
+        def ready() -> bool:
+            if self.process.poll() is not None:
+                pytest.fail(f"the celery worker exited early:\n{self.log_tail()}")
+            return " ready." in self.log_path.read_text(errors="replace")
+
+        wait_for(ready, timeout=START_TIMEOUT, what="the celery worker to be ready")
+
+    def log_tail(self, lines: int = 60) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return "(no log)"
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def freeze(self) -> None:
+        """SIGSTOP the whole group: nothing moves while the test counts what is in flight."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
+    def kill9(self) -> None:
+        """kill -9 of the main process and every child (the process group)."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=STOP_TIMEOUT)
+
+    def stop(self) -> None:
+        """SIGTERM to the main process only (a warm shutdown: running tasks finish)."""
+        if not self.alive:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@dataclass
+class Services:
+    redis: RedisServer
+    mail: MailServer
+    directory: Path
+
+    def worker_env(self, **extra: str) -> dict[str, str]:
+        from django.conf import settings
+
+        env = dict(os.environ)
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+                "DATABASE_URL": database_url_for_worker(),
+                "REDIS_URL": self.redis.url,
+                "CELERY_BROKER_URL": self.redis.url,
+                "CELERY_EAGER": "0",
+                "EMAIL_URL": self.mail.url,
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+                "PYTHONUNBUFFERED": "1",
+                **{key: str(value) for key, value in WORKER_SETTINGS.items()},
+            }
+        )
+        env.update(extra)
+        return env
+
+
+def missing_services() -> str | None:
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL (DATABASE_URL): the worker process shares the test database"
+    if shutil.which("redis-server") is None:
+        return "needs redis-server installed"
+    if not Path(CELERY).exists():
+        return f"needs the celery command at {CELERY}"
+    return None
+
+
+def require_services() -> None:
+    reason = missing_services()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but the worker tests cannot run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module", name="newsletter_services")
+def newsletter_services_fixture(django_db_setup, django_db_blocker) -> Iterator[Services]:
+    """Redis and the SMTP server, for one test module."""
+    with django_db_blocker.unblock():
+        require_services()
+    directory = Path(tempfile.mkdtemp(prefix="newsletter-services-"))
+    redis_server = RedisServer(directory)
+    mail = MailServer()
+    try:
+        redis_server.start()
+        mail.start()
+        yield Services(redis_server, mail, directory)
+    finally:
+        mail.stop()
+        redis_server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", name="celery_worker")
+def celery_worker_fixture(newsletter_services) -> Iterator[CeleryWorker]:
+    """One worker for the module; a test may kill it and start() it again."""
+    worker = CeleryWorker(newsletter_services.directory, newsletter_services.worker_env())
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def _reset_pools(app) -> None:
+    """Forget broker connections made for the previous broker URL (kombu keeps its pools in
+    a global registry keyed by connection, so that is cleared too)."""
+    from kombu import pools
+
+    app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()
+
+
+@contextmanager
+def enqueue_to(broker_url: str) -> Iterator[None]:
+    """Tasks this test process enqueues go to `broker_url` instead of running eagerly."""
+    from cms.celery import app
+
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url = broker_url
+    app.conf.task_always_eager = False
+    _reset_pools(app)
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        _reset_pools(app)
+
+
+@pytest.fixture(name="worker_env")
+def worker_env_fixture(newsletter_services, celery_worker, settings) -> Iterator[Services]:
+    """For one test: the module's worker running, the mail server's answers and counts reset,
+    this process enqueueing to the worker's broker with the worker's timings."""
+    if not celery_worker.alive:
+        celery_worker.start()
+    newsletter_services.mail.reset()
+    for name, value in WORKER_SETTINGS.items():
+        setattr(settings, name, value)
+    with enqueue_to(newsletter_services.redis.url):
+        yield newsletter_services

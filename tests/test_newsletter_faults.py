@@ -1,0 +1,205 @@
+"""The sending pipeline under faults, with the real parts on loopback: PostgreSQL, a Redis of
+the module's own, `celery -A cms worker` subprocesses and an aiosmtpd server (see
+tests/newsletter_harness.py). Skipped unless the database is PostgreSQL and redis-server is
+installed (with CI=true they fail instead).
+
+Timings: the worker and this process run with a 5 s claim timeout and a 1 s sweep period; this
+process runs the sweep itself while it waits (as beat would), so the tests do not depend on
+the beat schedule.
+"""
+
+import time
+
+import pytest
+
+from newsletter import sending, tasks
+from newsletter.models import Delivery, Send, Suppression
+from tests.newsletter_harness import (  # noqa: F401 - the *_fixture names are fixtures
+    add_subscribers,
+    address,
+    build_newsletter,
+    celery_worker_fixture,
+    newsletter_services_fixture,
+    wait_for,
+    worker_env_fixture,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+Row = Delivery.Status
+
+
+class Sweeper:
+    """Runs the sweep task in this process at most every `every` seconds, as beat would."""
+
+    def __init__(self, every: float = 0.5):
+        self.every = every
+        self.last = 0.0
+
+    def __call__(self) -> None:
+        if time.monotonic() - self.last >= self.every:
+            self.last = time.monotonic()
+            tasks.sweep_sends()
+
+
+def start(newsletter) -> Send:
+    send = sending.queue_send(newsletter.issue).send
+    tasks.start_send.delay(send.pk)
+    return send
+
+
+def status_is(send: Send, status: str):
+    return lambda: Send.objects.filter(pk=send.pk, status=status).exists()
+
+
+def rows(send: Send, status: str) -> int:
+    return Delivery.objects.filter(send=send, status=status).count()
+
+
+def wait_until_sent(send: Send, timeout: float = 90) -> None:
+    wait_for(
+        status_is(send, Send.Status.SENT),
+        timeout=timeout,
+        what=f"send {send.pk} to finish",
+        tick=Sweeper(),
+    )
+
+
+def test_kill_9_mid_send_loses_nothing(worker_env, celery_worker, record_property):
+    """kill -9 of the whole worker in the middle of a 2,000-recipient send, then a new worker:
+    everyone gets the email, and duplicates are no more than the rows in flight at the kill."""
+    smtp = worker_env.mail
+    smtp.keep_messages = False
+    total = 2000
+    newsletter = build_newsletter("kill.example.test")
+    add_subscribers(newsletter.newsletter_list, total)
+    send = start(newsletter)
+
+    wait_for(
+        lambda: rows(send, Row.SENT) >= total // 5,
+        timeout=60,
+        every=0.02,
+        what="a fifth of the send to go out",
+    )
+    celery_worker.freeze()  # SIGSTOP: the count below is exactly what is in flight at the kill
+    in_flight = rows(send, Row.CLAIMED)
+    sent_before = rows(send, Row.SENT)
+    celery_worker.kill9()
+    assert sent_before < total, "the send ended before the kill: nothing was tested"
+
+    celery_worker.start()
+    wait_until_sent(send)
+
+    counts = [smtp.count(address("reader", number)) for number in range(total)]
+    lost = counts.count(0)
+    duplicates = sum(count - 1 for count in counts if count > 1)
+    for name, value in {
+        "sent_before_kill": sent_before,
+        "in_flight_at_kill": in_flight,
+        "lost": lost,
+        "duplicates": duplicates,
+    }.items():
+        record_property(name, value)
+    print(f"kill -9: {sent_before} sent, {in_flight} in flight, {lost} lost, {duplicates} dup")
+    assert lost == 0
+    assert duplicates <= in_flight
+    assert rows(send, Row.SENT) == total
+
+
+def test_greylisting_a_third_of_the_emails_delays_them_only(worker_env):
+    """451 to the first attempt of every third recipient: all delivered in the end, once."""
+    smtp = worker_env.mail
+    total = 300
+    newsletter = build_newsletter("greylist.example.test")
+    add_subscribers(newsletter.newsletter_list, total)
+    deferred = {address("reader", number) for number in range(0, total, 3)}
+    smtp.defer_first = deferred
+    send = start(newsletter)
+
+    wait_until_sent(send)
+
+    assert all(smtp.count(address("reader", number)) == 1 for number in range(total))
+    attempts = dict(Delivery.objects.filter(send=send).values_list("email", "attempts"))
+    assert {attempts[email] for email in deferred} == {2}
+    assert {attempts[email] for email in set(attempts) - deferred} == {1}
+    assert rows(send, Row.SENT) == total
+
+
+def test_permanent_refusals_fail_and_suppress_those_addresses(worker_env):
+    """550 for some: those rows failed and their addresses suppressed; the rest delivered."""
+    smtp = worker_env.mail
+    total = 100
+    newsletter = build_newsletter("bounce.example.test")
+    add_subscribers(newsletter.newsletter_list, total)
+    rejected = {address("reader", number) for number in (3, 17, 42, 99)}
+    smtp.reject = rejected
+    send = start(newsletter)
+
+    wait_until_sent(send)
+
+    failed = Delivery.objects.filter(send=send, status=Row.FAILED)
+    assert {row.email for row in failed} == rejected
+    assert all(row.last_error.startswith("550") for row in failed)
+    assert all(Suppression.is_suppressed(email) for email in rejected)
+    assert smtp.total() == total - len(rejected)
+    assert all(
+        smtp.count(address("reader", number)) == 1
+        for number in range(total)
+        if address("reader", number) not in rejected
+    )
+
+
+def test_a_refused_login_pauses_the_send_until_resumed(worker_env):
+    """535 on login: the send pauses with a reason an editor can act on, nothing is sent,
+    failed or left claimed; resumed with the right password, everyone gets it once."""
+    smtp = worker_env.mail
+    total = 300
+    newsletter = build_newsletter("auth.example.test")
+    add_subscribers(newsletter.newsletter_list, total)
+    smtp.fail_auth = True
+    send = start(newsletter)
+
+    wait_for(
+        lambda: status_is(send, Send.Status.PAUSED)() and rows(send, Row.CLAIMED) == 0,
+        timeout=60,
+        what="the send to pause",
+    )
+    send.refresh_from_db()
+    assert "The mail server refused our login (535" in send.paused_reason
+    assert "resume the send" in send.paused_reason
+    assert rows(send, Row.QUEUED) == total and smtp.total() == 0
+
+    smtp.fail_auth = False
+    Send.objects.filter(pk=send.pk, status=Send.Status.PAUSED).update(
+        status=Send.Status.SENDING, paused_reason=""
+    )
+    tasks.resume_send.delay(send.pk)
+    wait_until_sent(send)
+
+    assert all(smtp.count(address("reader", number)) == 1 for number in range(total))
+
+
+def test_a_broker_restart_mid_send_loses_no_email(worker_env):
+    """Redis restarted without persistence in the middle of a send: its queued batch tasks are
+    gone; the sweep sees due rows nobody claims and puts batches in flight again."""
+    smtp = worker_env.mail
+    smtp.keep_messages = False
+    total = 1000
+    newsletter = build_newsletter("broker.example.test")
+    add_subscribers(newsletter.newsletter_list, total)
+    send = start(newsletter)
+
+    wait_for(
+        lambda: rows(send, Row.SENT) >= total // 5,
+        timeout=60,
+        every=0.02,
+        what="a fifth of the send to go out",
+    )
+    worker_env.redis.stop()
+    sent_before = rows(send, Row.SENT)
+    worker_env.redis.start()
+    assert sent_before < total, "the send ended before the restart: nothing was tested"
+
+    wait_until_sent(send, timeout=120)
+
+    assert all(smtp.count(address("reader", number)) == 1 for number in range(total))
