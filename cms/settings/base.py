@@ -179,6 +179,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.stories.tasks.withdraw_lapsed_stories",
         "schedule": env_int("STORY_CONSENT_CHECK_SECONDS", 3600),
     },
+    # Puts claims of dead workers back in the queue, re-enqueues batches of sends whose broker
+    # messages were lost, starts scheduled sends that are due (beat polls the database).
+    "newsletter-sweep": {
+        "task": "newsletter.tasks.sweep_sends",
+        "schedule": NEWSLETTER_SWEEP_SECONDS,
+    },
     "newsletter-pending-confirmations": {
         "task": "newsletter.subscriptions.send_pending_confirmations",
         "schedule": 60,
