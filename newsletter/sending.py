@@ -39,8 +39,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import DatabaseError, transaction
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -586,8 +586,25 @@ def begin_send(send_id: int) -> int | None:
             "issue and resume the send.",
         )
         return None
+    if recipients >= RECORD_CHUNK:
+        refresh_planner_statistics()
     logger.info("Send %s started: %s recipients", send_id, recipients)
     return recipients
+
+
+def refresh_planner_statistics() -> None:
+    """ANALYZE the deliveries once a send's rows are in (PostgreSQL). With statistics from
+    before they were inserted, the planner expects one row for the new send and claims through
+    the send_id index, walking every row of the send: measured 25-35 ms per claim at 100,000
+    recipients, against 0.1-5 ms through the (send, status, not_before) index. Autovacuum
+    would get there too, a minute or so later."""
+    if db_connection.vendor != "postgresql":
+        return
+    try:
+        with db_connection.cursor() as cursor:
+            cursor.execute(f'ANALYZE "{Delivery._meta.db_table}"')
+    except DatabaseError:
+        logger.warning("Could not ANALYZE the deliveries table", exc_info=True)
 
 
 def batches_to_enqueue(send_id: int) -> int:
@@ -639,7 +656,8 @@ def claim_batch(send_id: int, size: int | None = None) -> tuple[str, list[int]]:
     with transaction.atomic():
         if db_connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("pk", flat=True)[: size or batch_size()])
+        # In the (send, status, not_before) index's order: retries that are due come first.
+        ids = list(due.order_by("not_before").values_list("pk", flat=True)[: size or batch_size()])
         if not ids:
             return token, []
         Delivery.objects.filter(pk__in=ids, status=Row.QUEUED).update(

@@ -471,6 +471,9 @@ class CeleryWorker:
         """SIGSTOP the whole group: nothing moves while the test counts what is in flight."""
         os.killpg(self.process.pid, signal.SIGSTOP)
 
+    def thaw(self) -> None:
+        os.killpg(self.process.pid, signal.SIGCONT)
+
     def kill9(self) -> None:
         """kill -9 of the main process and every child (the process group)."""
         os.killpg(self.process.pid, signal.SIGKILL)

@@ -75,14 +75,19 @@ def test_kill_9_mid_send_loses_nothing(worker_env, celery_worker, record_propert
     add_subscribers(newsletter.newsletter_list, total)
     send = start(newsletter)
 
-    wait_for(
-        lambda: rows(send, Row.SENT) >= total // 5,
-        timeout=60,
-        every=0.02,
-        what="a fifth of the send to go out",
-    )
-    celery_worker.freeze()  # SIGSTOP: the count below is exactly what is in flight at the kill
-    in_flight = rows(send, Row.CLAIMED)
+    for _attempt in range(10):
+        wait_for(
+            lambda: rows(send, Row.SENT) >= total // 5 and rows(send, Row.CLAIMED) > 0,
+            timeout=60,
+            every=0.01,
+            what="a fifth of the send to go out, with a batch in flight",
+        )
+        celery_worker.freeze()  # SIGSTOP: what is counted now is exactly what is in flight
+        in_flight = rows(send, Row.CLAIMED)
+        if in_flight:
+            break
+        celery_worker.thaw()  # caught between two batches: try again
+    assert in_flight, "never caught a batch in flight"
     sent_before = rows(send, Row.SENT)
     celery_worker.kill9()
     assert sent_before < total, "the send ended before the kill: nothing was tested"

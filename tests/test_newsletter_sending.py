@@ -639,13 +639,12 @@ def test_an_issue_goes_out_through_a_real_worker_once_per_reader(worker_env, cli
     readers[1].refresh_from_db()
     assert readers[1].status == Subscription.Status.UNSUBSCRIBED
 
-    second = sending.queue_send(add_issue(newsletter, "July news")).send
-    tasks.start_send.delay(second.pk)
-    wait_for(
-        lambda: Send.objects.filter(pk=second.pk, status=Send.Status.SENT).exists(),
-        timeout=60,
-        what="the worker to send the second issue",
-        tick=tasks.sweep_sends,
-    )
+    # The next issue, sent by the operator's command: the worker sends, the command follows.
+    july = add_issue(newsletter, "July news")
+    out = io.StringIO()
+    call_command("send_newsletter", str(july.pk), "--timeout", "60", stdout=out)
+    assert "Send sent: 2 sent, 0 failed, 0 skipped, 0 remaining, of 2." in out.getvalue()
+    assert "sending from this process" not in out.getvalue()
+    second = Send.objects.get(issue=july)
     assert [smtp.count(reader(n)) for n in range(3)] == [2, 1, 2]
     assert not Delivery.objects.filter(send=second, email=reader(1)).exists()
