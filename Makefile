@@ -38,7 +38,8 @@ test: install
 ## worker: a Celery worker with beat, against REDIS_URL
 worker: install
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker"; exit 2)
-	$(BIN)/celery -A cms worker --beat --loglevel info --queues default --concurrency 2
+	mkdir -p var
+	$(BIN)/celery -A cms worker --beat --schedule var/celerybeat-schedule --loglevel info --queues default --concurrency 2
 
 lint: install
 	$(BIN)/ruff check .
