@@ -92,15 +92,15 @@ def claim_timeout() -> timedelta:
 
 def concurrent_batches() -> int:
     """Batch tasks kept in flight per send: enough for every worker process to take one."""
-    return max(1, getattr(settings, "NEWSLETTER_CONCURRENT_BATCHES", 4))
+    return max(1, settings.NEWSLETTER_CONCURRENT_BATCHES)
 
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff with jitter after the attempts-th temporary failure: base·2^(n-1),
     capped, then a random point in its upper half so retries from one outage spread out.
     The base defaults to the sweep period: a retry is never due much sooner than a sweep."""
-    base = getattr(settings, "NEWSLETTER_RETRY_BASE_SECONDS", settings.NEWSLETTER_SWEEP_SECONDS)
-    cap = getattr(settings, "NEWSLETTER_RETRY_MAX_SECONDS", 3600)
+    base = settings.NEWSLETTER_RETRY_BASE_SECONDS
+    cap = settings.NEWSLETTER_RETRY_MAX_SECONDS
     delay = min(cap, base * 2 ** max(0, attempts - 1))
     return timedelta(seconds=random.uniform(delay / 2, delay))
 
@@ -115,7 +115,7 @@ def sender_address() -> str:
 
 
 def unsubscribe_mailbox() -> str:
-    return getattr(settings, "NEWSLETTER_UNSUBSCRIBE_EMAIL", "") or sender_address()
+    return settings.NEWSLETTER_UNSUBSCRIBE_EMAIL or sender_address()
 
 
 # --- rendering ------------------------------------------------------------------------------

@@ -44,8 +44,6 @@ logger = logging.getLogger(__name__)
 
 # A pending subscription asked for again gets a new confirmation email, at most this often.
 RESEND_CONFIRMATION_AFTER = timedelta(minutes=10)
-# A confirmation not sent this long after the request had its enqueue fail: the sweep sends it.
-PENDING_SWEEP_AFTER = timedelta(minutes=1)
 UNCONFIRMED_LIFETIME = timedelta(days=30)
 # How far the clocks of web and worker machines may disagree (see token_is_current).
 CLOCK_SKEW = timedelta(minutes=1)
@@ -389,6 +387,12 @@ def send_confirmation(subscription_id: int) -> bool:
     return True
 
 
+def pending_sweep_after() -> timedelta:
+    """A confirmation still unsent this long after the request had its enqueue fail (or its
+    task lost): the sweep sends it. Long enough for a task on its way to get there first."""
+    return timedelta(seconds=settings.NEWSLETTER_CONFIRMATION_RETRY_SECONDS)
+
+
 @shared_task
 def send_pending_confirmations() -> int:
     """Send the confirmations whose task never ran (the broker was down when the resident
@@ -396,7 +400,7 @@ def send_pending_confirmations() -> int:
     due = Subscription.objects.filter(
         status=Status.PENDING,
         confirmation_sent_at__isnull=True,
-        created_at__lt=timezone.now() - PENDING_SWEEP_AFTER,
+        created_at__lt=timezone.now() - pending_sweep_after(),
     ).values_list("pk", flat=True)
     sent = 0
     for subscription_id in list(due[:1000]):

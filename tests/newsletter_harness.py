@@ -33,11 +33,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
 from cms.core.models import ChapterHomePage
@@ -55,8 +57,15 @@ START_TIMEOUT = 60.0  # seconds a worker or redis-server gets to come up
 STOP_TIMEOUT = 20.0
 SMTP_USER, SMTP_PASSWORD = "newsletter", "secret"
 # The worker's timings in these tests: a dead worker's claims come back after 5 s, and the
-# first retry after a 451 waits about a second (the retry base follows the sweep period).
-WORKER_SETTINGS = {"NEWSLETTER_CLAIM_TIMEOUT": 5, "NEWSLETTER_SWEEP_SECONDS": 1}
+# first retry after a 451 waits about a second (the retry base follows the sweep period); beat
+# looks every second for confirmation emails whose task was lost, and sends those 2 s old.
+WORKER_SETTINGS = {
+    "NEWSLETTER_CLAIM_TIMEOUT": 5,
+    "NEWSLETTER_SWEEP_SECONDS": 1,
+    "NEWSLETTER_RETRY_BASE_SECONDS": 1,
+    "NEWSLETTER_CONFIRMATION_SWEEP_SECONDS": 1,
+    "NEWSLETTER_CONFIRMATION_RETRY_SECONDS": 2,
+}
 
 
 # --- data -----------------------------------------------------------------------------------
@@ -191,7 +200,8 @@ def add_subscribers(
     language: str = "en",
     start: int = 0,
 ) -> list[Subscription]:
-    """`count` people subscribed to the list, inserted in bulk."""
+    """`count` people subscribed to the list, inserted in bulk. Pending ones have had their
+    confirmation email already (so a worker's confirmation sweep leaves them alone)."""
     subscribers = Subscriber.objects.bulk_create(
         [
             Subscriber(email=address(prefix, number), name=f"Reader {number}", language=language)
@@ -204,11 +214,54 @@ def add_subscribers(
         subscribers = list(Subscriber.objects.filter(email__in=emails).order_by("email"))
     return Subscription.objects.bulk_create(
         [
-            Subscription(subscriber=subscriber, newsletter_list=newsletter_list, status=status)
+            Subscription(
+                subscriber=subscriber,
+                newsletter_list=newsletter_list,
+                status=status,
+                confirmation_sent_at=timezone.now()
+                if status == Subscription.Status.PENDING
+                else None,
+            )
             for subscriber in subscribers
         ],
         batch_size=2000,
     )
+
+
+class _FormInputs(HTMLParser):
+    """The named inputs of the first form whose action ends with `action`, as a browser would
+    submit them untouched (checkboxes, radios and selects are for the test to fill)."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action, self.inside, self.done, self.values = action, False, False, {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if (
+            tag == "form"
+            and not self.done
+            and (attributes.get("action") or "").endswith(self.action)
+        ):
+            self.inside = True
+        elif (
+            tag == "input"
+            and self.inside
+            and attributes.get("name")
+            and attributes.get("type") not in ("checkbox", "radio", "submit")
+        ):
+            self.values[attributes["name"]] = attributes.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.inside:
+            self.inside, self.done = False, True
+
+
+def form_inputs(html: str, action: str) -> dict[str, str]:
+    parser = _FormInputs(action)
+    parser.feed(html)
+    assert parser.done, f"no form posting to {action} in the page"
+    return parser.values
 
 
 # --- waiting --------------------------------------------------------------------------------

@@ -8,17 +8,19 @@ process runs the sweep itself while it waits (as beat would), so the tests do no
 the beat schedule.
 """
 
+import re
 import time
 
 import pytest
 
-from newsletter import sending, tasks
-from newsletter.models import Delivery, Send, Suppression
+from newsletter import sending, subscriptions, tasks
+from newsletter.models import ConsentRecord, Delivery, Send, Subscription, Suppression
 from tests.newsletter_harness import (  # noqa: F401 - the *_fixture names are fixtures
     add_subscribers,
     address,
     build_newsletter,
     celery_worker_fixture,
+    form_inputs,
     newsletter_services_fixture,
     wait_for,
     worker_env_fixture,
@@ -208,3 +210,61 @@ def test_a_broker_restart_mid_send_loses_no_email(worker_env):
     wait_until_sent(send, timeout=120)
 
     assert all(smtp.count(address("reader", number)) == 1 for number in range(total))
+
+
+CONFIRM_LINK = re.compile(r"https://[^/\s\"]+(/subscriptions/confirm/[^/\s\"]+/)")
+
+
+def test_a_resident_subscribes_while_redis_is_down(worker_env, client, settings, record_property):
+    """Redis, the cache and the broker both, is stopped while a resident signs up: the page
+    and the form still work, the subscription and its consent are stored, nothing is mailed;
+    once Redis is back the worker's beat sends the confirmation, once, and its link confirms."""
+    smtp = worker_env.mail
+    host, email = "outage.example.test", "amira@mail.example.test"
+    build_newsletter(host)
+    settings.ANTISPAM_MIN_SECONDS = 0
+    settings.CACHES = {  # as in production: the cache is on the same Redis as the broker
+        "default": {
+            "BACKEND": "cms.core.cache.ResilientRedisCache",
+            "LOCATION": worker_env.redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    worker_env.redis.stop()
+
+    page = client.get("/newsletter/", HTTP_HOST=host, secure=True)
+    assert page.status_code == 200
+    data = form_inputs(page.content.decode(), "/subscriptions/subscribe/")
+    data.update(email=email, name="Amira", language="en", consent="on")
+    began = time.monotonic()
+    response = client.post("/subscriptions/subscribe/", data, HTTP_HOST=host, secure=True)
+    answered_in = time.monotonic() - began
+    record_property("subscribe_seconds_with_redis_down", round(answered_in, 3))
+    assert response.status_code == 303, response.content.decode()[:2000]
+
+    subscription = Subscription.objects.get(subscriber__email=email)
+    assert subscription.status == Subscription.Status.PENDING
+    assert subscription.confirmation_sent_at is None  # its task never reached a broker
+    assert ConsentRecord.objects.filter(subscription=subscription).count() == 1
+    assert smtp.count(email) == 0
+
+    worker_env.redis.start()
+    wait_for(
+        lambda: smtp.count(email) == 1,
+        timeout=60,
+        what="the worker's beat to send the confirmation once Redis is back",
+    )
+    subscription.refresh_from_db()
+    assert subscription.confirmation_sent_at is not None
+    assert subscriptions.send_pending_confirmations() == 0  # a later sweep sends nothing more
+    (message,) = smtp.messages_to(email)
+    path = CONFIRM_LINK.search(message.get_body(("plain",)).get_content()).group(1)
+
+    assert client.get(path, HTTP_HOST=host, secure=True).status_code == 200  # a mail scanner
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.PENDING
+    response = client.post(path, HTTP_HOST=host, secure=True)
+    assert response.status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.CONFIRMED
+    assert smtp.count(email) == 1

@@ -4,6 +4,7 @@ errors, the sweep and the management commands (tasks eager, any database); then 
 end to end through a real Celery worker, Redis and an SMTP server (PostgreSQL only)."""
 
 import io
+import re
 import smtplib
 from datetime import timedelta
 from email.utils import parseaddr
@@ -32,6 +33,7 @@ from tests.newsletter_harness import (  # noqa: F401 - the *_fixture names are f
     address,
     build_newsletter,
     celery_worker_fixture,
+    form_inputs,
     newsletter_services_fixture,
     wait_for,
     worker_env_fixture,
@@ -580,18 +582,47 @@ def test_list_newsletters_prints_one_line_per_issue(newsletter):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_issue_goes_out_through_a_real_worker_once_per_reader(worker_env, client):
-    """Three confirmed readers, one pending, one suppressed: exactly one email each for the
-    three, with the headers; one unsubscribes with the one-click POST; the next issue skips
-    them."""
+def test_an_issue_goes_out_through_a_real_worker_once_per_reader(worker_env, client, settings):
+    """A resident subscribes on the site and confirms from the email the worker sent; with
+    three confirmed readers, one pending, one suppressed: exactly one issue each for the four,
+    with the headers; one unsubscribes with the one-click POST; the next issue skips them."""
     smtp = worker_env.mail
-    newsletter = build_newsletter("e2e.example.test")
+    host, resident = "e2e.example.test", "amira@mail.example.test"
+    newsletter = build_newsletter(host)
     readers = add_subscribers(newsletter.newsletter_list, 3)
     add_subscribers(
         newsletter.newsletter_list, 1, prefix="pending", status=Subscription.Status.PENDING
     )
     add_subscribers(newsletter.newsletter_list, 1, prefix="bounced")
     Suppression.suppress(address("bounced", 0), Suppression.Reason.BOUNCED)
+
+    # Subscribing: the form on /newsletter/, the confirmation email from the worker over SMTP,
+    # the link opened (nothing changes), then the "Confirm" button (a POST).
+    settings.ANTISPAM_MIN_SECONDS = 0
+    page = client.get("/newsletter/", HTTP_HOST=host, secure=True)
+    data = form_inputs(page.content.decode(), "/subscriptions/subscribe/")
+    data.update(email=resident, name="Amira", language="en", consent="on")
+    response = client.post("/subscriptions/subscribe/", data, HTTP_HOST=host, secure=True)
+    assert response.status_code == 303
+    wait_for(lambda: smtp.count(resident) == 1, timeout=60, what="the confirmation email")
+    (confirmation,) = smtp.messages_to(resident)
+    confirm_path = urlsplit(
+        re.search(
+            r"https://\S+/subscriptions/confirm/\S+/",
+            confirmation.get_body(("plain",)).get_content(),
+        ).group(0)
+    ).path
+    subscription = Subscription.objects.get(subscriber__email=resident)
+    assert client.get(confirm_path, HTTP_HOST=host, secure=True).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.PENDING
+    forged = confirm_path[:-3] + "xx/"
+    assert client.post(forged, HTTP_HOST=host, secure=True).status_code == 400
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.PENDING
+    assert client.post(confirm_path, HTTP_HOST=host, secure=True).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.CONFIRMED
 
     send = sending.queue_send(newsletter.issue).send
     tasks.start_send.delay(send.pk)
@@ -607,6 +638,7 @@ def test_an_issue_goes_out_through_a_real_worker_once_per_reader(worker_env, cli
         reader(1): 1,
         reader(2): 1,
     }
+    assert smtp.count(resident) == 2  # the confirmation, then the issue
     assert smtp.count(address("pending", 0)) == 0
     assert smtp.count(address("bounced", 0)) == 0
     (message,) = smtp.messages_to(reader(1))
@@ -643,8 +675,9 @@ def test_an_issue_goes_out_through_a_real_worker_once_per_reader(worker_env, cli
     july = add_issue(newsletter, "July news")
     out = io.StringIO()
     call_command("send_newsletter", str(july.pk), "--timeout", "60", stdout=out)
-    assert "Send sent: 2 sent, 0 failed, 0 skipped, 0 remaining, of 2." in out.getvalue()
+    assert "Send sent: 3 sent, 0 failed, 0 skipped, 0 remaining, of 3." in out.getvalue()
     assert "sending from this process" not in out.getvalue()
     second = Send.objects.get(issue=july)
     assert [smtp.count(reader(n)) for n in range(3)] == [2, 1, 2]
+    assert smtp.count(resident) == 3
     assert not Delivery.objects.filter(send=second, email=reader(1)).exists()

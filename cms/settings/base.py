@@ -106,9 +106,12 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down = an empty cache, not 500s (cms/core/cache.py); short timeouts so a
+            # Redis that does not answer cannot hold a request for long.
+            "BACKEND": "cms.core.cache.ResilientRedisCache",
             "LOCATION": env_str("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "cms",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -164,12 +167,33 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# A request that enqueues while the broker is down gives up within about a second (the work is
+# in the database; the sweeps below pick it up) instead of Celery's default of several.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.4,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # Newsletter sending (newsletter/tasks.py).
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)
 NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 300)  # seconds a claim may live
 NEWSLETTER_SWEEP_SECONDS = env_int("NEWSLETTER_SWEEP_SECONDS", 60)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 8)
+NEWSLETTER_CONCURRENT_BATCHES = env_int("NEWSLETTER_CONCURRENT_BATCHES", 4)  # per send
+# A 4xx or a dropped connection: retried after base * 2^attempt seconds (with jitter), capped.
+NEWSLETTER_RETRY_BASE_SECONDS = env_int("NEWSLETTER_RETRY_BASE_SECONDS", NEWSLETTER_SWEEP_SECONDS)
+NEWSLETTER_RETRY_MAX_SECONDS = env_int("NEWSLETTER_RETRY_MAX_SECONDS", 3600)
+# The mailbox named in each email's List-Unsubscribe mailto: link (default: the address in
+# DEFAULT_FROM_EMAIL). In production give it a mailbox of its own and deliver its mail to
+# `manage.py unsubscribe_by_email`, which ignores everything but unsubscribe requests.
+NEWSLETTER_UNSUBSCRIBE_EMAIL = env_str("NEWSLETTER_UNSUBSCRIBE_EMAIL", "")
+# Confirmation emails whose task was lost (broker down when the resident subscribed) are sent by
+# a beat task every NEWSLETTER_CONFIRMATION_SWEEP_SECONDS, once they are this many seconds old.
+NEWSLETTER_CONFIRMATION_SWEEP_SECONDS = env_int("NEWSLETTER_CONFIRMATION_SWEEP_SECONDS", 60)
+NEWSLETTER_CONFIRMATION_RETRY_SECONDS = env_int("NEWSLETTER_CONFIRMATION_RETRY_SECONDS", 60)
 CELERY_IMPORTS = ["newsletter.subscriptions"]
 
 CELERY_BEAT_SCHEDULE = {
@@ -187,7 +211,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "newsletter-pending-confirmations": {
         "task": "newsletter.subscriptions.send_pending_confirmations",
-        "schedule": 60,
+        "schedule": NEWSLETTER_CONFIRMATION_SWEEP_SECONDS,
     },
     "newsletter-purge-unconfirmed": {
         "task": "newsletter.subscriptions.purge_unconfirmed",
