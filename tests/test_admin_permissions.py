@@ -18,17 +18,14 @@ Each national page under test first gets an unpublished draft with a new title a
 phrase, so a leak of draft content (not only of what is already public) is caught too.
 """
 
-import html
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -37,8 +34,18 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from sites.models import SiteSettings
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+from tests.helpers import (
+    DENIED,
+    admin_home,
+    assert_no_leak,
+    assert_refused,
+    body,
+    first_revision_pk,
+    form_data,
+    latest_revision_pk,
+    logged_in,
+)
 
-DENIED = "Sorry, you do not have permission to access this area."
 DRAFT_SECRET = "Embargoed draft: national strategy for the spring relaunch"
 DRAFT_TITLE = "Spring relaunch (embargoed)"
 NATIONAL_DISPLAY_NAME = "Connection Coalition"
@@ -52,34 +59,8 @@ HIJACKED = "Taken over by Coventry"
 # --- helpers ------------------------------------------------------------------------------
 
 
-def admin_home() -> str:
-    return reverse("wagtailadmin_home")
-
-
 def explore(page: Page) -> str:
     return reverse("wagtailadmin_explore", args=[page.pk])
-
-
-def body(response) -> str:
-    """The response as a reader sees it: HTML entities decoded (so `don&#x27;t` is `don't`)."""
-    return html.unescape(response.content.decode(errors="replace"))
-
-
-def visible_text(markup: str) -> str:
-    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup))
-
-
-def assert_no_leak(response, secrets: list[str], where: str) -> None:
-    text = body(response)
-    leaked = [secret for secret in dict.fromkeys(secrets) if secret in text]
-    if leaked:
-        shown = visible_text(text)
-        excerpts = []
-        for secret in leaked:
-            at = shown.find(secret)
-            excerpts.append(shown[max(at - 80, 0) : at + len(secret) + 40] if at >= 0 else "")
-        pytest.fail(f"{where} ({response.status_code}) shows national content {leaked}: {excerpts}")
 
 
 def redirect_chain(client, response, limit: int = 5) -> tuple[list[str], object]:
@@ -90,75 +71,6 @@ def redirect_chain(client, response, limit: int = 5) -> tuple[list[str], object]
         hops.append(location)
         response = client.get(location)
     return hops, response
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would submit for each <form> of an admin page."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[list[tuple[str, str]]] = []
-        self._select = None
-        self._options: list[tuple[str, bool]] = []
-        self._textarea = None
-        self._text = ""
-
-    def _add(self, name, value):
-        if self.forms and name and "__prefix__" not in name and name != "csrfmiddlewaretoken":
-            self.forms[-1].append((name, value))
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append([])
-        elif tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            if kind in {"submit", "button", "image", "file", "reset"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self._add(attrs.get("name"), attrs.get("value") or ("on" if kind == "checkbox" else ""))
-        elif tag == "select":
-            self._select = attrs
-            self._options = []
-        elif tag == "option" and self._select is not None:
-            self._options.append((attrs.get("value", ""), "selected" in attrs))
-        elif tag == "textarea":
-            self._textarea = attrs.get("name")
-            self._text = ""
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text += data
-
-    def handle_endtag(self, tag):
-        if tag == "select" and self._select is not None:
-            chosen = [value for value, selected in self._options if selected]
-            if not chosen and self._options and "multiple" not in self._select:
-                chosen = [self._options[0][0]]
-            for value in chosen:
-                self._add(self._select.get("name"), value)
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self._add(self._textarea, self._text.removeprefix("\n"))
-            self._textarea = None
-
-
-def form_data(response) -> dict[str, list[str]]:
-    """The biggest form on the page, as POST data (including inline formset management forms)."""
-    parser = FormFields()
-    parser.feed(response.content.decode())
-    fields = max(parser.forms, key=len)
-    data: dict[str, list[str]] = {}
-    for name, value in fields:
-        data.setdefault(name, []).append(value)
-    return data
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page_revisions(page: Page):
@@ -302,14 +214,6 @@ def _page_url(name, *extra):
     )
 
 
-def _first(scene):
-    return scene.first_revision.pk
-
-
-def _latest(scene):
-    return scene.latest_revision.pk
-
-
 def _into_coventry_home(scene):
     return scene.coventry_home.pk
 
@@ -336,8 +240,12 @@ PAGE_VIEWS = [
     View("history_results", "get", _page_url("history_results"), names_the_page=False),
     # revisions_index is an old URL that redirects to the history view, which refuses.
     View("revisions_index", "get", _page_url("revisions_index"), hops=2, allowed_status=302),
-    View("revisions_view", "get", _page_url("revisions_view", _first)),
-    View("revisions_compare", "get", _page_url("revisions_compare", _first, _latest)),
+    View("revisions_view", "get", _page_url("revisions_view", first_revision_pk)),
+    View(
+        "revisions_compare",
+        "get",
+        _page_url("revisions_compare", first_revision_pk, latest_revision_pk),
+    ),
     View(
         "revisions_compare_live",
         "get",
@@ -345,9 +253,9 @@ PAGE_VIEWS = [
             "wagtailadmin_pages:revisions_compare", args=[scene.page.pk, "live", "latest"]
         ),
     ),
-    View("revisions_revert", "get", _page_url("revisions_revert", _first)),
-    View("revisions_revert", "post", _page_url("revisions_revert", _first), _edit_data),
-    View("revisions_unschedule", "post", _page_url("revisions_unschedule", _latest)),
+    View("revisions_revert", "get", _page_url("revisions_revert", first_revision_pk)),
+    View("revisions_revert", "post", _page_url("revisions_revert", first_revision_pk), _edit_data),
+    View("revisions_unschedule", "post", _page_url("revisions_unschedule", latest_revision_pk)),
     View("workflow_history", "get", _page_url("workflow_history")),
     View("usage", "get", _page_url("usage")),
     View("copy", "get", _page_url("copy")),
@@ -973,14 +881,6 @@ def coventry_document(network):
     )
 
 
-def _assert_refused(client, response, secrets):
-    assert response.status_code == 302
-    assert response["Location"] == admin_home()
-    landing = client.get(response["Location"])
-    assert DENIED in body(landing)
-    assert_no_leak(landing, secrets, "the page a refusal redirected to")
-
-
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", ["wagtailimages:edit", "wagtailimages:delete"])
 def test_coventry_editor_cannot_edit_or_delete_national_image(
@@ -988,7 +888,7 @@ def test_coventry_editor_cannot_edit_or_delete_national_image(
 ):
     url = reverse(name, args=[national_image.pk])
     response = getattr(coventry_client, method)(url, {"title": HIJACKED})
-    _assert_refused(coventry_client, response, [NATIONAL_IMAGE])
+    assert_refused(coventry_client, response, [NATIONAL_IMAGE], f"{method.upper()} {url}")
     national_image.refresh_from_db()
     assert national_image.title == NATIONAL_IMAGE
 
@@ -1000,7 +900,7 @@ def test_coventry_editor_cannot_edit_or_delete_national_document(
 ):
     url = reverse(name, args=[national_document.pk])
     response = getattr(coventry_client, method)(url, {"title": HIJACKED})
-    _assert_refused(coventry_client, response, [NATIONAL_DOCUMENT])
+    assert_refused(coventry_client, response, [NATIONAL_DOCUMENT], f"{method.upper()} {url}")
     national_document.refresh_from_db()
     assert national_document.title == NATIONAL_DOCUMENT
 

@@ -26,12 +26,9 @@ built once for the module (see `_library_ids`) and rolled back at its end.
 """
 
 import datetime
-import html
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -54,8 +51,19 @@ from wagtail.models import (
 from chapters.provisioning import provision_chapter
 from cms.stories.models import Story
 from tests.conftest import COVENTRY_HOST
+from tests.helpers import (
+    DENIED,
+    admin_home,
+    assert_no_leak,
+    assert_refused,
+    body,
+    first_revision_pk,
+    form_data,
+    latest_revision_pk,
+    logged_in,
+    parse_form,
+)
 
-DENIED = "Sorry, you do not have permission to access this area."
 NO_ACCESS = "You don't have permission to delete this story"
 HIJACKED = "Taken over by Coventry"
 
@@ -87,10 +95,6 @@ NATIONAL_EDITORS = "National editors"
 # --- helpers ------------------------------------------------------------------------------
 
 
-def admin_home() -> str:
-    return reverse("wagtailadmin_home")
-
-
 def story_url(name: str, *args) -> str:
     return reverse(Story.snippet_viewset.get_url_name(name), args=args)
 
@@ -105,123 +109,10 @@ def bulk_delete_url(*ids) -> str:
     return f"{url}?{query}&next={story_url('list')}"
 
 
-def body(response) -> str:
-    """The response as a reader sees it: HTML entities decoded (so `don&#x27;t` is `don't`)."""
-    return html.unescape(response.content.decode(errors="replace"))
-
-
-def visible_text(markup: str) -> str:
-    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup))
-
-
-def leaked(response, secrets) -> list[str]:
-    text = body(response)
-    return [secret for secret in dict.fromkeys(secrets) if secret in text]
-
-
-def assert_no_leak(response, secrets, where: str) -> None:
-    found = leaked(response, secrets)
-    if found:
-        shown = visible_text(body(response))
-        excerpts = []
-        for secret in found:
-            at = shown.find(secret)
-            excerpts.append(shown[max(at - 100, 0) : at + len(secret) + 40] if at >= 0 else "")
-        pytest.fail(f"{where} ({response.status_code}) shows {found}: {excerpts}")
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def request(client, method: str, url: str, data: dict | None = None):
     if method == "get":
         return client.get(url)
     return client.post(url, data or {})
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would submit for each <form> of an admin page, and every <select>'s
-    options (value, label, selected) with whether the select is disabled."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[list[tuple[str, str]]] = []
-        self.selects: dict[str, dict] = {}
-        self._select = None
-        self._option = None
-        self._textarea = None
-        self._text = ""
-
-    def _add(self, name, value):
-        if self.forms and name and "__prefix__" not in name and name != "csrfmiddlewaretoken":
-            self.forms[-1].append((name, value))
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append([])
-        elif tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            if kind in {"submit", "button", "image", "file", "reset"} or "disabled" in attrs:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self._add(attrs.get("name"), attrs.get("value") or ("on" if kind == "checkbox" else ""))
-        elif tag == "select":
-            self._select = attrs
-            self.selects[attrs.get("name")] = {
-                "disabled": "disabled" in attrs,
-                "multiple": "multiple" in attrs,
-                "options": [],
-            }
-        elif tag == "option" and self._select is not None:
-            self._option = [attrs.get("value", ""), "", "selected" in attrs]
-            self.selects[self._select.get("name")]["options"].append(self._option)
-        elif tag == "textarea":
-            self._textarea = attrs.get("name")
-            self._text = ""
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text += data
-        elif self._option is not None:
-            self._option[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "option":
-            self._option = None
-        elif tag == "select" and self._select is not None:
-            select = self.selects[self._select.get("name")]
-            options = select["options"]
-            chosen = [value for value, _label, selected in options if selected]
-            if not chosen and options and not select["multiple"]:
-                chosen = [options[0][0]]
-            if not select["disabled"]:
-                for value in chosen:
-                    self._add(self._select.get("name"), value)
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self._add(self._textarea, self._text.removeprefix("\n"))
-            self._textarea = None
-
-
-def parse_form(response) -> FormFields:
-    parser = FormFields()
-    parser.feed(response.content.decode())
-    return parser
-
-
-def form_data(response) -> dict[str, list[str]]:
-    """The biggest form on the page, as POST data."""
-    fields = max(parse_form(response).forms, key=len)
-    data: dict[str, list[str]] = {}
-    for name, value in fields:
-        data.setdefault(name, []).append(value)
-    return data
 
 
 def select_options(response, name: str) -> list[tuple[str, str]]:
@@ -556,14 +447,6 @@ def _story_view(name, *extra):
     return lambda t: story_url(name, t.pk, *(e(t) for e in extra))
 
 
-def _first(t):
-    return t.first_revision.pk
-
-
-def _latest(t):
-    return t.latest_revision.pk
-
-
 def _task_state(t):
     return t.task_state.pk
 
@@ -608,20 +491,26 @@ STORY_VIEWS = [
     # GET without a previously POSTed form: a "preview not available" page.
     View("preview_on_edit", "get", _story_view("preview_on_edit"), names_the_story=False),
     View("preview_on_edit", "post", _story_view("preview_on_edit"), _edit_data),
-    View("revisions_view", "get", _story_view("revisions_view", _first)),
-    View("revisions_revert", "get", _story_view("revisions_revert", _first)),
-    View("revisions_revert", "post", _story_view("revisions_revert", _first), _edit_data),
-    View("revisions_compare_first_latest", "get", _compare(_first, _latest)),
-    View("revisions_compare_earliest_latest", "get", _compare(lambda t: "earliest", _latest)),
+    View("revisions_view", "get", _story_view("revisions_view", first_revision_pk)),
+    View("revisions_revert", "get", _story_view("revisions_revert", first_revision_pk)),
+    View(
+        "revisions_revert", "post", _story_view("revisions_revert", first_revision_pk), _edit_data
+    ),
+    View("revisions_compare_first_latest", "get", _compare(first_revision_pk, latest_revision_pk)),
+    View(
+        "revisions_compare_earliest_latest",
+        "get",
+        _compare(lambda t: "earliest", latest_revision_pk),
+    ),
     View("revisions_compare_live_latest", "get", _compare(lambda t: "live", lambda t: "latest")),
     View("revisions_compare_padded_pk", "get", _compare_padded_pk),
     View(
         "revisions_unschedule",
         "get",
-        _story_view("revisions_unschedule", _latest),
+        _story_view("revisions_unschedule", latest_revision_pk),
         names_the_story=False,
     ),
-    View("revisions_unschedule", "post", _story_view("revisions_unschedule", _latest)),
+    View("revisions_unschedule", "post", _story_view("revisions_unschedule", latest_revision_pk)),
     View("unpublish", "get", _story_view("unpublish")),
     View("unpublish", "post", _story_view("unpublish")),
     View("lock", "post", _story_view("lock")),
@@ -706,17 +595,6 @@ def _prepare(view: View, target: Target, workflow, national_editor) -> None:
         Story.objects.filter(pk=target.pk).update(locked=True, locked_by=national_editor)
 
 
-def assert_refused(client, response, secrets, where: str) -> None:
-    """Wagtail's refusal: 302 to the dashboard, which says so; nothing of the story anywhere."""
-    assert_no_leak(response, secrets, where)
-    assert response.status_code == 302, f"{where} was not refused ({response.status_code})"
-    assert response["Location"] == admin_home(), f"{where} redirected to {response['Location']}"
-    landing = client.get(response["Location"])
-    assert landing.status_code == 200
-    assert DENIED in body(landing)
-    assert_no_leak(landing, secrets, f"the page {where} redirected to")
-
-
 @pytest.mark.parametrize(("key", "view"), REFUSAL_CASES)
 def test_coventry_editor_is_refused_on_another_sites_story(
     key, view, library, story_workflow, coventry_client, national_editor
@@ -751,39 +629,35 @@ def test_coventry_editor_may_inspect_a_live_story_of_another_site(key, library, 
 # --- the same IDs mixed into URLs of coventry-editor's own story -------------------------
 
 
-def _own_then_theirs(name, other):
+def _own_then_theirs(name, *extra):
     """A URL of the Coventry draft story carrying the other story's revision/workflow ids."""
-    return lambda pair: story_url(name, pair[0].pk, *other(pair[1]))
+    return lambda pair: story_url(name, pair[0].pk, *(e(pair[1]) for e in extra))
 
 
 MIXED_VIEWS = [
-    ("revisions_view", "get", _own_then_theirs("revisions_view", lambda t: [_latest(t)])),
-    ("revisions_revert", "get", _own_then_theirs("revisions_revert", lambda t: [_latest(t)])),
-    ("revisions_revert", "post", _own_then_theirs("revisions_revert", lambda t: [_latest(t)])),
+    ("revisions_view", "get", _own_then_theirs("revisions_view", latest_revision_pk)),
+    ("revisions_revert", "get", _own_then_theirs("revisions_revert", latest_revision_pk)),
+    ("revisions_revert", "post", _own_then_theirs("revisions_revert", latest_revision_pk)),
     (
         "revisions_compare",
         "get",
-        _own_then_theirs("revisions_compare", lambda t: [_first(t), _latest(t)]),
+        _own_then_theirs("revisions_compare", first_revision_pk, latest_revision_pk),
     ),
-    (
-        "revisions_unschedule",
-        "post",
-        _own_then_theirs("revisions_unschedule", lambda t: [_latest(t)]),
-    ),
+    ("revisions_unschedule", "post", _own_then_theirs("revisions_unschedule", latest_revision_pk)),
     (
         "workflow_history_detail",
         "get",
-        _own_then_theirs("workflow_history_detail", lambda t: [_workflow_state(t)]),
+        _own_then_theirs("workflow_history_detail", _workflow_state),
     ),
     (
         "collect_workflow_action_data",
         "get",
-        _own_then_theirs("collect_workflow_action_data", lambda t: ["approve", _task_state(t)]),
+        _own_then_theirs("collect_workflow_action_data", lambda t: "approve", _task_state),
     ),
     (
         "workflow_action",
         "post",
-        _own_then_theirs("workflow_action", lambda t: ["approve", _task_state(t)]),
+        _own_then_theirs("workflow_action", lambda t: "approve", _task_state),
     ),
 ]
 
