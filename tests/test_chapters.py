@@ -186,3 +186,28 @@ def test_superuser_chooser_still_sees_every_site(client, superuser, network):
     client.force_login(superuser)
     root = client.get("/admin/choose-page/").content.decode()
     assert "Connecting for Good" in root and "Connection Coalition" in root
+
+
+def test_create_chapter_under_https_settings_makes_an_https_site(network, settings):
+    """Production settings redirect to https: the chapter's Site is on port 443 unless told
+    otherwise, so the links in its emails (confirmations, unsubscribe) are https."""
+    settings.SECURE_SSL_REDIRECT = True
+    call_command("create_chapter", "leeds", **LEEDS, stdout=mock.MagicMock())
+    site = Chapter.objects.get(slug="leeds").site
+    assert site.port == 443
+    assert site.root_url == "https://leeds.localhost"
+
+    call_command(
+        "create_chapter",
+        "york",
+        name="York",
+        hostname="york.localhost",
+        port=8080,
+        stdout=mock.MagicMock(),
+    )
+    assert Chapter.objects.get(slug="york").site.root_url == "http://york.localhost:8080"
+
+
+def test_create_chapter_without_https_settings_makes_a_port_80_site(leeds):
+    assert leeds.site.port == 80
+    assert leeds.site.root_url == "http://leeds.localhost"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,9 +17,20 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True, help="e.g. 'Connecting for Good Coventry'")
         parser.add_argument("--hostname", required=True, help="e.g. coventry.example.org")
         parser.add_argument("--city", default="", help="e.g. Coventry")
-        parser.add_argument("--port", type=int, default=80, help="Site port (443 for https)")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=None,
+            help=(
+                "Site port: 443 for a site served over https, which makes the links in its "
+                "emails https (default: 443 when SECURE_SSL_REDIRECT is on, as in production "
+                "settings; else 80)"
+            ),
+        )
 
     def handle(self, *args, slug, name, hostname, city, port, **options):
+        if port is None:
+            port = 443 if getattr(settings, "SECURE_SSL_REDIRECT", False) else 80
         try:
             result = provision_chapter(slug, name, hostname, city=city, port=port)
         except (ProvisioningError, ValidationError) as exc:
