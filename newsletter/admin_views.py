@@ -8,12 +8,16 @@ Who may do what:
 - A list's numbers and subscribers are shown to whoever may publish its site's root page, and
   network-wide to holders of the ordinary `newsletter.view_newsletterlist` permission (the
   national team); a group can also hold it for one site (GroupSitePermission), as with stories.
+- A list's settings (its name, sender name, reply-to address and consent wording) are changed
+  by whoever may publish its site's root page, and by holders of
+  `newsletter.change_newsletterlist`, network-wide or for that one site (GroupSitePermission).
 
 Every state change is a POST guarded by a conditional UPDATE, so a double click or two editors
 at once change the state once, and enqueue once.
 """
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 
 from django import forms
@@ -23,16 +27,19 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from wagtail.admin import messages as admin_messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.models import Page, Site
 from wagtail.permission_policies.sites import SitePermissionPolicy
 
 from cms.core.queue import enqueue_on_commit
+from cms.core.text import is_blank
 
 from . import tasks
 from .models import (
@@ -58,7 +65,8 @@ SUBSCRIBER_RESULTS = 50
 
 class NewsletterListPermissionPolicy(SitePermissionPolicy):
     """Lists belong to sites: a global permission covers every site, a GroupSitePermission one
-    site; on top of that a site's publishers (who may publish its root page) see its list."""
+    site; on top of that a site's publishers (who may publish its root page) see its list and
+    may change its settings."""
 
     def __init__(self):
         super().__init__(NewsletterList, site_field_name="site")
@@ -74,14 +82,27 @@ class NewsletterListPermissionPolicy(SitePermissionPolicy):
 
     def visible_lists(self, user) -> QuerySet:
         return NewsletterList.objects.filter(site__in=self.visible_sites(user)).select_related(
-            "site"
+            "site__root_page"
         )
+
+    def publishes_site_root(self, user, newsletter_list: NewsletterList) -> bool:
+        """Whether the user may publish the root page of the list's site (no queries when the
+        list was fetched with select_related("site__root_page"))."""
+        if not (user.is_authenticated and user.is_active):
+            return False
+        return newsletter_list.site.root_page.permissions_for_user(user).can_publish()
 
     def may_see(self, user, newsletter_list: NewsletterList) -> bool:
         if self.user_has_permission_for_instance(user, "view", newsletter_list):
             return True
-        root = Page.objects.filter(sites_rooted_here=newsletter_list.site_id).first()
-        return root is not None and root.permissions_for_user(user).can_publish()
+        return self.publishes_site_root(user, newsletter_list)
+
+    def may_edit(self, user, newsletter_list: NewsletterList) -> bool:
+        """Changing the list's settings: `change` for its site (global or GroupSitePermission),
+        or publishing its site's root page."""
+        if self.user_has_permission_for_instance(user, "change", newsletter_list):
+            return True
+        return self.publishes_site_root(user, newsletter_list)
 
 
 list_policy = NewsletterListPermissionPolicy()
@@ -102,9 +123,14 @@ def _issue_or_refuse(request, page_id):
     return page.specific, None
 
 
-def _list_or_refuse(request, list_id):
-    newsletter_list = get_object_or_404(NewsletterList.objects.select_related("site"), pk=list_id)
-    if not list_policy.may_see(request.user, newsletter_list):
+def _list_or_refuse(request, list_id, *, edit=False):
+    """(list, None) or (None, response): Wagtail's refusal for a list the user may not see (or,
+    with edit=True, may not change the settings of)."""
+    newsletter_list = get_object_or_404(
+        NewsletterList.objects.select_related("site__root_page"), pk=list_id
+    )
+    allowed = list_policy.may_edit if edit else list_policy.may_see
+    if not allowed(request.user, newsletter_list):
         return None, permission_denied(request)
     return newsletter_list, None
 
@@ -391,6 +417,7 @@ def lists_view(request):
                     for send in sends
                     if send.newsletter_list_id == newsletter_list.pk
                 ],
+                "may_edit": list_policy.may_edit(request.user, newsletter_list),
             }
         )
     return TemplateResponse(
@@ -509,4 +536,173 @@ def erase_view(request, list_id, subscriber_id):
             "page_title": _("Erase a subscriber"),
             "header_icon": "bin",
         },
+    )
+
+
+# --- a list's settings --------------------------------------------------------------------------
+
+_LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x85": "\n"}
+# The consent wording is the label of the signup form's consent box: a paragraph or two.
+CONSENT_WORDING_MAX_LENGTH = 2000
+LIST_SETTINGS_FIELDS = ["name", "from_name", "reply_to", "consent_wording"]
+
+
+def _control_characters(value: str, allowed: str = "") -> bool:
+    """Whether the text holds control characters or line/paragraph separators not `allowed`."""
+    return any(
+        unicodedata.category(char) in {"Cc", "Zl", "Zp"} and char not in allowed for char in value
+    )
+
+
+def _normalise_wording(value: str) -> str:
+    for old, new in _LINE_BREAKS.items():
+        value = value.replace(old, new)
+    return value.strip()
+
+
+class NewsletterListForm(forms.Form):
+    """A list's settings. The name and sender name go into email headers (From, List-Id), so a
+    line break or any other control character in them is refused, not quietly replaced."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=NewsletterList._meta.get_field("name").max_length,
+        help_text=gettext_lazy(
+            "The newsletter's name, shown to subscribers and in the emails' List-Id; also the "
+            "sender name when none is given below."
+        ),
+        error_messages={"required": gettext_lazy("Enter the newsletter's name.")},
+    )
+    from_name = forms.CharField(
+        label=gettext_lazy("Sender name"),
+        required=False,
+        max_length=NewsletterList._meta.get_field("from_name").max_length,
+        help_text=gettext_lazy(
+            "Shown as the sender of every email, e.g. Connecting for Good. Leave it empty to "
+            "use the newsletter's name."
+        ),
+    )
+    reply_to = forms.EmailField(
+        label=gettext_lazy("Reply-to address"),
+        required=False,
+        max_length=NewsletterList._meta.get_field("reply_to").max_length,
+        help_text=gettext_lazy(
+            "Where subscribers' replies go. Leave it empty and replies go to the sending address."
+        ),
+        error_messages={
+            "invalid": gettext_lazy("Enter an email address like newsletter@example.org."),
+        },
+    )
+    consent_wording = forms.CharField(
+        label=gettext_lazy("Consent wording"),
+        max_length=CONSENT_WORDING_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "The words next to the consent box on the signup form. Changing them makes a new "
+            "version; each subscriber's consent record keeps the words they agreed to."
+        ),
+        error_messages={
+            "required": gettext_lazy(
+                "Enter the consent wording: people cannot subscribe without agreeing to it."
+            ),
+        },
+    )
+
+    def _one_line(self, field_name: str, *, required: bool) -> str:
+        value = self.cleaned_data.get(field_name, "")
+        if _control_characters(value):
+            raise forms.ValidationError(
+                _("Use a single line, without line breaks or control characters."),
+                code="control_characters",
+            )
+        if is_blank(value):
+            if required:
+                raise forms.ValidationError(
+                    self.fields[field_name].error_messages["required"], code="required"
+                )
+            return ""
+        return value
+
+    def clean_name(self):
+        return self._one_line("name", required=True)
+
+    def clean_from_name(self):
+        return self._one_line("from_name", required=False)
+
+    def clean_reply_to(self):
+        value = self.cleaned_data.get("reply_to", "")
+        if _control_characters(value):
+            raise forms.ValidationError(self.fields["reply_to"].error_messages["invalid"])
+        return value
+
+    def clean_consent_wording(self):
+        value = _normalise_wording(self.cleaned_data.get("consent_wording", ""))
+        if _control_characters(value, allowed="\n\t"):
+            raise forms.ValidationError(
+                _("Remove the control characters from the wording; line breaks are fine."),
+                code="control_characters",
+            )
+        if is_blank(value):
+            raise forms.ValidationError(
+                self.fields["consent_wording"].error_messages["required"], code="required"
+            )
+        return value
+
+
+def save_list_settings(list_id: int, data: dict) -> tuple[NewsletterList, bool]:
+    """Save the settings on the locked row; (list, whether the consent wording got a new
+    version). Wording that differs only in line endings or surrounding spaces is unchanged."""
+    with transaction.atomic():
+        newsletter_list = NewsletterList.objects.select_for_update().get(pk=list_id)
+        version = newsletter_list.consent_version
+        wording = data["consent_wording"]
+        if _normalise_wording(newsletter_list.consent_wording) == wording:
+            wording = newsletter_list.consent_wording
+        for field_name in LIST_SETTINGS_FIELDS:
+            setattr(newsletter_list, field_name, data[field_name])
+        newsletter_list.consent_wording = wording
+        newsletter_list.save(update_fields=[*LIST_SETTINGS_FIELDS, "consent_version"])
+    return newsletter_list, newsletter_list.consent_version != version
+
+
+@require_http_methods(["GET", "POST"])
+def edit_list_view(request, list_id):
+    newsletter_list, refused = _list_or_refuse(request, list_id, edit=True)
+    if refused:
+        return refused
+    if request.method == "POST":
+        form = NewsletterListForm(request.POST)
+        if form.is_valid():
+            saved, new_version = save_list_settings(newsletter_list.pk, form.cleaned_data)
+            logger.info("Newsletter list %s settings changed by %s", saved.pk, request.user)
+            message = _("The settings of “%(name)s” were saved.") % {"name": saved.name}
+            if new_version:
+                message += " " + _(
+                    "Consent wording is now version %(version)s; each subscriber's consent "
+                    "record keeps the version they agreed to."
+                ) % {"version": saved.consent_version}
+            messages.success(request, message)
+            return redirect("newsletter_admin:index")
+        admin_messages.validation_error(
+            request, _("The list settings could not be saved due to errors."), form
+        )
+    else:
+        form = NewsletterListForm(
+            initial={name: getattr(newsletter_list, name) for name in LIST_SETTINGS_FIELDS}
+        )
+    return TemplateResponse(
+        request,
+        "newsletter/admin/list_edit.html",
+        {
+            "newsletter_list": newsletter_list,
+            "form": form,
+            "action_url": reverse("newsletter_admin:edit_list", args=[newsletter_list.pk]),
+            "submit_button_label": _("Save"),
+            "submit_button_active_label": _("Saving…"),
+            "page_title": _("Edit list settings"),
+            "page_subtitle": newsletter_list.name,
+            "header_title": _("Edit list settings: %(list)s") % {"list": newsletter_list.name},
+            "header_icon": "mail",
+        },
+        status=400 if form.errors else 200,
     )

@@ -1,5 +1,6 @@
 """Where newsletters plug into the Wagtail admin: the send page of each issue (a button on the
-issue), the "Newsletters" overview in the menu, and guards on deleting sent issues."""
+issue), the "Newsletters" overview in the menu (with each list's settings and subscribers), and
+guards on deleting sent issues."""
 
 from django.contrib import messages
 from django.db.models import Q
@@ -19,6 +20,7 @@ admin_urlpatterns = [
     path("", admin_views.lists_view, name="index"),
     path("send/<int:page_id>/", admin_views.send_view, name="send"),
     path("send/<int:page_id>/progress/", admin_views.progress_view, name="progress"),
+    path("lists/<int:list_id>/edit/", admin_views.edit_list_view, name="edit_list"),
     path("lists/<int:list_id>/subscribers/", admin_views.subscribers_view, name="subscribers"),
     path(
         "lists/<int:list_id>/subscribers/<int:subscriber_id>/export/",

@@ -58,13 +58,15 @@ STOP_TIMEOUT = 20.0
 SMTP_USER, SMTP_PASSWORD = "newsletter", "secret"
 # The worker's timings in these tests: a dead worker's claims come back after 5 s, and the
 # first retry after a 451 waits about a second (the retry base follows the sweep period); beat
-# looks every second for confirmation emails whose task was lost, and sends those 2 s old.
+# looks every second for confirmation emails whose task was lost (sending those 2 s old) and
+# for tasks a request kept because the broker was down.
 WORKER_SETTINGS = {
     "NEWSLETTER_CLAIM_TIMEOUT": 5,
     "NEWSLETTER_SWEEP_SECONDS": 1,
     "NEWSLETTER_RETRY_BASE_SECONDS": 1,
     "NEWSLETTER_CONFIRMATION_SWEEP_SECONDS": 1,
     "NEWSLETTER_CONFIRMATION_RETRY_SECONDS": 2,
+    "DEFERRED_TASK_RETRY_SECONDS": 1,
 }
 
 

@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from cms.core.models import DeferredTask
 from newsletter import sending, subscriptions, tasks
 from newsletter.models import ConsentRecord, Delivery, Send, Subscription, Suppression
 from tests.newsletter_harness import (  # noqa: F401 - the *_fixture names are fixtures
@@ -217,8 +218,10 @@ CONFIRM_LINK = re.compile(r"https://[^/\s\"]+(/subscriptions/confirm/[^/\s\"]+/)
 
 def test_a_resident_subscribes_while_redis_is_down(worker_env, client, settings, record_property):
     """Redis, the cache and the broker both, is stopped while a resident signs up: the page
-    and the form still work, the subscription and its consent are stored, nothing is mailed;
-    once Redis is back the worker's beat sends the confirmation, once, and its link confirms."""
+    and the form still work, the subscription and its consent are stored, and so is the task
+    that could not be enqueued; nothing is mailed. Once Redis is back the worker's beat sends
+    the confirmation (through the kept task or the confirmation sweep, whichever comes first),
+    once, and its link confirms."""
     smtp = worker_env.mail
     host, email = "outage.example.test", "amira@mail.example.test"
     build_newsletter(host)
@@ -246,6 +249,9 @@ def test_a_resident_subscribes_while_redis_is_down(worker_env, client, settings,
     assert subscription.status == Subscription.Status.PENDING
     assert subscription.confirmation_sent_at is None  # its task never reached a broker
     assert ConsentRecord.objects.filter(subscription=subscription).count() == 1
+    assert list(DeferredTask.objects.values_list("task", "args")) == [
+        ("newsletter.subscriptions.send_confirmation", [subscription.pk])
+    ]
     assert smtp.count(email) == 0
 
     worker_env.redis.start()
@@ -253,6 +259,9 @@ def test_a_resident_subscribes_while_redis_is_down(worker_env, client, settings,
         lambda: smtp.count(email) == 1,
         timeout=60,
         what="the worker's beat to send the confirmation once Redis is back",
+    )
+    wait_for(
+        lambda: not DeferredTask.objects.exists(), timeout=30, what="the kept task to be retried"
     )
     subscription.refresh_from_db()
     assert subscription.confirmation_sent_at is not None

@@ -3,12 +3,12 @@
 Redis is the cache *and* the Celery broker. When it is down, Django's own ``RedisCache`` raises
 on every call, and every page would be a 500: Wagtail reads the site-root cache to route each
 request, the public forms count requests in the cache. With this backend a cache that cannot
-be reached behaves like an empty one that keeps nothing: a read is a miss, a write is dropped,
-``incr`` answers as for a missing key (``ValueError``). Pages are then built from the database,
-rate limits let requests through, and the work a request queues is kept in the database for
-the periodic sweeps. The outage is logged as a warning, at most once per LOG_EVERY seconds per
-process, and the connection timeouts in settings keep a Redis that does not answer from
-holding requests.
+be reached behaves like an empty one that keeps nothing: a read is a miss, a write is accepted
+and dropped (``add`` says it stored the value), ``incr`` answers as for a missing key
+(``ValueError``). Pages are then built from the database, rate limits let requests through,
+and the work a request queues is kept in the database for the periodic sweeps. The outage is
+logged as a warning, at most once per LOG_EVERY seconds per process, and the connection
+timeouts in settings keep a Redis that does not answer from holding requests.
 """
 
 import logging
@@ -59,8 +59,10 @@ class ResilientRedisCache(RedisCache):
         try:
             return super().add(key, value, timeout, version)
         except UNREACHABLE as error:
+            # As if stored and then lost: callers that use add() as a "first one wins" guard
+            # (a notification sent once) go ahead, so an outage can cause a repeat, never a loss.
             self._unreachable("add", error)
-            return False
+            return True
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:

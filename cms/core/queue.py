@@ -1,19 +1,37 @@
-"""Enqueue Celery tasks only once the data they read is committed, without failing the request
-when the broker is unreachable (the work is then picked up by the periodic sweep, if any, or
-logged for an operator)."""
+"""Enqueue Celery tasks only once the data they read is committed, and never lose one because
+the broker is unreachable: the request goes on (its data is saved), the task is kept as a
+DeferredTask row, and beat's retry_deferred_tasks enqueues it once the broker is back.
+
+Tasks enqueued this way must be safe to run late (they read their rows by id and check state
+before acting), as every task here is."""
 
 import logging
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 logger = logging.getLogger(__name__)
+
+ERROR_LENGTH = 500
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     def send():
         try:
             task.delay(*args, **kwargs)
-        except Exception:  # broker down: the user's data is saved; say so loudly in the logs
-            logger.exception("Could not enqueue %s%r", task.name, args)
+        except Exception as error:  # broker down (or, running eagerly, the task itself failed)
+            defer(task.name, args, kwargs, error)
 
     transaction.on_commit(send)
+
+
+def defer(name: str, args, kwargs, error: Exception) -> None:
+    from .models import DeferredTask
+
+    try:
+        DeferredTask.objects.create(
+            task=name, args=list(args), kwargs=dict(kwargs), last_error=str(error)[:ERROR_LENGTH]
+        )
+    except DatabaseError:  # nowhere to keep it: say so loudly, with what it was
+        logger.exception("Could not enqueue %s%r, nor keep it for later", name, tuple(args))
+        return
+    logger.warning("Could not enqueue %s%r (%s): kept for retry", name, tuple(args), error)

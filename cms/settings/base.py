@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "newsletter.subscriptions.purge_unconfirmed",
         "schedule": 24 * 3600,
     },
+    # Tasks a request could not enqueue while the broker was down (cms/core/queue.py).
+    "retry-deferred-tasks": {
+        "task": "cms.core.tasks.retry_deferred_tasks",
+        "schedule": env_int("DEFERRED_TASK_RETRY_SECONDS", 60),
+    },
     "delete-expired-form-submissions": {
         "task": "cms.formpages.tasks.delete_expired_submissions",
         "schedule": env_int("FORM_RETENTION_CHECK_SECONDS", 24 * 3600),

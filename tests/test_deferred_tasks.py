@@ -1,0 +1,111 @@
+"""Work a request queues is never lost to a broker outage (cms/core/queue.py): the task is kept
+as a DeferredTask row and beat's retry_deferred_tasks enqueues it once the broker is back."""
+
+from unittest import mock
+
+from kombu.exceptions import OperationalError
+
+from cms.coalition.tasks import acknowledge_join_request, notify_national_editors
+from cms.core.models import DeferredTask
+from cms.core.queue import enqueue_on_commit
+from cms.core.tasks import retry_deferred_tasks
+from cms.formpages.tasks import send_submission_notification
+from cms.stories.tasks import notify_new_submission
+from tests.test_coalition import APPLICANT_EMAIL, NATIONAL_EDITOR_EMAIL, join_data, post_join
+from tests.test_formpages import COVENTRY_CONTACT, VOLUNTEER_URL, submit, volunteer_data
+from tests.test_share_story import latest_resident_story, share, valid_data
+
+BROKER_DOWN = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+
+def deferred() -> list[tuple[str, list]]:
+    return list(DeferredTask.objects.values_list("task", "args"))
+
+
+def told_of_a_new_story(messages) -> list:
+    return [message for message in messages if "New story to review" in message.subject]
+
+
+def test_a_story_shared_while_the_broker_is_down_reaches_its_editors_later(
+    client, network, mailoutbox, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(notify_new_submission, "delay", side_effect=BROKER_DOWN),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = share(client, valid_data())
+    assert response.status_code == 303
+    story = latest_resident_story()
+    assert deferred() == [(notify_new_submission.name, [story.pk])]
+    assert "Connection refused" in DeferredTask.objects.get().last_error
+    assert told_of_a_new_story(mailoutbox) == []
+
+    assert retry_deferred_tasks() == 1
+    assert told_of_a_new_story(mailoutbox), "the story editors were not told"
+    assert deferred() == []
+    sent = len(mailoutbox)
+    assert retry_deferred_tasks() == 0
+    assert len(mailoutbox) == sent
+
+
+def test_a_form_submission_and_a_join_request_made_while_the_broker_is_down(
+    client, network, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.ANTISPAM_MIN_SECONDS = 0
+    with (
+        mock.patch.object(send_submission_notification, "delay", side_effect=BROKER_DOWN),
+        mock.patch.object(acknowledge_join_request, "delay", side_effect=BROKER_DOWN),
+        mock.patch.object(notify_national_editors, "delay", side_effect=BROKER_DOWN),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert submit(client, VOLUNTEER_URL, volunteer_data()).status_code == 200
+        assert post_join(client, join_data()).status_code == 303
+    assert sorted(task for task, _args in deferred()) == sorted(
+        [
+            send_submission_notification.name,
+            acknowledge_join_request.name,
+            notify_national_editors.name,
+        ]
+    )
+    assert mailoutbox == []
+
+    assert retry_deferred_tasks() == 3
+    assert deferred() == []
+    recipients = {address for message in mailoutbox for address in message.to}
+    assert {COVENTRY_CONTACT, APPLICANT_EMAIL, NATIONAL_EDITOR_EMAIL} <= recipients
+
+
+def test_while_the_broker_stays_down_the_tasks_wait_in_order(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(notify_new_submission, "delay", side_effect=BROKER_DOWN),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for story_id in (1, 2, 3):
+            enqueue_on_commit(notify_new_submission, story_id)
+    rows = list(DeferredTask.objects.all())
+    assert [row.args for row in rows] == [[1], [2], [3]]
+
+    with mock.patch.object(notify_new_submission, "apply_async", side_effect=BROKER_DOWN):
+        assert retry_deferred_tasks() == 0
+    attempts = list(DeferredTask.objects.values_list("attempts", flat=True))
+    assert attempts == [1, 0, 0]  # stopped at the first: the rest would fail alike
+
+    assert retry_deferred_tasks() == 3  # the broker is back (stories 1-3 do not exist: no mail)
+    assert deferred() == []
+    assert mailoutbox == []
+
+
+def test_a_task_that_fails_again_is_kept_with_its_error_and_others_go_on(db):
+    DeferredTask.objects.create(task=notify_new_submission.name, args=[1])
+    DeferredTask.objects.create(task="cms.gone.tasks.renamed", args=[2])
+    DeferredTask.objects.create(task=notify_new_submission.name, args=[3])
+    with mock.patch.object(
+        notify_new_submission, "apply_async", side_effect=[RuntimeError("SMTP down"), None]
+    ):
+        assert retry_deferred_tasks() == 1
+    kept = {row.args[0]: row for row in DeferredTask.objects.all()}
+    assert set(kept) == {1, 2}
+    assert kept[1].attempts == 1 and kept[1].last_error == "SMTP down"
+    assert kept[2].last_error == "unknown task"
