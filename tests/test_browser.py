@@ -2,6 +2,7 @@
 `make demo` serves it: dev settings, the embedded SQLite default, demo content from load_demo."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -221,4 +222,145 @@ def test_organisation_asks_to_join(demo_server, browser):
     page.get_by_role("button", name="Ask to join").click()
     page.wait_for_url("**/join/thanks/")
     assert "Thank you" in page.locator("h1").inner_text()
+    context.close()
+
+
+# --- newsletters ---------------------------------------------------------------------------
+
+CONFIRM_LINK = re.compile(r"http://coventry\.localhost:\d+/subscriptions/confirm/[^/\s]+/")
+
+
+def test_resident_subscribes_on_a_phone_and_confirms_from_the_email(demo_server, phone):
+    base = f"http://coventry.localhost:{demo_server}"
+    phone.goto(f"{base}/newsletter/")
+    phone.get_by_label("Your email address").fill("amira@example.org")
+    phone.get_by_role("button", name="Subscribe").click()  # the consent box left unticked
+    summary = phone.locator("#error-summary")
+    assert summary.is_visible()
+    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    assert _no_horizontal_scroll(phone)
+    phone.locator("input[name=consent]").check()
+    phone.get_by_role("button", name="Subscribe").click()
+    phone.wait_for_url("**/subscriptions/subscribe/?thanks")
+    assert "Check your inbox" in phone.locator("h1").inner_text()
+
+    # The demo writes mail to var/outbox, readable at /dev/outbox/ (newest first).
+    phone.goto(f"http://localhost:{demo_server}/dev/outbox/")
+    newest = phone.locator(".outbox__message pre").first.inner_text()
+    assert "amira@example.org" in newest
+    link = CONFIRM_LINK.search(newest).group(0)
+    phone.goto(link)  # opening the link (as a mail scanner would) confirms nothing
+    assert "Confirm your subscription" in phone.locator("h1").inner_text()
+    phone.get_by_role("button", name="Confirm").click()
+    assert "You are subscribed" in phone.locator("h1").inner_text()
+    phone.goto(link)
+    assert "Already confirmed" in phone.locator("h1").inner_text()
+
+
+def _log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/admin/")
+
+
+BIG_LIST = 3000
+
+
+@pytest.fixture(scope="module")
+def worker_demo(tmp_path_factory):
+    """The demo with REDIS_URL set, as on a real install: a redis-server of its own and a real
+    `celery worker` next to the web server (both on the demo's SQLite file), and Coventry's
+    list grown to BIG_LIST confirmed subscribers so that a send takes a few seconds."""
+    from tests.newsletter_harness import CeleryWorker, RedisServer
+
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but redis-server is not installed")
+        pytest.skip("needs redis-server")
+    var = tmp_path_factory.mktemp("worker-demo-var")
+    redis_server = RedisServer(var)
+    redis_server.start()
+    port = _free_port()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "CELERY_EAGER"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        VAR_DIR=str(var),
+        PORT=str(port),
+        DEBUG="1",
+        REDIS_URL=redis_server.url,
+        CELERY_BROKER_URL=redis_server.url,
+        ANTISPAM_MIN_SECONDS="0",
+    )
+    manage = [sys.executable, str(REPO / "manage.py")]
+    grow = (
+        "from newsletter.models import NewsletterList;"
+        "from tests.newsletter_harness import add_subscribers;"
+        "coventry = NewsletterList.objects.get(site__hostname='coventry.localhost');"
+        f"add_subscribers(coventry, {BIG_LIST}, prefix='neighbour')"
+    )
+    for args in (["migrate", "--noinput", "-v0"], ["load_demo"], ["shell", "-c", grow]):
+        subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = CeleryWorker(var, env, concurrency=1)
+    try:
+        worker.start()
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        yield port
+    finally:
+        worker.stop()
+        server.terminate()
+        server.wait(timeout=20)
+        redis_server.stop()
+
+
+def test_editor_sends_an_issue_and_watches_it_go_out(worker_demo, browser):
+    """coventry-editor opens the draft Coventry issue, goes to its send page, presses "Send
+    now", and the progress bar moves in place while the worker sends; at the
+    end the page shows the totals."""
+    base = f"http://coventry.localhost:{worker_demo}"
+    context = browser.new_context()
+    page = context.new_page()
+    _log_in(page, base, "coventry-editor")
+    page.goto(f"{base}/admin/pages/search/?q=spring+update")
+    page.get_by_role("link", name="Receive our latest news: spring update").first.click()
+    page.locator("header").get_by_role("button", name="Actions").first.click()
+    page.get_by_role("link", name="Newsletter: test, send, progress").click()
+    page.wait_for_url("**/admin/newsletter/send/*/")
+    recipients = re.search(r"Sends this issue to (\d+) subscribers", page.content())
+    assert recipients and int(recipients.group(1)) >= BIG_LIST
+
+    send_now = page.get_by_role("button", name="Send now")
+    send_now.click()
+    page.wait_for_selector("[data-newsletter-progress]")
+    first_value = page.evaluate("document.querySelector('#newsletter-progress-bar').value")
+    total = page.evaluate("document.querySelector('#newsletter-progress-bar').max")
+    assert first_value < total, "the send ended before its page was shown: nothing to watch"
+    page.evaluate("window.sameDocument = true")
+    page.wait_for_function(
+        """([first]) => window.sameDocument === true
+            && document.querySelector('#newsletter-progress-bar').value > first""",
+        arg=[first_value],
+        timeout=60_000,
+    )  # the bar moved without a reload
+    page.wait_for_function(
+        "document.querySelector('#newsletter-progress-heading').textContent.trim() === 'Totals'",
+        timeout=120_000,
+    )
+    bar = page.locator("#newsletter-progress-bar")
+    assert bar.get_attribute("value") == bar.get_attribute("max")
+    assert page.locator("[data-field=failed]").inner_text() == "0"
+    assert page.locator("[data-field=remaining]").inner_text() == "0"
+    assert page.get_by_role("button", name="Send now").count() == 0  # sent once, for good
     context.close()
