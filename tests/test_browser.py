@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,15 +43,16 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> 
     raise TimeoutError(f"{url} did not answer within {seconds}s")
 
 
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    """`make demo`'s steps in a temporary folder: migrate, load_demo, runserver."""
-    var = tmp_path_factory.mktemp("demo-var")
+@contextmanager
+def _serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
+    """`make demo`'s steps in the folder `var`: migrate, load_demo, any `setup` commands, then
+    runserver; yields (port, environment) once it answers."""
     port = _free_port()
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "CELERY_EAGER"}
     }
     env.update(
         DJANGO_SETTINGS_MODULE="cms.settings.dev",
@@ -58,9 +60,10 @@ def demo_server(tmp_path_factory):
         PORT=str(port),
         DEBUG="1",
         ANTISPAM_MIN_SECONDS="0",  # a browser fills the forms faster than a person
+        **(extra_env or {}),
     )
     manage = [sys.executable, str(REPO / "manage.py")]
-    for args in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+    for args in (["migrate", "--noinput", "-v0"], ["load_demo"], *setup):
         subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -71,10 +74,17 @@ def demo_server(tmp_path_factory):
     )
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
-        yield port
+        yield port, env
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """The demo as `make demo` serves it (tasks run in-process, mail to var/outbox)."""
+    with _serve_demo(tmp_path_factory.mktemp("demo-var")) as (port, _env):
+        yield port
 
 
 @pytest.fixture(scope="module")
@@ -282,46 +292,22 @@ def worker_demo(tmp_path_factory):
     var = tmp_path_factory.mktemp("worker-demo-var")
     redis_server = RedisServer(var)
     redis_server.start()
-    port = _free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "CELERY_EAGER"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
-        VAR_DIR=str(var),
-        PORT=str(port),
-        DEBUG="1",
-        REDIS_URL=redis_server.url,
-        CELERY_BROKER_URL=redis_server.url,
-        ANTISPAM_MIN_SECONDS="0",
-    )
-    manage = [sys.executable, str(REPO / "manage.py")]
     grow = (
         "from newsletter.models import NewsletterList;"
         "from tests.newsletter_harness import add_subscribers;"
         "coventry = NewsletterList.objects.get(site__hostname='coventry.localhost');"
         f"add_subscribers(coventry, {BIG_LIST}, prefix='neighbour')"
     )
-    for args in (["migrate", "--noinput", "-v0"], ["load_demo"], ["shell", "-c", grow]):
-        subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    worker = CeleryWorker(var, env, concurrency=1)
+    broker = {"REDIS_URL": redis_server.url, "CELERY_BROKER_URL": redis_server.url}
     try:
-        worker.start()
-        _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
-        yield port
+        with _serve_demo(var, broker, setup=(["shell", "-c", grow],)) as (port, env):
+            worker = CeleryWorker(var, env, concurrency=1)
+            worker.start()
+            try:
+                yield port
+            finally:
+                worker.stop()
     finally:
-        worker.stop()
-        server.terminate()
-        server.wait(timeout=20)
         redis_server.stop()
 
 
