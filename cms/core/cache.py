@@ -14,7 +14,6 @@ timeouts in settings keep a Redis that does not answer from holding requests.
 import logging
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -23,6 +22,25 @@ logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 LOG_EVERY = 30.0  # seconds between two warnings about the same outage, per process
+
+
+def _missing_key(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
+
+
+def _tolerant(operation: str, fallback):
+    """RedisCache's `operation`, answering fallback(*args, **kwargs) while Redis is
+    unreachable."""
+
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(RedisCache, operation)(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            self._unreachable(operation, error)
+            return fallback(*args, **kwargs)
+
+    method.__name__ = method.__qualname__ = operation
+    return method
 
 
 class ResilientRedisCache(RedisCache):
@@ -34,81 +52,19 @@ class ResilientRedisCache(RedisCache):
             ResilientRedisCache._last_warning = now
             logger.warning("Cache unreachable (%s: %s); serving without it", operation, error)
 
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as error:
-            self._unreachable("get", error)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as error:
-            self._unreachable("get_many", error)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as error:
-            self._unreachable("has_key", error)
-            return False
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE as error:
-            # As if stored and then lost: callers that use add() as a "first one wins" guard
-            # (a notification sent once) go ahead, so an outage can cause a repeat, never a loss.
-            self._unreachable("add", error)
-            return True
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set(key, value, timeout, version)
-        except UNREACHABLE as error:
-            self._unreachable("set", error)
-            return None
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE as error:
-            self._unreachable("set_many", error)
-            return list(data)  # the keys that were not stored
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE as error:
-            self._unreachable("touch", error)
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as error:
-            self._unreachable("delete", error)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except UNREACHABLE as error:
-            self._unreachable("delete_many", error)
-            return None
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE as error:
-            self._unreachable("incr", error)
-            raise ValueError(f"Key '{key}' not found (the cache is unreachable)") from error
-
-    def clear(self):
-        try:
-            return super().clear()
-        except UNREACHABLE as error:
-            self._unreachable("clear", error)
-            return False
+    # Reads miss.
+    get = _tolerant("get", lambda key, default=None, version=None: default)
+    get_many = _tolerant("get_many", lambda *args, **kwargs: {})
+    has_key = _tolerant("has_key", lambda *args, **kwargs: False)
+    # Writes are accepted and dropped. add() says it stored the value ("stored, then lost"):
+    # callers that use it as a "first one wins" guard (a notification sent once) go ahead, so
+    # an outage can cause a repeat, never a loss.
+    add = _tolerant("add", lambda *args, **kwargs: True)
+    set = _tolerant("set", lambda *args, **kwargs: None)
+    set_many = _tolerant("set_many", lambda data, *args, **kwargs: list(data))  # not stored
+    touch = _tolerant("touch", lambda *args, **kwargs: False)
+    delete = _tolerant("delete", lambda *args, **kwargs: False)
+    delete_many = _tolerant("delete_many", lambda *args, **kwargs: None)
+    clear = _tolerant("clear", lambda *args, **kwargs: False)
+    # A counter that cannot be read is a missing one, as Django answers for an absent key.
+    incr = _tolerant("incr", _missing_key)
