@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -37,6 +37,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.models import Page, Site
 from wagtail.permission_policies.sites import SitePermissionPolicy
+from wagtail.permissions import page_permission_policy
 
 from cms.core.queue import enqueue_on_commit
 from cms.core.text import is_blank
@@ -71,14 +72,18 @@ class NewsletterListPermissionPolicy(SitePermissionPolicy):
     def __init__(self):
         super().__init__(NewsletterList, site_field_name="site")
 
-    def visible_sites(self, user) -> list[int]:
+    def visible_sites(self, user) -> QuerySet:
+        """The sites whose list the user may see, as one query whatever the number of sites:
+        Wagtail's page permission policy gives the pages the user may publish (from the
+        permissions it caches on the user), and a site counts when its root page is one of
+        them (the tree's root node is never publishable, as can_publish() says)."""
         if not (user.is_authenticated and user.is_active):
-            return []
-        granted = set(self.sites_user_has_permission_for(user, "view").values_list("pk", flat=True))
-        for site in Site.objects.select_related("root_page").exclude(pk__in=granted):
-            if site.root_page.permissions_for_user(user).can_publish():
-                granted.add(site.pk)
-        return sorted(granted)
+            return Site.objects.none()
+        granted = self.sites_user_has_permission_for(user, "view").values("pk")
+        publishable = page_permission_policy.instances_user_has_permission_for(user, "publish")
+        return Site.objects.filter(
+            Q(pk__in=granted) | Q(root_page__in=publishable.exclude(depth=1))
+        )
 
     def visible_lists(self, user) -> QuerySet:
         return NewsletterList.objects.filter(site__in=self.visible_sites(user)).select_related(
@@ -148,10 +153,6 @@ class Progress:
     counts: Counts
 
     @property
-    def done(self) -> int:
-        return self.counts.sent + self.counts.failed + self.counts.skipped
-
-    @property
     def finished(self) -> bool:
         return self.status in FINISHED
 
@@ -168,7 +169,7 @@ class Progress:
             "failed": counts.failed,
             "skipped": counts.skipped,
             "remaining": counts.remaining,
-            "done": self.done,
+            "done": counts.done,
             "finished": self.finished,
         }
 
@@ -400,9 +401,7 @@ def lists_view(request):
         .order_by("-created_at")
     )
     progress = progress_of(sends)
-    sendable = {
-        send.pk for send in sends if send.issue.permissions_for_user(request.user).can_publish()
-    }
+    sendable = {send.pk for send in sends if may_send(request.user, send.issue)}
     rows = []
     for newsletter_list in lists:
         counts = subscriber_counts[newsletter_list.pk]

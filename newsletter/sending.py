@@ -69,7 +69,7 @@ logger = logging.getLogger(__name__)
 Status = Send.Status
 Row = Delivery.Status
 
-# Personal links, left in the rendering and filled per recipient by personalise().
+# Personal links, left in the rendering and filled per recipient by build_message().
 PREFERENCES_PLACEHOLDER = "%%NEWSLETTER_PREFERENCES_URL%%"
 UNSUBSCRIBE_PLACEHOLDER = "%%NEWSLETTER_UNSUBSCRIBE_URL%%"
 
@@ -79,7 +79,7 @@ EMAIL_IMAGE_RENDITION = "width-1200"  # shown at 600 px: sharp on high-density s
 EMAIL_IMAGE_WIDTH = 600
 
 
-# --- settings (read here, with defaults for the ones the project may not define yet) --------
+# --- settings (read when used, so a test or a worker's environment can change them) ---------
 
 
 def batch_size() -> int:
@@ -303,7 +303,7 @@ def email_block(block, request, root_url: str) -> EmailBlock | None:
 
 def render_issue(issue: NewsletterIssuePage, language: str, request=None) -> RenderedIssue:
     """The issue as an email in `language`: subject, HTML and plain text, with the personal
-    links left as placeholders (see personalise and fill_links).
+    links left as placeholders (see fill_links and build_message).
 
     Rendered as seen from the issue's own site (links, featured stories), whatever host
     `request` (the admin's, for a preview) came from; `request` is not otherwise used.
@@ -333,7 +333,7 @@ def render_issue(issue: NewsletterIssuePage, language: str, request=None) -> Ren
         html = render_to_string("newsletter/email/issue.html", context)
         text = render_to_string("newsletter/email/issue.txt", context)
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    return RenderedIssue(_one_line(page.subject), absolutise_html(html, root_url), text)
+    return RenderedIssue(one_line(page.subject), absolutise_html(html, root_url), text)
 
 
 def fill_links(rendered, *, preferences_url: str, unsubscribe_url: str) -> RenderedIssue:
@@ -363,24 +363,18 @@ def personal_links(delivery: Delivery, site: Site) -> tuple[str, str, str]:
     return preferences, unsubscribe, token
 
 
-def personalise(rendering, delivery: Delivery, site: Site | None = None) -> RenderedIssue:
-    """One recipient's copy: the rendering with their preferences and unsubscribe links."""
-    site = site or delivery.send.newsletter_list.site
-    preferences, unsubscribe, _token = personal_links(delivery, site)
-    return fill_links(rendering, preferences_url=preferences, unsubscribe_url=unsubscribe)
-
-
 # --- the message ----------------------------------------------------------------------------
 
 
-def _one_line(value: str) -> str:
-    """Editor-written words in a header: one line, so never a header of their own."""
+def one_line(value: str) -> str:
+    """Editor-written words in a header (list name, sender name, subject): one line, so never a
+    header of their own."""
     return " ".join(str(value).split())
 
 
 def list_id(newsletter_list: NewsletterList) -> str:
     """RFC 2919: "<name>" <list-<id>.<site hostname>>; the same for every issue of the list."""
-    name = _one_line(newsletter_list.name).replace("\\", "").replace('"', "")
+    name = one_line(newsletter_list.name).replace("\\", "").replace('"', "")
     return f'"{name}" <list-{newsletter_list.pk}.{newsletter_list.site.hostname}>'
 
 
@@ -391,7 +385,7 @@ def message_id(send: Send, delivery: Delivery) -> str:
 
 
 def from_header(newsletter_list: NewsletterList) -> str:
-    name = _one_line(newsletter_list.from_name or newsletter_list.name)
+    name = one_line(newsletter_list.from_name or newsletter_list.name)
     return formataddr((name, sender_address())) if name else sender_address()
 
 
@@ -405,7 +399,7 @@ def build_message(
     preferences, unsubscribe, token = personal_links(delivery, site)
     copy = fill_links(rendering, preferences_url=preferences, unsubscribe_url=unsubscribe)
     mailto = f"mailto:{unsubscribe_mailbox()}?subject={quote('unsubscribe ' + token)}"
-    name = _one_line(delivery.subscription.subscriber.name)
+    name = one_line(delivery.subscription.subscriber.name)
     message = EmailMultiAlternatives(
         subject=copy.subject,
         body=copy.text,
@@ -1070,6 +1064,10 @@ class Counts:
     @property
     def remaining(self) -> int:
         return self.queued + self.claimed
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.skipped
 
 
 def delivery_counts(send_ids: Iterable[int]) -> dict[int, Counts]:

@@ -13,7 +13,6 @@ Beat runs `send_pending_confirmations` (every minute or so) and `purge_unconfirm
 
 import logging
 from datetime import UTC, datetime, timedelta
-from email.utils import formataddr, parseaddr
 from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,7 +24,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from wagtail.models import Site
 
 from cms.core.queue import enqueue_on_commit
 
@@ -38,7 +36,8 @@ from .models import (
     Suppression,
     normalise_email,
 )
-from .tokens import CONFIRM_MAX_AGE, confirm_token, unsubscribe_token
+from .sending import from_header, one_line, site_link
+from .tokens import CONFIRM_MAX_AGE, confirm_token
 
 logger = logging.getLogger(__name__)
 
@@ -55,23 +54,10 @@ Action = ConsentRecord.Action
 # --- links -----------------------------------------------------------------------------------
 
 
-def site_url(site: Site, path: str) -> str:
-    """An absolute link on the list's own site (Coventry's mail links to Coventry's host)."""
-    return site.root_url.rstrip("/") + path
-
-
 def confirm_url(subscription: Subscription) -> str:
+    """An absolute link on the list's own site (Coventry's mail links to Coventry's host)."""
     path = reverse("newsletter:confirm", args=[confirm_token(subscription.pk)])
-    return site_url(subscription.newsletter_list.site, path)
-
-
-def unsubscribe_url(subscription: Subscription) -> str:
-    path = reverse("newsletter:unsubscribe", args=[unsubscribe_token(subscription.pk)])
-    return site_url(subscription.newsletter_list.site, path)
-
-
-def preferences_url(subscriber: Subscriber, site: Site) -> str:
-    return site_url(site, reverse("newsletter:preferences", args=[subscriber.token]))
+    return site_link(subscription.newsletter_list.site, path)
 
 
 def clean_source_url(url: str, host: str) -> str:
@@ -321,11 +307,6 @@ def erase_subscriber(subscriber: Subscriber) -> None:
 # --- confirmation email ----------------------------------------------------------------------
 
 
-def _header_text(value: str) -> str:
-    """Editor-written words in a header (list name, sender name): one line, never a new header."""
-    return " ".join(str(value).split())
-
-
 def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
     """The confirmation email: HTML and plain text, from the list's name at our own address. The
     resident's name is not in it: anyone can type anything there, and this mail goes to an
@@ -333,7 +314,7 @@ def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
     newsletter_list = subscription.newsletter_list
     site = newsletter_list.site
     subscriber = subscription.subscriber
-    list_name = _header_text(newsletter_list.from_name or newsletter_list.name)
+    list_name = one_line(newsletter_list.from_name or newsletter_list.name)
     context = {
         "list_name": list_name,
         "site_name": site.site_name or site.hostname,
@@ -342,15 +323,14 @@ def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
         "expires_days": CONFIRM_MAX_AGE // (24 * 3600),
     }
     with translation.override(subscriber.language):
-        subject = _header_text(render_to_string("newsletter/email/confirm_subject.txt", context))
+        subject = one_line(render_to_string("newsletter/email/confirm_subject.txt", context))
         text = render_to_string("newsletter/email/confirm.txt", context)
         html = render_to_string("newsletter/email/confirm.html", context)
-    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
     reply_to = [newsletter_list.reply_to] if newsletter_list.reply_to else None
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=formataddr((list_name, address)) if list_name else address,
+        from_email=from_header(newsletter_list),
         to=[subscriber.email],
         reply_to=reply_to,
         headers={"Auto-Submitted": "auto-generated"},

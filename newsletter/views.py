@@ -11,13 +11,14 @@ import re
 
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
 from cms.core.antispam import rate_limited, too_many_requests
@@ -32,14 +33,14 @@ SUBSCRIBE_RATE_LIMIT = 10
 SUBSCRIBE_RATE_WINDOW_SECONDS = 10 * 60
 MAX_TOKEN_LENGTH = 500
 PREFERENCES_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ALLOWED_METHODS = require_http_methods(["GET", "HEAD", "POST"])
 
 
 # --- subscribe -------------------------------------------------------------------------------
 
 
+@ALLOWED_METHODS
 def subscribe(request):
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
@@ -96,11 +97,10 @@ def _unreadable(request, newsletter_list, message: str, status: int):
 # --- confirm ---------------------------------------------------------------------------------
 
 
+@ALLOWED_METHODS
 def confirm(request, token):
     """GET shows a "Confirm" button and changes nothing (mail scanners open links); POST
     confirms."""
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     try:
         subscription_id = read_confirm_token(token[:MAX_TOKEN_LENGTH])
     except signing.SignatureExpired:
@@ -145,11 +145,10 @@ def _confirm_page(request, subscription, state: str):
 # --- preferences -----------------------------------------------------------------------------
 
 
+@ALLOWED_METHODS
 def preferences(request, token):
     """Someone's subscriptions across the network: language, unsubscribe from each, a copy of
     their data. Every change is a POST with a CSRF token."""
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     subscriber = None
     if PREFERENCES_TOKEN.fullmatch(token):  # what new_token() makes; never NUL into a query
         subscriber = Subscriber.objects.filter(token=token).first()
@@ -226,11 +225,10 @@ def _export(subscriber):
 
 
 @csrf_exempt  # RFC 8058: mail providers POST with no cookie and no CSRF token; the token is the key
+@ALLOWED_METHODS
 def unsubscribe(request, token):
     """GET shows an "Unsubscribe" button; POST (the RFC's `List-Unsubscribe=One-Click` body, an
     empty body or our own form) unsubscribes, and says so every time it is sent again."""
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     try:
         subscription_id = read_unsubscribe_token(token[:MAX_TOKEN_LENGTH])
     except (signing.BadSignature, ValueError, TypeError, KeyError):

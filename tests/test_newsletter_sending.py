@@ -176,25 +176,27 @@ def test_images_are_absolute_renditions(newsletter):
     assert "[Tea and cake: At the library] (Photo credit: Sam)" in rendered.text
 
 
-def test_personalise_fills_each_recipients_links(newsletter):
+def test_each_recipients_email_has_their_own_links(newsletter):
     send = queue(newsletter.issue)
     sending.begin_send(send.pk)
+    send = Send.objects.select_related("newsletter_list__site").get(pk=send.pk)
     rendering = Rendering.objects.get(send=send, language="en")
     delivery = Delivery.objects.select_related("subscription__subscriber").get(
         send=send, email=reader(1)
     )
 
-    copy = sending.personalise(rendering, delivery)
+    message = sending.build_message(send, rendering, delivery)
+    text, (html, _mimetype) = message.body, message.alternatives[0]
 
     subscription = delivery.subscription
     token_path = f"https://{HOST}/subscriptions/unsubscribe/"
-    assert token_path in copy.html and token_path in copy.text
-    unsubscribe = copy.text.split("Unsubscribe: ")[1].split()[0]
+    assert token_path in html and token_path in text
+    unsubscribe = text.split("Unsubscribe: ")[1].split()[0]
     token = urlsplit(unsubscribe).path.rstrip("/").rsplit("/", 1)[1]
     assert read_unsubscribe_token(token) == subscription.pk
     preferences = f"https://{HOST}/subscriptions/preferences/{subscription.subscriber.token}/"
-    assert preferences in copy.html and preferences in copy.text
-    assert "%%" not in copy.html + copy.text
+    assert preferences in html and preferences in text
+    assert "%%" not in html + text
 
 
 # --- sending --------------------------------------------------------------------------------

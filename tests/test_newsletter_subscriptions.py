@@ -37,11 +37,11 @@ from newsletter.models import (
 from newsletter.tokens import confirm_token, unsubscribe_token
 from newsletter.views import SUBSCRIBE_RATE_LIMIT
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+from tests.helpers import SCRIPT, with_overrides
 
 SUBSCRIBE_URL = "/subscriptions/subscribe/"
 THANKS_URL = "/subscriptions/subscribe/?thanks"
 EMAIL = "amira@example.com"
-SCRIPT = "<script>alert(1)</script>"
 CONFIRM_LINK = re.compile(r"(https?://[^/\s\"]+)(/subscriptions/confirm/[^/\s\"]+/)")
 
 
@@ -54,7 +54,7 @@ def form_started(age_seconds: float = 60) -> str:
 
 
 def signup_data(**overrides) -> dict:
-    data = {
+    defaults = {
         "email": EMAIL,
         "name": "Amira Khan",
         "language": "en",
@@ -63,8 +63,7 @@ def signup_data(**overrides) -> dict:
         "form_started": form_started(),
         "source": "http://coventry.localhost/newsletter/",
     }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return with_overrides(defaults, overrides)
 
 
 def post_signup(client, host=COVENTRY_HOST, **overrides):

@@ -26,7 +26,7 @@ class ProgressPrinter:
         self.last_done = -1
 
     def show(self, counts: sending.Counts, final: bool = False) -> None:
-        done = counts.sent + counts.failed + counts.skipped
+        done = counts.done
         total = counts.total
         summary = (
             f"{done}/{total} done: {counts.sent} sent, {counts.failed} failed, "
