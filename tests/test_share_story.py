@@ -27,13 +27,13 @@ from cms.stories.models import Story, StoryIndexPage
 from cms.stories.tasks import notify_new_submission
 from cms.stories.views import SHARE_RATE_LIMIT, story_body_html, story_quote
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+from tests.helpers import ESCAPED_SCRIPT, EXPIRED, GENERIC, INJECTION, SCRIPT, with_overrides
 
 SHARE_URL = "/stories/share/"
 THANKS_URL = "/stories/share/thanks/"
 # The editors who work on that site's stories (not the site's public contact address).
 COVENTRY_EDITORS = {"coventry-editor@connectioncoalition.example"}
 NATIONAL_EDITORS = {"national-editor@connectioncoalition.example"}
-SCRIPT = "<script>alert(1)</script>"
 STORY_TEXT = (
     "When my mum went into hospital, Jean from the lunch club knocked on my door every day.\n\n"
     "She brought soup, and news, and company.\nI will never forget it."
@@ -51,7 +51,7 @@ def token(age_seconds: float = 60, salt: str | None = None) -> str:
 
 
 def valid_data(**overrides) -> dict:
-    data = {
+    defaults = {
         "name": "Amira Khan",
         "email": "amira@example.com",
         "town": "Coventry",
@@ -60,8 +60,7 @@ def valid_data(**overrides) -> dict:
         "website": "",
         "form_started": token(),
     }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    return with_overrides(defaults, overrides)
 
 
 def image_bytes(size=(8, 8), fmt="PNG") -> bytes:
@@ -333,9 +332,8 @@ def test_nul_and_control_characters_are_stripped(client, network):
 def test_line_breaks_in_name_and_town_never_reach_a_header(
     client, network, mailoutbox, django_capture_on_commit_callbacks
 ):
-    injected = "\r\nBcc: evil@example.com"
     with django_capture_on_commit_callbacks(execute=True):
-        response = share(client, valid_data(name="Amira" + injected, town="Coventry" + injected))
+        response = share(client, valid_data(name="Amira" + INJECTION, town="Coventry" + INJECTION))
     assert response.status_code == 303
     story = latest_resident_story()
     assert story.person_name == "Amira Bcc: evil@example.com"
@@ -364,7 +362,7 @@ def test_markup_is_escaped_in_the_admin_the_preview_the_email_and_the_page(
     assert response.status_code == 303
     story = latest_resident_story()
     assert "<script" not in story.body and "<img" not in story.body and "<b>" not in story.body
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in story.body
+    assert ESCAPED_SCRIPT in story.body
     assert story.person_name == SCRIPT  # plain text, escaped wherever it is shown
 
     edit = coventry_client.get(reverse("wagtailsnippets_stories_story:edit", args=[story.pk]))
@@ -381,7 +379,7 @@ def test_markup_is_escaped_in_the_admin_the_preview_the_email_and_the_page(
         assert "<script>alert" not in html
         assert "<img src=x" not in html
     for response in (edit, preview):  # the text is there, escaped
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.content.decode()
+        assert ESCAPED_SCRIPT in response.content.decode()
 
     assert mailoutbox
     for message in mailoutbox:
@@ -389,7 +387,7 @@ def test_markup_is_escaped_in_the_admin_the_preview_the_email_and_the_page(
         assert "<script" not in message.subject and "alert" not in message.subject
     # Our note quotes the resident, escaped; Wagtail's moderation mail does not quote at all.
     (note,) = [m for m in mailoutbox if m.subject.startswith("New story to review")]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in note.body
+    assert ESCAPED_SCRIPT in note.body
 
     # Once an editor publishes it, the public page escapes it too.
     story.latest_revision.publish()
@@ -400,9 +398,6 @@ def test_markup_is_escaped_in_the_admin_the_preview_the_email_and_the_page(
 
 
 # --- rejected: nothing stored, nothing sent, never a 500 -------------------------------------
-
-GENERIC = "Sorry, we could not accept this form"
-EXPIRED = "This form has expired, please submit it again"
 
 REJECTED = {
     "missing consent": (lambda: valid_data(consent=None), "Tick the box"),
@@ -501,7 +496,7 @@ def test_field_errors_are_linked_from_the_summary_and_described_on_the_field(cli
     assert "aria-invalid" not in email_input
     # What the resident typed is kept, escaped.
     html = share(client, valid_data(town=SCRIPT, consent=None)).content.decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert ESCAPED_SCRIPT in html
     assert SCRIPT not in html
 
 

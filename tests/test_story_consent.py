@@ -206,5 +206,5 @@ def test_the_check_is_on_the_beat_schedule():
     schedule = tasks[TASK_NAME]["schedule"]
     if isinstance(schedule, datetime.timedelta):
         schedule = schedule.total_seconds()
-    if isinstance(schedule, int | float):
-        assert 0 < schedule <= 24 * 3600  # at least daily: consent is counted in days
+    assert isinstance(schedule, int | float), f"a schedule this test cannot read: {schedule!r}"
+    assert 0 < schedule <= 24 * 3600  # at least daily: consent is counted in days

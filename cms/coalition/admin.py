@@ -51,10 +51,29 @@ def _unique_member_slug(name: str, locale: Locale) -> str:
     return slug
 
 
+def _decide(request, pk: int, status: str, **fields) -> bool:
+    """Record the decision if the request is still pending, and tell the applicant once it is
+    committed. A conditional UPDATE on status='pending': two editors deciding at once decide
+    once."""
+    decided = JoinRequest.objects.filter(pk=pk, status=JoinRequest.Status.PENDING).update(
+        status=status, decided_at=timezone.now(), decided_by=request.user, **fields
+    )
+    if decided:
+        enqueue_on_commit(send_join_decision, pk)
+    return bool(decided)
+
+
+def _back_to_requests(request, decided: bool, done: str):
+    if decided:
+        messages.success(request, done)
+    else:
+        messages.warning(request, _("This request had already been decided."))
+    return redirect("coalition_join_requests:index")
+
+
 @require_http_methods(["GET", "POST"])
 def decide_view(request, pk):
-    """Approve (creates the Member) or decline (with a reason) a pending request. The decision
-    is a conditional UPDATE on status='pending': two editors deciding at once decide once."""
+    """Approve (creates the Member) or decline (with a reason) a pending request."""
     if not request.user.has_perm(DECIDE_PERMISSION):
         return permission_denied(request)
     join_request = get_object_or_404(JoinRequest, pk=pk)
@@ -63,13 +82,7 @@ def decide_view(request, pk):
         action = request.POST.get("action")
         if action == "approve":
             with transaction.atomic():
-                decided = JoinRequest.objects.filter(
-                    pk=pk, status=JoinRequest.Status.PENDING
-                ).update(
-                    status=JoinRequest.Status.APPROVED,
-                    decided_at=timezone.now(),
-                    decided_by=request.user,
-                )
+                decided = _decide(request, pk, JoinRequest.Status.APPROVED)
                 if decided:
                     locale = Locale.get_default()
                     member = Member.objects.create(
@@ -82,31 +95,18 @@ def decide_view(request, pk):
                         locale=locale,
                     )
                     JoinRequest.objects.filter(pk=pk).update(member=member)
-                    enqueue_on_commit(send_join_decision, pk)
-            if decided:
-                messages.success(
-                    request, _("%(name)s is now a member.") % {"name": join_request.organisation}
-                )
-            else:
-                messages.warning(request, _("This request had already been decided."))
-            return redirect("coalition_join_requests:index")
+            done = _("%(name)s is now a member.") % {"name": join_request.organisation}
+            return _back_to_requests(request, decided, done)
         if action == "decline" and decline_form.is_valid():
             with transaction.atomic():
-                decided = JoinRequest.objects.filter(
-                    pk=pk, status=JoinRequest.Status.PENDING
-                ).update(
-                    status=JoinRequest.Status.DECLINED,
+                decided = _decide(
+                    request,
+                    pk,
+                    JoinRequest.Status.DECLINED,
                     decline_reason=decline_form.cleaned_data["reason"],
-                    decided_at=timezone.now(),
-                    decided_by=request.user,
                 )
-                if decided:
-                    enqueue_on_commit(send_join_decision, pk)
-            if decided:
-                messages.success(request, _("The request was declined; the applicant is told."))
-            else:
-                messages.warning(request, _("This request had already been decided."))
-            return redirect("coalition_join_requests:index")
+            done = _("The request was declined; the applicant is told.")
+            return _back_to_requests(request, decided, done)
     return TemplateResponse(
         request,
         "coalition/admin/decide.html",

@@ -204,12 +204,7 @@ def featured_stories(value, request) -> list[tuple]:
             if theme
             else []
         )
-    index = (
-        StoryIndexPage.objects.live()
-        .filter(path__startswith=site.root_page.path, locale=locale)
-        .order_by("depth")
-        .first()
-    )
+    index = StoryIndexPage.for_site(site, locale.pk) if stories else None
     if index is None:
         return []
     base = index.get_url(request)

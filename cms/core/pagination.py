@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
 
@@ -10,3 +12,10 @@ def paginate(request, object_list, per_page: int) -> Page:
         return paginator.page(1)
     except EmptyPage:
         return paginator.page(paginator.num_pages)
+
+
+def filter_query(filters: dict) -> str:
+    """The filters a listing shows, for its page links to keep (includes/pagination.html's
+    extra_query): "theme=x&town=y&", the empty ones left out; "" when there are none."""
+    chosen = {key: value for key, value in filters.items() if value}
+    return urlencode(chosen) + "&" if chosen else ""

@@ -7,6 +7,7 @@ Submissions live with the page, so a chapter's editors see their own site's only
 submissions of the form pages a user may edit).
 """
 
+from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -89,8 +90,9 @@ class FormPage(AbstractEmailForm):
 
     def process_form_submission(self, form):
         protected = {form.honeypot_field_name, form.timestamp_field_name}
+        # Read off the form just built, rather than querying the page's fields again.
         multiline = {
-            field.clean_name for field in self.get_form_fields() if field.field_type == "multiline"
+            name for name, field in form.fields.items() if isinstance(field.widget, forms.Textarea)
         }
         data = {
             name: clean_text(value, multiline=name in multiline)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page
 
+from cms.core.mail import one_line
 from sites.models import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,7 @@ def send_submission_notification(submission_id: int) -> int:
         "formpages/email/submission.txt",
         {"page": page, "rows": rows, "submission": submission, "site": site},
     )
-    subject = page.subject or f"New submission: {page.title}"
-    subject = " ".join(subject.split())  # editors' words, but never two header lines
+    subject = one_line(page.subject or f"New submission: {page.title}")  # editors' words
     return send_mail(subject, body, page.from_address or None, recipients)
 
 

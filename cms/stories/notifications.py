@@ -1,9 +1,9 @@
 """Who hears about a story: the editors who work on its home site's stories."""
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from wagtail.models import Site
+
+from cms.core.mail import render_email, send_to_each
 
 
 def editor_emails(site: Site) -> list[str]:
@@ -27,7 +27,5 @@ def send_to_editors(site: Site, template: str, context: dict) -> int:
     recipients = editor_emails(site)
     if not recipients:
         return 0
-    subject = render_to_string(f"stories/email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"stories/email/{template}.txt", context)
-    # One message per recipient: editors of one site never see each other's addresses.
-    return sum(send_mail(subject, body, None, [address]) for address in recipients)
+    subject, body = render_email(f"stories/email/{template}", context)
+    return send_to_each(subject, body, recipients)

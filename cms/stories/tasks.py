@@ -3,11 +3,13 @@
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from cms.core.mail import admin_url
+from cms.core.queue import enqueue_on_commit
 
 from .models.story import Story
 from .notifications import send_to_editors
@@ -27,7 +29,7 @@ def withdraw_lapsed_stories() -> int:
                 continue
             story.unpublish()
             withdrawn += 1
-            transaction.on_commit(lambda pk=story_id: notify_consent_lapsed.delay(pk))
+            enqueue_on_commit(notify_consent_lapsed, story_id)
     if withdrawn:
         logger.info("Withdrew %d stories whose consent lapsed", withdrawn)
     return withdrawn
@@ -47,10 +49,7 @@ def notify_consent_lapsed(story_id: int) -> int:
 
 
 def _admin_url(story: Story) -> str:
-    return (
-        settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-        + f"/admin/snippets/stories/story/edit/{story.pk}/"
-    )
+    return admin_url("wagtailsnippets_stories_story:edit", story.pk)
 
 
 @shared_task

@@ -1,7 +1,5 @@
 """The national site's member directory (/members/) and "Join the Coalition" (/join/)."""
 
-from urllib.parse import urlencode
-
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -14,7 +12,7 @@ from wagtail.models import Page
 
 from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
-from cms.core.pagination import paginate
+from cms.core.pagination import filter_query, paginate
 from cms.core.text import query_param
 
 from ..views import join_coalition, join_coalition_thanks
@@ -61,7 +59,7 @@ class MemberDirectoryPage(RoutablePageMixin, BasePage):
         if query:
             members = members.filter(Q(name__icontains=query) | Q(description__icontains=query))
         page_obj = paginate(request, members, self.members_per_page)
-        filters = {key: value for key, value in (("kind", kind), ("region", region), ("q", query))}
+        filters = {"kind": kind, "region": region, "q": query}
         return self.render(
             request,
             context_overrides={
@@ -69,7 +67,7 @@ class MemberDirectoryPage(RoutablePageMixin, BasePage):
                 "kinds": OrganisationKind.choices,
                 "regions": Region.choices,
                 "selected": filters,
-                "filter_query": urlencode({k: v for k, v in filters.items() if v}) + "&",
+                "filter_query": filter_query(filters),
             },
         )
 

@@ -1,7 +1,5 @@
 """/stories/ on every site: the network's stories and the site's own, under the site's brand."""
 
-from urllib.parse import urlencode
-
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
@@ -14,7 +12,7 @@ from wagtail.models import Page, Site
 
 from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
-from cms.core.pagination import paginate
+from cms.core.pagination import filter_query, paginate
 from cms.core.text import query_param
 
 from ..views import share_story, share_story_thanks
@@ -59,8 +57,15 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             Prefetch("image", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
         )
 
-    def story_url(self, story: Story, request=None) -> str:
-        return self.get_url(request) + self.reverse_subpage("story", args=[story.slug])
+    @classmethod
+    def for_site(cls, site: Site, locale_id: int) -> "StoryIndexPage | None":
+        """The live story index of `site` in that locale (the highest, were there several)."""
+        return (
+            cls.objects.live()
+            .filter(path__startswith=site.root_page.path, locale_id=locale_id)
+            .order_by("depth")
+            .first()
+        )
 
     # --- routes --------------------------------------------------------------------------
 
@@ -79,7 +84,6 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             self.story_cards(stories.order_by("-consent_given_on", "-pk")),
             self.stories_per_page,
         )
-        filters = {key: value for key, value in (("theme", theme_slug), ("town", town)) if value}
         return self.render(
             request,
             context_overrides={
@@ -97,7 +101,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
                 .distinct(),
                 "selected_theme": theme_slug,
                 "selected_town": town,
-                "filter_query": urlencode(filters) + "&" if filters else "",
+                "filter_query": filter_query({"theme": theme_slug, "town": town}),
             },
         )
 
@@ -112,7 +116,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
     @path("<slug:slug>/", name="story")
     def story_route(self, request, slug):
         story = get_object_or_404(
-            self.visible_stories(request).select_related("image", "site"), slug=slug
+            self.visible_stories(request).select_related("image", "site__root_page"), slug=slug
         )
         canonical = canonical_story_url(story, request)
         return self.render(
@@ -129,13 +133,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
 def canonical_story_url(story: Story, request=None) -> str:
     """The story's address on its home site (where search engines should send readers)."""
-    home_root = story.site.root_page
-    index = (
-        StoryIndexPage.objects.live()
-        .filter(path__startswith=home_root.path, locale_id=story.locale_id)
-        .order_by("depth")
-        .first()
-    )
+    index = StoryIndexPage.for_site(story.site, story.locale_id)
     if index is None:
         return ""
     return index.get_full_url(request) + index.reverse_subpage("story", args=[story.slug])
