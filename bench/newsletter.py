@@ -39,7 +39,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import smtplib
 import socket
 import subprocess
@@ -55,20 +54,24 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, too
 
 from bench.pages import (  # noqa: E402
-    REPO_ROOT,
     BenchError,
+    aligned_table,
     ensure_postgres_database,
     free_port,
     guarded,
+    log_tail,
+    machine_meta,
     manage,
+    start_process,
     step,
+    stop_process,
 )
 
 TITLE = "bench/newsletter.py: Celery send pipeline vs a raw smtplib loop, same SMTP server"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bench_newsletter"
 CELERY = str(Path(sys.executable).with_name("celery"))
 START_TIMEOUT = 60.0
-STOP_TIMEOUT = 30.0
+STOP_TIMEOUT = 30.0  # seconds a celery worker gets to finish its tasks on SIGTERM
 SAMPLE_SECONDS = 0.1
 SUBSCRIBER_CHUNK = 5000
 
@@ -80,45 +83,13 @@ def wait_port(port: int, process: subprocess.Popen, what: str, log: Path) -> Non
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise BenchError(f"{what} exited with {process.returncode}:\n{tail(log)}")
+            raise BenchError(f"{what} exited with {process.returncode}:\n{log_tail(log)}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.05)
     raise BenchError(f"{what} did not listen on port {port} within {START_TIMEOUT:.0f} s")
-
-
-def tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def start_process(command: list[str], log: Path, env: dict[str, str] | None = None):
-    with log.open("wb") as output:
-        # Own session: Ctrl-C reaches only this script, which then stops them in order.
-        return subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
-def stop_process(process: subprocess.Popen | None) -> None:
-    """SIGTERM to the main process (a prefork worker then stops its children), kill if stuck."""
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=STOP_TIMEOUT)
 
 
 def start_redis(tmp: Path) -> tuple[subprocess.Popen, int]:
@@ -427,12 +398,12 @@ def start_worker(env: dict[str, str], processes: int, tmp: Path, app) -> subproc
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if worker.poll() is not None:
-            raise BenchError(f"the celery worker exited:\n{tail(log)}")
+            raise BenchError(f"the celery worker exited:\n{log_tail(log)}")
         replies = app.control.ping(destination=[f"{name}@{socket.gethostname()}"], timeout=0.5)
         if replies:
             return worker
-    stop_process(worker)
-    raise BenchError(f"the celery worker did not answer a ping:\n{tail(log)}")
+    stop_process(worker, STOP_TIMEOUT)
+    raise BenchError(f"the celery worker did not answer a ping:\n{log_tail(log)}")
 
 
 def measure(
@@ -493,7 +464,7 @@ def measure(
         )
     finally:
         sampler.stop_event.set()
-        stop_process(worker)
+        stop_process(worker, STOP_TIMEOUT)
         Send.objects.filter(pk=send.pk).delete()  # its deliveries and renderings go with it
         issue.delete()
 
@@ -529,12 +500,7 @@ def table(runs: list[Run]) -> list[str]:
         )
         for run in runs
     ]
-    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
-
-    def line(row: tuple[str, ...]) -> str:
-        return "  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True))
-
-    return [line(columns), "  ".join("-" * width for width in widths), *map(line, rows)]
+    return aligned_table(columns, rows)
 
 
 def report(meta: dict[str, Any], runs: list[Run], json_path: Path | None) -> None:
@@ -649,9 +615,7 @@ def run(args: argparse.Namespace) -> int:
             "batch_size": settings.NEWSLETTER_BATCH_SIZE,
             "concurrent_batches": sending.concurrent_batches(),
             "message_bytes": len(message),
-            "cpu_count": os.cpu_count(),
-            "machine": f"{platform.system()} {platform.machine()}",
-            "load_average_before": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+            **machine_meta(),
         }
         runs = [
             measure(env, tmp, sites[size], size, processes, smtp_port, message, count)

@@ -61,7 +61,7 @@ from urllib.parse import unquote, urlparse
 REPO_ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 60.0  # seconds gunicorn gets to answer /healthz
 REQUEST_TIMEOUT = 30.0  # seconds for one request before it counts as a failure
-STOP_TIMEOUT = 15.0  # seconds gunicorn gets to stop on SIGTERM before it is killed
+STOP_TIMEOUT = 15.0  # seconds a server (gunicorn, Redis...) gets to stop on SIGTERM before a kill
 GRACEFUL_TIMEOUT = 5  # gunicorn's own --graceful-timeout
 MAX_FAILURE_MESSAGES = 5
 STOP = threading.Event()  # set as the benchmark ends, however it ends: client threads stop
@@ -286,9 +286,15 @@ def start_gunicorn(
         # One thread per worker, so each worker still serves one request at a time as the
         # sync worker does; what gthread adds is keep-alive.
         command += ["--threads", "1", "--keep-alive", "30"]
-    log = log_path.open("wb")
-    try:
-        # Own session: Ctrl-C reaches only this script, which then stops gunicorn in order.
+    return start_process(command, log_path, env)
+
+
+def start_process(
+    command: list[str], log_path: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a server of the benchmark's, its output to log_path; stop it with stop_process()."""
+    with log_path.open("wb") as log:  # the child keeps its own descriptor
+        # Own session: Ctrl-C reaches only this script, which then stops its servers in order.
         return subprocess.Popen(
             command,
             cwd=REPO_ROOT,
@@ -297,15 +303,13 @@ def start_gunicorn(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    finally:
-        log.close()  # the child has its own descriptor
 
 
 def log_tail(log_path: Path, lines: int = 40) -> str:
     try:
         text = log_path.read_text(errors="replace")
     except OSError:
-        return "(no gunicorn log)"
+        return f"(no log at {log_path})"
     return "\n".join(text.splitlines()[-lines:])
 
 
@@ -337,17 +341,18 @@ def wait_until_ready(server: subprocess.Popen[bytes], port: int, log_path: Path)
     )
 
 
-def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the master (it stops its workers), then wait; kill only if it hangs."""
-    if server.poll() is not None:
+def stop_process(process: subprocess.Popen[bytes] | None, timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM to a start_process() server's main process (gunicorn's master, celery's main
+    process: it stops its children), then wait; kill its whole session only if it hangs."""
+    if process is None or process.poll() is not None:
         return
     try:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=STOP_TIMEOUT)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        print(f"gunicorn (pid {server.pid}) ignored SIGTERM; killing it", file=sys.stderr)
-        server.kill()
-        server.wait(timeout=STOP_TIMEOUT)
+        print(f"pid {process.pid} ignored SIGTERM; killing its session", file=sys.stderr)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
     except ProcessLookupError:
         pass
 
@@ -558,6 +563,21 @@ def header_lines(meta: dict[str, Any], title: str = TITLE, extra: Sequence[str] 
     ]
 
 
+def aligned_table(
+    columns: tuple[str, ...], rows: list[tuple[str, ...]], left: int = 0
+) -> list[str]:
+    """A text table: header, rule, rows; the first `left` columns aligned left, the rest right."""
+    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join(
+            cell.ljust(width) if index < left else cell.rjust(width)
+            for index, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+
+    return [line(columns), "  ".join("-" * width for width in widths), *map(line, rows)]
+
+
 def table_lines(comparisons: list[Comparison]) -> list[str]:
     columns = ("target", "req/s", "p50 ms", "p95 ms", "baseline req/s", "ratio")
     rows = [
@@ -571,14 +591,7 @@ def table_lines(comparisons: list[Comparison]) -> list[str]:
         )
         for c in comparisons
     ]
-    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
-
-    def line(row: tuple[str, ...]) -> str:
-        first = row[0].ljust(widths[0])
-        rest = (cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
-        return "  ".join([first, *rest])
-
-    return [line(columns), "  ".join("-" * width for width in widths), *map(line, rows)]
+    return aligned_table(columns, rows, left=1)
 
 
 def log_problems(log_path: Path) -> list[str]:
@@ -679,6 +692,15 @@ def parse_args(
     return args
 
 
+def machine_meta() -> dict[str, Any]:
+    """The machine, and how busy it was before the run (for the header and the JSON)."""
+    return {
+        "cpu_count": os.cpu_count(),
+        "machine": f"{platform.system()} {platform.machine()}",
+        "load_average_before": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+    }
+
+
 def step(message: str) -> None:
     """Say what the benchmark is doing, on stderr (the results go to stdout)."""
     print(f"... {message}", file=sys.stderr, flush=True)
@@ -742,9 +764,7 @@ def run(
                 "duration": args.duration,
                 "warmup": args.warmup,
                 "rounds": args.rounds,
-                "cpu_count": os.cpu_count(),
-                "load_average_before": " ".join(f"{value:.2f}" for value in os.getloadavg()),
-                "machine": f"{platform.system()} {platform.machine()}",
+                **machine_meta(),
                 "port": port,
                 **prepared.meta,
             }
@@ -784,8 +804,7 @@ def run(
         return 0
     finally:
         STOP.set()
-        if server is not None:
-            stop_gunicorn(server)
+        stop_process(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

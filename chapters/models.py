@@ -34,7 +34,3 @@ class Chapter(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def home_page(self):
-        return self.site.root_page

@@ -4,7 +4,9 @@ Everything is get-or-create inside one transaction, so running it twice is harml
 that fails half-way leaves nothing behind.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
@@ -186,44 +188,43 @@ def _check_hostname_free(hostname: str, slug: str) -> None:
         )
 
 
+def child_page(parent: Page, slug: str, build: Callable[[], Page]) -> Page:
+    """The child of `parent` at `slug` if there is one (whatever an editor made of it), else
+    the unsaved page build() returns, added there and published. The page takes its parent's
+    locale."""
+    existing = parent.get_children().filter(slug=slug).first()
+    if existing is not None:
+        return existing.specific
+    page = build()
+    page.slug = slug
+    if page.locale_id is None:
+        page.locale_id = parent.locale_id
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
 def _add_sections(home: Page) -> dict[str, Page]:
-    pages = {}
-    for title, slug, page_class, intro in CHAPTER_SECTIONS:
-        page = home.get_children().filter(slug=slug).first()
-        if page is None:
-            page = page_class(title=title, slug=slug, intro=intro, locale=home.locale)
-            home.add_child(instance=page)
-            page.save_revision().publish()
-        pages[slug] = page
-    return pages
+    return {
+        slug: child_page(home, slug, partial(page_class, title=title, intro=intro))
+        for title, slug, page_class, intro in CHAPTER_SECTIONS
+    }
 
 
-def _add_forms(parent: Page) -> dict[str, FormPage]:
-    forms = {}
+def _form_page(spec: dict) -> FormPage:
+    page = FormPage(title=spec["title"], intro=spec["intro"], subject=f"{spec['title']} form")
+    page.form_fields = [
+        FormField(
+            label=label, field_type=field_type, required=required, choices=choices, sort_order=order
+        )
+        for order, (label, field_type, required, choices) in enumerate(spec["fields"])
+    ]
+    return page
+
+
+def _add_forms(parent: Page) -> None:
     for spec in CHAPTER_FORMS:
-        page = FormPage.objects.child_of(parent).filter(slug=spec["slug"]).first()
-        if page is None:
-            page = FormPage(
-                title=spec["title"],
-                slug=spec["slug"],
-                intro=spec["intro"],
-                subject=f"{spec['title']} form",
-                locale=parent.locale,
-            )
-            page.form_fields = [
-                FormField(
-                    label=label,
-                    field_type=field_type,
-                    required=required,
-                    choices=choices,
-                    sort_order=order,
-                )
-                for order, (label, field_type, required, choices) in enumerate(spec["fields"])
-            ]
-            parent.add_child(instance=page)
-            page.save_revision().publish()
-        forms[spec["slug"]] = page
-    return forms
+        child_page(parent, spec["slug"], partial(_form_page, spec))
 
 
 NEWSLETTER_INTRO = (
@@ -238,13 +239,10 @@ def _add_newsletter(home: Page, site: Site, name: str) -> None:
     editors already put at /newsletter/ is left alone."""
     index_class = apps.get_model("newsletter", "NewsletterIndexPage")
     newsletter_list_class = apps.get_model("newsletter", "NewsletterList")
-    exists = index_class.objects.child_of(home).exists()
-    if not exists and not home.get_children().filter(slug="newsletter").exists():
-        page = index_class(
-            title="Newsletter", slug="newsletter", intro=NEWSLETTER_INTRO, locale=home.locale
+    if not index_class.objects.child_of(home).exists():
+        child_page(
+            home, "newsletter", partial(index_class, title="Newsletter", intro=NEWSLETTER_INTRO)
         )
-        home.add_child(instance=page)
-        page.save_revision().publish()
     newsletter_list_class.objects.get_or_create(
         site=site, defaults={"name": name, "from_name": name}
     )
@@ -300,10 +298,8 @@ def provision_chapter(
         site_settings.tagline = f"{city} chapter of the Connection Coalition" if city else ""
         site_settings.theme = "chapter"
         site_settings.save()
-        for order, slug_ in enumerate(["about", "stories", "get-involved", "news"]):
-            NavigationItem.objects.create(
-                settings=site_settings, page=sections[slug_], sort_order=order
-            )
+        for order, page in enumerate(sections.values()):
+            NavigationItem.objects.create(settings=site_settings, page=page, sort_order=order)
 
     editors, _ = Group.objects.get_or_create(name=f"{name} editors")
     moderators, _ = Group.objects.get_or_create(name=f"{name} moderators")

@@ -2,19 +2,18 @@ from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
-from .models import SiteSettings
+from .branding import Brand
 
 
 class SiteSitemap(Sitemap):
-    """The request's site only, in every language that site offers."""
+    """The request's site only, in every language that site offers (as its pages are served:
+    sites.wagtail_hooks)."""
 
     def items(self):
-        site = self.get_wagtail_site()
-        site_settings = SiteSettings.for_site(site)
-        offered = list(site_settings.locales_offered.values_list("pk", flat=True))
-        offered.append(site.root_page.locale_id)
+        brand = Brand.for_request(self.request)
         roots = Page.objects.filter(
-            translation_key=site.root_page.translation_key, locale_id__in=offered
+            translation_key=brand.site.root_page.translation_key,
+            locale__in=brand.offered_locales,
         ).live()
         in_tree = Q(pk__in=[])
         for root in roots:

@@ -12,7 +12,7 @@ from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from cms.coalition.models import Member, MemberDirectoryPage
@@ -103,8 +103,7 @@ def robots_txt(request):
 @require_safe
 def theme_css(request):
     """The site's brand colours as CSS custom properties; cached for long when versioned."""
-    site = Site.find_for_request(request)
-    site_settings = SiteSettings.for_site(site) if site else SiteSettings()
+    site_settings = Brand.for_request(request).settings or SiteSettings()
     response = HttpResponse(
         loader.render_to_string("network_sites/theme.css", {"settings": site_settings}),
         content_type="text/css; charset=utf-8",

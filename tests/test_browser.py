@@ -4,15 +4,15 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.newsletter_harness import CeleryWorker, RedisServer, free_port, wait_for
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,31 +23,27 @@ pytestmark = pytest.mark.skipif(
 PHONE = {"width": 390, "height": 844}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    """Poll until the server answers: runserver prints its banner before it listens, so an
+    answer is the only sure sign."""
+
+    def answers() -> bool:
         if process.poll() is not None:
-            raise RuntimeError(f"the demo server exited with {process.returncode}")
+            pytest.fail(f"the demo server exited with {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
+                return response.status == 200
         except OSError:
-            time.sleep(0.2)  # polling a condition with a deadline, not waiting for work
-    raise TimeoutError(f"{url} did not answer within {seconds}s")
+            return False
+
+    wait_for(answers, timeout=seconds, what=f"{url} to answer", every=0.2)
 
 
 @contextmanager
 def _serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
     """`make demo`'s steps in the folder `var`: migrate, load_demo, any `setup` commands, then
     runserver; yields (port, environment) once it answers."""
-    port = _free_port()
+    port = free_port()
     env = {
         key: value
         for key, value in os.environ.items()
@@ -171,11 +167,7 @@ def test_faq_answers_open_one_at_a_time(demo_server, phone):
 def test_coventry_editor_logs_in_and_sees_only_coventry(demo_server, browser):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"http://coventry.localhost:{demo_server}/admin/login/")
-    page.fill("input[name=username]", "coventry-editor")
-    page.fill("input[name=password]", os.environ.get("DEMO_PASSWORD", "demo"))
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
+    _log_in(page, f"http://coventry.localhost:{demo_server}", "coventry-editor")
     page.goto(f"http://coventry.localhost:{demo_server}/admin/pages/")
     body = page.locator("main").inner_text()
     assert "Get involved" in body
@@ -268,9 +260,10 @@ def test_resident_subscribes_on_a_phone_and_confirms_from_the_email(demo_server,
 
 
 def _log_in(page, base: str, username: str) -> None:
+    """Sign in to the admin with a demo account (load_demo's DEMO_PASSWORD, default "demo")."""
     page.goto(f"{base}/admin/login/")
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("demo")
+    page.get_by_label("Password").fill(os.environ.get("DEMO_PASSWORD", "demo"))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin/")
 
@@ -283,8 +276,6 @@ def worker_demo(tmp_path_factory):
     """The demo with REDIS_URL set, as on a real install: a redis-server of its own and a real
     `celery worker` next to the web server (both on the demo's SQLite file), and Coventry's
     list grown to BIG_LIST confirmed subscribers so that a send takes a few seconds."""
-    from tests.newsletter_harness import CeleryWorker, RedisServer
-
     if shutil.which("redis-server") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but redis-server is not installed")

@@ -17,9 +17,10 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from chapters.models import Chapter
 from chapters.provisioning import (
-    EDITOR_PAGE_PERMISSIONS,
+    MODERATOR_PAGE_PERMISSIONS,
     assign_approval_workflow,
     child_collection,
+    child_page,
     grant_site_editing,
     provision_chapter,
     story_review_task,
@@ -63,16 +64,6 @@ def paragraphs(texts: list[str]) -> str:
 def _publish(page: Page) -> Page:
     page.save_revision().publish()
     return page
-
-
-def _child(parent: Page, slug: str, build) -> Page:
-    existing = parent.get_children().filter(slug=slug).first()
-    if existing is not None:
-        return existing.specific
-    page = build()
-    page.slug = slug
-    parent.add_child(instance=page)
-    return _publish(page)
 
 
 def _image_block(image, caption="", credit="", alt=""):
@@ -160,7 +151,7 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
         collection,
     )
 
-    about = _child(
+    about = child_page(
         home,
         "about",
         lambda: StandardPage(
@@ -186,7 +177,7 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
             ],
         ),
     )
-    campaign = _child(
+    campaign = child_page(
         home,
         "community-makes-us",
         lambda: CampaignPage(
@@ -223,12 +214,12 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
     )
     coalition_pages = build_coalition_pages(home)
     join = coalition_pages["join"]
-    news = _child(
+    news = child_page(
         home,
         "news",
         lambda: NewsIndexPage(title="News", intro="News from across the Connection Coalition."),
     )
-    article = _child(
+    article = child_page(
         news,
         "uk-organisations-collaborate-to-foster-social-connections",
         lambda: NewsArticlePage(
@@ -338,10 +329,11 @@ def build_coventry(port: int = 80, hostname: str = "coventry.localhost") -> Chap
     ).chapter
     home = chapter.site.root_page.specific
     if not home.body:
+        get_involved = home.get_children().filter(slug="get-involved").first()
         home.hero_heading = "CommUNITY is not just for pandemics"
         home.hero_text = "Connecting for good in Coventry"
         home.hero_cta_label = "Let's end isolation together"
-        home.hero_cta_page = home.get_children().filter(slug="get-involved").first()
+        home.hero_cta_page = get_involved
         body = []
         for heading, texts in content.COVENTRY_SECTIONS:
             body += [_heading(heading), _paragraph(texts)]
@@ -356,7 +348,6 @@ def build_coventry(port: int = 80, hostname: str = "coventry.localhost") -> Chap
             }
         )
         heading, texts = content.COVENTRY_CLOSING
-        get_involved = home.get_children().filter(slug="get-involved").first()
         body += [
             _heading(heading),
             _paragraph(texts),
@@ -413,38 +404,16 @@ def add_nav_item(site: Site, page: Page, order: int) -> None:
         NavigationItem.objects.create(settings=site_settings, page=page, sort_order=order)
 
 
-def _has_featured_block(page) -> bool:
-    return any(block.block_type == "featured_stories" for block in page.body)
-
-
-def feature_stories(page, heading: str, stories) -> None:
-    """Add a "featured stories" block (chosen stories) once; never touch an edited body twice."""
+def feature_stories(page, heading: str, stories=(), mode: str = "chosen") -> None:
+    """Add a "featured stories" block (the chosen stories, or mode="latest_site") once; never
+    touch an edited body twice."""
     page = page.specific
-    if _has_featured_block(page):
+    if any(block.block_type == "featured_stories" for block in page.body):
         return
     page.body.append(
         (
             "featured_stories",
-            {
-                "heading": heading,
-                "mode": "chosen",
-                "stories": [story for story in stories],
-                "theme": None,
-                "count": 3,
-            },
-        )
-    )
-    _publish(page)
-
-
-def feature_latest(page, heading: str) -> None:
-    page = page.specific
-    if _has_featured_block(page):
-        return
-    page.body.append(
-        (
-            "featured_stories",
-            {"heading": heading, "mode": "latest_site", "stories": [], "theme": None, "count": 3},
+            {"heading": heading, "mode": mode, "stories": list(stories), "theme": None, "count": 3},
         )
     )
     _publish(page)
@@ -455,7 +424,7 @@ def feature_latest(page, heading: str) -> None:
 
 def national_editors_group(site: Site, collection: Collection) -> Group:
     group, _ = Group.objects.get_or_create(name=NATIONAL_EDITORS)
-    grant_site_editing(group, site, collection, [*EDITOR_PAGE_PERMISSIONS, "bulk_delete_page"])
+    grant_site_editing(group, site, collection, MODERATOR_PAGE_PERMISSIONS)
     # The whole story library, every site's: curate, promote, edit any story; manage themes.
     group.permissions.add(
         *Permission.objects.filter(content_type__app_label="stories").exclude(
@@ -508,7 +477,7 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
     )
     feature_stories(home, "Community Stories", [stories[s] for s in NATIONAL_FEATURED])
     feature_stories(pages["campaign"], "Community Stories", [stories[s] for s in NATIONAL_FEATURED])
-    feature_latest(coventry.site.root_page.specific, "Stories from Coventry")
+    feature_stories(coventry.site.root_page, "Stories from Coventry", mode="latest_site")
 
     build_members(national_collection)
     add_nav_item(site, pages["members"], order=3)

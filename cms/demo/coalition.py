@@ -1,10 +1,12 @@
 """The coalition's founding members (../shared/seeds), its directory and its join form."""
 
 import datetime
+from functools import partial
 
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Collection, Locale, Page
 
+from chapters.provisioning import child_page
 from cms.coalition.models import (
     JoinCoalitionPage,
     JoinRequest,
@@ -108,37 +110,33 @@ def build_members(collection: Collection) -> list[Member]:
     return members
 
 
-def _child(parent: Page, page_class, slug: str, **fields):
-    existing = page_class.objects.child_of(parent).filter(slug=slug).first()
-    if existing is not None:
-        return existing
-    page = page_class(slug=slug, locale=parent.locale, **fields)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
 def build_coalition_pages(home: Page) -> dict[str, Page]:
-    directory = _child(
+    directory = child_page(
         home,
-        MemberDirectoryPage,
         "members",
-        title="Members",
-        intro=(
-            "A growing network of organisations, charities, companies and groups united in our "
-            "belief that we can build a better future for everyone by building strong "
-            "relationships and connected communities."
+        partial(
+            MemberDirectoryPage,
+            title="Members",
+            intro=(
+                "A growing network of organisations, charities, companies and groups united in our "
+                "belief that we can build a better future for everyone by building strong "
+                "relationships and connected communities."
+            ),
         ),
     )
-    join = _child(
+    join = child_page(
         home,
-        JoinCoalitionPage,
         "join",
-        title="Join the Coalition",
-        intro="".join(f"<p>{text}</p>" for text in dict(content.FAQ)["Can I sign up? And how?"]),
-        aims=(
-            "<p>Working together to build strong relationships and connected communities, "
-            "both now and in the future.</p>"
+        partial(
+            JoinCoalitionPage,
+            title="Join the Coalition",
+            intro="".join(
+                f"<p>{text}</p>" for text in dict(content.FAQ)["Can I sign up? And how?"]
+            ),
+            aims=(
+                "<p>Working together to build strong relationships and connected communities, "
+                "both now and in the future.</p>"
+            ),
         ),
     )
     return {"members": directory, "join": join}
@@ -162,30 +160,27 @@ def build_pending_request() -> None:
     )
 
 
+# One submission on each of a chapter's forms (chapters.provisioning.CHAPTER_FORMS), by slug.
+FORM_SUBMISSIONS = {
+    "volunteer": {
+        "your_name": "Dev Patel",
+        "email_address": "dev@example.org",
+        "phone_number": "",
+        "how_would_you_like_to_help": ["Befriending", "Digital skills"],
+        "tell_us_a_little_about_yourself": "Retired IT teacher, free on weekday mornings.",
+    },
+    "have-a-chat": {
+        "your_name": "Margaret Ellis",
+        "email_address": "margaret@example.org",
+        "phone_number": "024 7600 0000",
+        "best_time_to_call": "Morning",
+        "what_would_you_like_to_talk_about": "I'd like to start a walking group on our estate.",
+    },
+}
+
+
 def build_form_submissions(chapter_home: Page) -> None:
-    volunteer = FormPage.objects.descendant_of(chapter_home).filter(slug="volunteer").first()
-    chat = FormPage.objects.descendant_of(chapter_home).filter(slug="have-a-chat").first()
-    if volunteer and not FormSubmission.objects.filter(page=volunteer).exists():
-        FormSubmission.objects.create(
-            page=volunteer,
-            form_data={
-                "your_name": "Dev Patel",
-                "email_address": "dev@example.org",
-                "phone_number": "",
-                "how_would_you_like_to_help": ["Befriending", "Digital skills"],
-                "tell_us_a_little_about_yourself": "Retired IT teacher, free on weekday mornings.",
-            },
-        )
-    if chat and not FormSubmission.objects.filter(page=chat).exists():
-        FormSubmission.objects.create(
-            page=chat,
-            form_data={
-                "your_name": "Margaret Ellis",
-                "email_address": "margaret@example.org",
-                "phone_number": "024 7600 0000",
-                "best_time_to_call": "Morning",
-                "what_would_you_like_to_talk_about": (
-                    "I'd like to start a walking group on our estate."
-                ),
-            },
-        )
+    for slug, form_data in FORM_SUBMISSIONS.items():
+        page = FormPage.objects.descendant_of(chapter_home).filter(slug=slug).first()
+        if page and not FormSubmission.objects.filter(page=page).exists():
+            FormSubmission.objects.create(page=page, form_data=form_data)

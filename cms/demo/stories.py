@@ -137,9 +137,10 @@ def build_stories(
     sites: dict[str, Site], collections: dict[str, Collection], orla_photo
 ) -> dict[str, Story]:
     themes = ensure_themes()
+    locale = Locale.get_default()
     built = {}
     for data in STORIES:
-        story = Story.objects.filter(slug=data["slug"], locale=Locale.get_default()).first()
+        story = Story.objects.filter(slug=data["slug"], locale=locale).first()
         if story is None:
             if data["photo"] is None:
                 image = orla_photo
@@ -168,7 +169,7 @@ def build_stories(
                 reach=data["reach"],
                 consent_given_on=datetime.date(2020, 5, 1),
                 consent_scope=Story.ConsentScope.WEBSITE_SOCIAL,
-                locale=Locale.get_default(),
+                locale=locale,
             )
             story.themes = [themes[slug] for slug in data["themes"]]
             story.save()
