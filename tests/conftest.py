@@ -1,6 +1,7 @@
 """Shared fixtures. The demo network is built once per test session, by the same builders
 `load_demo` uses; every test then runs inside a transaction that is rolled back."""
 
+import io
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -105,3 +106,44 @@ def national_client(client, national_editor):
 
 COVENTRY_HOST = "coventry.localhost"
 NATIONAL_HOST = "localhost"
+
+
+# --- a second chapter, made in the test the way an operator makes one ---------------------
+
+LEEDS_HOST = "leeds.localhost"
+
+
+@pytest.fixture
+def leeds(network) -> Chapter:
+    """Leeds, made by `create_chapter` inside the test (rolled back with it): every tenancy
+    test runs against a chapter the demo did not build by hand."""
+    from django.core.management import call_command
+
+    call_command(
+        "create_chapter",
+        "leeds",
+        name="Leeds Connects",
+        hostname=LEEDS_HOST,
+        city="Leeds",
+        stdout=io.StringIO(),
+    )
+    return Chapter.objects.select_related("site", "editors_group", "collection").get(slug="leeds")
+
+
+@pytest.fixture
+def leeds_editor(leeds):
+    """An editor in Leeds's editors group, with an email address of their own."""
+    user = get_user_model().objects.create_user(
+        "leeds-editor", email="editor@leeds.example", password="demo"
+    )
+    user.groups.add(leeds.editors_group)
+    return user
+
+
+@pytest.fixture
+def leeds_client(leeds_editor):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(leeds_editor)
+    return client
