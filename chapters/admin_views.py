@@ -1,43 +1,109 @@
-"""Admin views Wagtail leaves unscoped, closed or checked here.
+"""Scoped versions of Wagtail admin views that answer for every site, and the checks that wrap
+others. They are put on Wagtail's own URL patterns by chapters.admin_guards.
 
-- Wagtail's "Page types usage" report counts pages across every site and names the last edited
-  page of each type, drafts included: superusers only.
-- Wagtail's page chooser opened on a page of another site shows that page's draft title.
-- Wagtail's workflow-cancellation confirmation answers for any page id without a permission
-  check, telling whoever asks which moderation step a page is at: editors of that page only.
+- The page chooser's "chosen" step and its external-link step answered with the draft title,
+  edit URL and URL of any page whose id or URL was given: they answer for the pages the user
+  may choose (the same `construct_page_chooser_queryset` hooks as the chooser's listing).
+- Wagtail's page chooser opened on a page of another site showed that page's draft title.
+- wagtail-localize's translations report and its snippets API listed every site's objects:
+  they list what the user may edit (pages in their trees, stories of their sites, snippets they
+  hold a model permission on).
+- Moving the tree's root (which has no parent) was a 500.
 """
 
-from django.core.exceptions import PermissionDenied
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from rest_framework.exceptions import NotFound
+from wagtail import hooks
 from wagtail.admin.auth import permission_denied
-from wagtail.admin.views.chooser import BrowseView
-from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
-from wagtail.admin.viewsets.pages import page_viewset_registry
-from wagtail.models import Page
+from wagtail.admin.views.chooser import ChosenMultipleView, ExternalLinkView
+from wagtail.documents import get_document_model
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images import get_image_model
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.models import Page, Site, get_page_models
+from wagtail.permissions import policy_registry
+from wagtail.snippets.models import get_snippet_models
+from wagtail_localize.views import report, snippets_api
 
-from .scoping import may_browse
+from cms.stories.admin import chooseable_stories, story_policy
+from cms.stories.models import Story
 
+from .scoping import in_permitted_trees, may_browse
 
-def superusers_only(view):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_superuser:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def page_editors_only(view):
-    def wrapped(request, page_id, *args, **kwargs):
-        page = get_object_or_404(Page, id=page_id)
-        if not page.permissions_for_user(request.user).can_edit():
-            return permission_denied(request)
-        return view(request, *args, page_id=page_id, **kwargs)
-
-    return wrapped
+# --- pages --------------------------------------------------------------------------------
 
 
-def browse_own_sites_only(view):
+def choosable_pages(request) -> QuerySet:
+    """The pages the page chooser offers this user: Wagtail's hooks, as its listing runs them."""
+    pages = Page.objects.all()
+    for hook in hooks.get_hooks("construct_page_chooser_queryset"):
+        pages = hook(pages, request)
+    return pages
+
+
+def _page_ids(values) -> list[int] | None:
+    try:
+        return [int(value) for value in values]
+    except (TypeError, ValueError):
+        return None
+
+
+class ScopedChosenMultipleView(ChosenMultipleView):
+    """The chosen pages, among those the user may choose; the tree's root is never a choice."""
+
+    def get(self, request):
+        ids = _page_ids(request.GET.getlist("id"))
+        if ids is None:
+            return HttpResponseBadRequest("Page ids are numbers.")
+        pages = choosable_pages(request).filter(pk__in=ids).exclude(depth=1).specific()
+        return self.render_chosen_response(
+            [
+                {
+                    "id": page.pk,
+                    "parentId": page.get_parent().pk,
+                    "adminTitle": page.get_admin_display_title(),
+                    "editUrl": _edit_url(page),
+                    "url": page.url,
+                }
+                for page in pages
+            ]
+        )
+
+
+def _edit_url(page: Page) -> str:
+    return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+
+
+class ScopedExternalLinkView(ExternalLinkView):
+    """An external URL is turned into a link to a page only on the sites the user works on;
+    another site's URL stays an external link (and its page's draft title unsaid). Wagtail
+    matches against `request._wagtail_cached_site_root_paths` when it is set: it is set here to
+    the user's own sites (tests/test_admin_tenancy.py fails if Wagtail stops reading it)."""
+
+    def post(self, request):
+        scope = in_permitted_trees(request.user)
+        roots = Site.get_site_root_paths()
+        if scope is not None:
+            own_roots = Site.objects.filter(root_page__in=Page.objects.filter(scope).values("pk"))
+            own_sites = set(own_roots.values_list("pk", flat=True))
+            roots = [root for root in roots if root.site_id in own_sites]
+        request._wagtail_cached_site_root_paths = roots
+        return super().post(request)
+
+
+page_chosen_multiple = ScopedChosenMultipleView.as_view()
+external_link = ScopedExternalLinkView.as_view()
+
+
+def browse_own_sites_only(view: Callable) -> Callable:
+    @wraps(view)
     def wrapped(request, parent_page_id, *args, **kwargs):
         parent = get_object_or_404(Page, id=parent_page_id)
         if not may_browse(request.user, parent):
@@ -47,9 +113,117 @@ def browse_own_sites_only(view):
     return wrapped
 
 
-page_chooser_browse = browse_own_sites_only(BrowseView.as_view())
-page_types_usage = superusers_only(PageTypesUsageReportView.as_view())
-page_types_usage_results = superusers_only(PageTypesUsageReportView.as_view(results_only=True))
-confirm_workflow_cancellation = page_editors_only(
-    page_viewset_registry.as_view("confirm_workflow_cancellation", page_id_kwarg="page_id")
-)
+def page_editors_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(request, page_id, *args, **kwargs):
+        page = get_object_or_404(Page, id=page_id)
+        if not page.permissions_for_user(request.user).can_edit():
+            return permission_denied(request)
+        return view(request, *args, page_id=page_id, **kwargs)
+
+    return wrapped
+
+
+def not_the_tree_root(view: Callable) -> Callable:
+    """The root has no parent to be ordered in (Wagtail fails with a 500)."""
+
+    @wraps(view)
+    def wrapped(request, page_to_move_id, *args, **kwargs):
+        page = get_object_or_404(Page, id=page_to_move_id)
+        if page.is_root():
+            return permission_denied(request)
+        return view(request, *args, page_to_move_id=page_to_move_id, **kwargs)
+
+    return wrapped
+
+
+# --- wagtail-localize ------------------------------------------------------------------------
+
+
+def _model_wide(user, model) -> bool:
+    """Whether the user holds a model-wide permission on `model` (the national team)."""
+    opts = model._meta
+    return any(
+        user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+        for action in ("add", "change", "delete", "view")
+    )
+
+
+def editable_translations(user) -> Q:
+    """Translations whose source the user may work on: a page in their trees, a story of one of
+    their sites, a snippet of a model they hold a model-wide permission on."""
+    scope = in_permitted_trees(user)
+    page_types = ContentType.objects.get_for_models(*get_page_models()).values()
+    pages = Page.objects.all() if scope is None else Page.objects.filter(scope)
+    allowed = Q(
+        source__specific_content_type__in=list(page_types),
+        source__object_id__in=pages.values("translation_key"),
+    )
+    stories = story_policy().instances_user_has_any_permission_for(user, ["change"])
+    allowed |= Q(
+        source__specific_content_type=ContentType.objects.get_for_model(Story),
+        source__object_id__in=stories.values("translation_key"),
+    )
+    wide = [model for model in get_snippet_models() if model is not Story]
+    wide = [model for model in wide if _model_wide(user, model)]
+    if wide:
+        types = ContentType.objects.get_for_models(*wide).values()
+        allowed |= Q(source__specific_content_type__in=list(types))
+    return allowed
+
+
+class ScopedTranslationsReportView(report.TranslationsReportView):
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.request.user.is_superuser:
+            return queryset
+        return queryset.filter(editable_translations(self.request.user))
+
+
+translations_report = ScopedTranslationsReportView.as_view()
+translations_report_results = ScopedTranslationsReportView.as_view(results_only=True)
+
+
+class ScopedSnippetsAPI(snippets_api.SnippetViewSet):
+    """The snippets the translation editor may offer: stories as the story chooser offers them
+    (the user's own sites' and the network's live ones), other snippets to holders of a
+    model-wide permission only."""
+
+    def get_queryset(self):
+        try:
+            model = self.get_model()
+        except Http404 as error:
+            raise NotFound from error
+        user = self.request.user
+        if user.is_superuser:
+            return model._default_manager.all()
+        if model is Story:
+            return chooseable_stories(user)
+        if _model_wide(user, model):
+            return model._default_manager.all()
+        return model._default_manager.none()
+
+
+snippets_api_listing = ScopedSnippetsAPI.as_view({"get": "list"})
+snippets_api_detail = ScopedSnippetsAPI.as_view({"get": "retrieve"})
+
+
+# --- the admin API's images and documents --------------------------------------------------
+
+
+class ChoosableOnlyMixin:
+    """Images or documents in the collections the user may choose from (Wagtail's admin API
+    lists every collection's titles and file URLs)."""
+
+    def get_queryset(self):
+        policy = policy_registry.get_by_type(self.model)
+        choosable = policy.instances_user_has_permission_for(self.request.user, "choose")
+        return super().get_queryset().filter(pk__in=choosable.values("pk"))
+
+
+class ScopedImagesAdminAPI(ChoosableOnlyMixin, ImagesAdminAPIViewSet):
+    model = get_image_model()
+
+
+class ScopedDocumentsAdminAPI(ChoosableOnlyMixin, DocumentsAdminAPIViewSet):
+    model = get_document_model()

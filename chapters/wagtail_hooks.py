@@ -28,3 +28,14 @@ def choose_pages_of_ones_own_sites(pages, request):
     (another site's page can still be linked by its public URL)."""
     scope = in_permitted_trees(request.user)
     return pages if scope is None else pages.filter(scope)
+
+
+@hooks.register("construct_admin_api", order=100)
+def scope_admin_api(router):
+    """The admin API's images and documents: those the user may choose (Wagtail lists every
+    collection's titles and file URLs). Registered after Wagtail's own endpoints, to replace
+    them."""
+    from .admin_views import ScopedDocumentsAdminAPI, ScopedImagesAdminAPI
+
+    router.register_endpoint("images", ScopedImagesAdminAPI)
+    router.register_endpoint("documents", ScopedDocumentsAdminAPI)

@@ -6,18 +6,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from chapters import admin_views as chapter_admin
+from chapters.admin_guards import guard_admin_urls
 from sites import views as site_views
 
+# Wagtail's admin views that answer for every site are scoped on Wagtail's own URL patterns.
+guard_admin_urls(wagtailadmin_urls.urlpatterns)
+
 urlpatterns = [
-    # Admin views Wagtail leaves unscoped (see chapters.admin_views); before Wagtail's routes.
-    path("admin/reports/page-types-usage/", chapter_admin.page_types_usage),
-    path("admin/reports/page-types-usage/results/", chapter_admin.page_types_usage_results),
-    path(
-        "admin/pages/workflow/confirm_cancellation/<int:page_id>/",
-        chapter_admin.confirm_workflow_cancellation,
-    ),
-    path("admin/choose-page/<int:parent_page_id>/", chapter_admin.page_chooser_browse),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),

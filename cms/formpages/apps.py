@@ -7,3 +7,11 @@ class FormPagesConfig(AppConfig):
     name = "cms.formpages"
     label = "formpages"
     verbose_name = "Forms"
+
+    def ready(self):
+        # Wagtail's submissions view imports the admin's page listing, which needs the models
+        # loaded: the safe export is attached once they are.
+        from .models import FormPage
+        from .views import SafeSubmissionsListView
+
+        FormPage.submissions_list_view_class = SafeSubmissionsListView

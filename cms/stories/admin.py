@@ -114,13 +114,17 @@ class StoryFilterSet(WagtailFilterSet):
         fields = ["site", "reach", "themes", "live", "locale"]
 
 
-def _chooseable(request):
+def chooseable_stories(user):
     """A page on this editor's site may show the network's stories and the site's own."""
     policy = story_policy()
-    own_sites = policy.sites_user_has_any_permission_for(request.user, ["add", "change"])
+    own_sites = policy.sites_user_has_any_permission_for(user, ["add", "change"])
     return Story.objects.filter(
         Q(site__in=own_sites) | Q(live=True, reach=Story.Reach.NETWORK)
     ).select_related("site")
+
+
+def _chooseable(request):
+    return chooseable_stories(request.user)
 
 
 class ScopedChooseView(ChooseView):
@@ -154,14 +158,33 @@ class StoryChooserViewSet(SnippetChooserViewSet):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name != "create"]
 
 
+# What the resident gave the story's own site: its editors' business, not the network's.
+HOME_SITE_ONLY_FIELDS = {
+    "submitter_email",
+    "consent_given_on",
+    "consent_scope",
+    "consent_expires_on",
+    "consent_withdrawn_at",
+}
+
+
 class StoryInspectView(InspectView):
-    """Anyone working on stories may read a live story of another site: its live version.
-    Wagtail titles the page with the latest revision, which would show an unpublished draft."""
+    """Anyone working on stories may read a live story of another site: its live version, and
+    not what the resident gave its home site (their email and consent details). Wagtail titles
+    the page with the latest revision, which would show an unpublished draft."""
+
+    def _may_change(self) -> bool:
+        return story_policy().user_has_permission_for_instance(
+            self.request.user, "change", self.object
+        )
+
+    def get_fields_context(self):
+        if not self._may_change():
+            self.fields = [name for name in self.fields if name not in HOME_SITE_ONLY_FIELDS]
+        return super().get_fields_context()
 
     def get_page_subtitle(self):
-        if story_policy().user_has_permission_for_instance(
-            self.request.user, "change", self.object
-        ):
+        if self._may_change():
             return super().get_page_subtitle()
         return str(self.object)
 
