@@ -86,10 +86,11 @@ class NewsletterList(models.Model):
 
 
 class Subscriber(models.Model):
-    """A person, once across the network: their subscriptions, language and private token."""
+    """A person, once across the network: their subscriptions, language and private token.
+    What they gave one site (the name typed on its form) is kept on that site's Subscription,
+    so no other site's admin ever sees it."""
 
     email = models.EmailField(unique=True)
-    name = models.CharField(max_length=120, blank=True)
     language = models.CharField(max_length=8, default="en")
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -109,6 +110,9 @@ class Subscription(models.Model):
     )
     newsletter_list = models.ForeignKey(
         NewsletterList, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    name = models.CharField(
+        max_length=120, blank=True, help_text=_("The name the person gave this site's form")
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -161,27 +165,104 @@ class ConsentRecord(models.Model):
 
 
 class Suppression(models.Model):
-    """Addresses never to mail again (erased, hard bounce, complaint), kept only as a hash."""
+    """Addresses never to mail again, kept only as a hash. Network-wide (no list) for a
+    person erased from every list, a hard bounce or a complaint; for one list when that list's
+    site removed the person from it (the other lists are not that site's to decide)."""
 
     class Reason(models.TextChoices):
         ERASED = "erased", _("Erased at the person's request")
         BOUNCED = "bounced", _("Rejected by their mail server")
         COMPLAINED = "complained", _("Marked as spam")
 
-    email_hash = models.CharField(max_length=64, unique=True)
+    email_hash = models.CharField(max_length=64)
+    newsletter_list = models.ForeignKey(
+        NewsletterList,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="suppressions",
+        help_text=_("Empty: every list in the network"),
+    )
     reason = models.CharField(max_length=12, choices=Reason.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_hash"],
+                condition=models.Q(newsletter_list__isnull=True),
+                name="one_network_suppression_per_address",
+            ),
+            models.UniqueConstraint(
+                fields=["email_hash", "newsletter_list"],
+                condition=models.Q(newsletter_list__isnull=False),
+                name="one_list_suppression_per_address",
+            ),
+        ]
+        indexes = [models.Index(fields=["email_hash"])]
 
     def __str__(self) -> str:
         return f"{self.email_hash[:12]}… ({self.reason})"
 
     @classmethod
-    def suppress(cls, address: str, reason: str) -> None:
-        cls.objects.get_or_create(email_hash=email_hash(address), defaults={"reason": reason})
+    def suppress(cls, address: str, reason: str, newsletter_list=None) -> None:
+        """Network-wide unless `newsletter_list` is given."""
+        cls.objects.get_or_create(
+            email_hash=email_hash(address),
+            newsletter_list=newsletter_list,
+            defaults={"reason": reason},
+        )
 
     @classmethod
-    def is_suppressed(cls, address: str) -> bool:
-        return cls.objects.filter(email_hash=email_hash(address)).exists()
+    def applying_to(cls, newsletter_list) -> models.QuerySet:
+        """The suppressions a list's mail honours: the network-wide ones and its own."""
+        list_id = getattr(newsletter_list, "pk", newsletter_list)
+        return cls.objects.filter(
+            models.Q(newsletter_list__isnull=True) | models.Q(newsletter_list_id=list_id)
+        )
+
+    @classmethod
+    def suppressed_hashes(cls, newsletter_list, hashes) -> set[str]:
+        """Which of `hashes` the list may not mail."""
+        return set(
+            cls.applying_to(newsletter_list)
+            .filter(email_hash__in=list(hashes))
+            .values_list("email_hash", flat=True)
+        )
+
+    @classmethod
+    def is_suppressed(cls, address: str, newsletter_list=None) -> bool:
+        """Whether `newsletter_list` may not mail the address (only network-wide suppressions
+        count when no list is given)."""
+        return cls.applying_to(newsletter_list).filter(email_hash=email_hash(address)).exists()
+
+
+class NetworkErasure(models.Model):
+    """The log of people erased from every list of the network (a GDPR erasure request): who
+    did it and when, and which address, as its hash only. Holding the permission below is
+    what makes someone the national data team."""
+
+    email_hash = models.CharField(max_length=64, db_index=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too: the log must still say who after their account is deleted.
+    erased_by_username = models.CharField(max_length=150)
+    erased_at = models.DateTimeField(auto_now_add=True)
+    subscriptions_removed = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-erased_at", "-pk"]
+        default_permissions = ()
+        permissions = [
+            (
+                "erase_subscriber_everywhere",
+                "Can erase a person from every newsletter list (national data team)",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email_hash[:12]}… by {self.erased_by_username} at {self.erased_at:%Y-%m-%d}"
 
 
 class Send(models.Model):

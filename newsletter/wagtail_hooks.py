@@ -23,15 +23,16 @@ admin_urlpatterns = [
     path("lists/<int:list_id>/edit/", admin_views.edit_list_view, name="edit_list"),
     path("lists/<int:list_id>/subscribers/", admin_views.subscribers_view, name="subscribers"),
     path(
-        "lists/<int:list_id>/subscribers/<int:subscriber_id>/export/",
+        "lists/<int:list_id>/subscribers/<int:subscription_id>/export/",
         admin_views.export_view,
         name="export",
     ),
     path(
-        "lists/<int:list_id>/subscribers/<int:subscriber_id>/erase/",
+        "lists/<int:list_id>/subscribers/<int:subscription_id>/erase/",
         admin_views.erase_view,
         name="erase",
     ),
+    path("erasure/", admin_views.erase_everywhere_view, name="erase_everywhere"),
 ]
 
 
@@ -41,7 +42,12 @@ def register_newsletter_urls():
 
 
 class NewslettersMenuItem(MenuItem):
+    """Shown to whoever sees a list, and to the national data team (whose erasure page is
+    reached from the Newsletters overview)."""
+
     def is_shown(self, request):
+        if admin_views.may_erase_everywhere(request.user):
+            return True
         return admin_views.list_policy.visible_lists(request.user).exists()
 
 
