@@ -337,9 +337,10 @@ def data_team_group() -> Group:
     group, _ = Group.objects.get_or_create(name=DATA_TEAM)
     grant_network_overview(group)
     group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
         Permission.objects.get(
             content_type__app_label="newsletter", codename="erase_subscriber_everywhere"
-        )
+        ),
     )
     return group
 
