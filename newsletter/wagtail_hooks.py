@@ -3,6 +3,7 @@ issue), the "Newsletters" overview in the menu (with each list's settings and su
 guards on deleting sent issues."""
 
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
@@ -59,6 +60,14 @@ def register_newsletters_menu_item():
         name="newsletters",
         icon_name="mail",
         order=280,
+    )
+
+
+@hooks.register("register_permissions")
+def register_erasure_permission():
+    """Offered in Settings → Groups, so an administrator can make a group the data team."""
+    return Permission.objects.filter(
+        content_type__app_label="newsletter", codename="erase_subscriber_everywhere"
     )
 
 

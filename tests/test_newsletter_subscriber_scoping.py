@@ -506,3 +506,10 @@ def test_an_address_on_no_list_is_still_suppressed_and_logged(data_team):
     [erasure] = NetworkErasure.objects.filter(email_hash=email_hash("never@example.org"))
     assert erasure.subscriptions_removed == 0
     assert Suppression.is_suppressed("never@example.org")
+
+
+def test_an_administrator_can_make_a_group_the_data_team(superuser):
+    """The permission is offered on Wagtail's group form (Settings → Groups)."""
+    response = logged_in(superuser).get(reverse("wagtailusers_groups:add"))
+    assert response.status_code == 200
+    assert "Can erase a person from every newsletter list" in body(response)
