@@ -11,6 +11,13 @@ Who may do what:
 - A list's settings (its name, sender name, reply-to address and consent wording) are changed
   by whoever may publish its site's root page, and by holders of
   `newsletter.change_newsletterlist`, network-wide or for that one site (GroupSitePermission).
+- Through a list's admin, whoever may see the list sees and acts on that list's subscriptions
+  only: the address, the name given to that site, its dates and consent records, never
+  whether the person is on any other list. Removing someone there removes them from that list
+  (suppressed for it alone).
+- Erasing a person from every list (a GDPR erasure request) is the national data team's:
+  holders of `newsletter.erase_subscriber_everywhere`, on a page of its own, logged in
+  NetworkErasure.
 
 Every state change is a POST guarded by a conditional UPDATE, so a double click or two editors
 at once change the state once, and enqueue once.
@@ -44,6 +51,7 @@ from cms.core.text import is_blank
 
 from . import tasks
 from .models import (
+    NetworkErasure,
     NewsletterIssuePage,
     NewsletterList,
     Send,
@@ -51,14 +59,17 @@ from .models import (
     Subscription,
     Suppression,
     email_hash,
+    normalise_email,
 )
 from .sending import AlreadySent, Counts, QueueOutcome, delivery_counts, queue_send
-from .subscriptions import erase_subscriber, export_subscriber
+from .subscriptions import erase_everywhere, export_subscription, remove_from_list
 
 logger = logging.getLogger(__name__)
 
 FINISHED = {Send.Status.SENT, Send.Status.CANCELLED}
 SUBSCRIBER_RESULTS = 50
+ERASURE_LOG_ROWS = 50
+ERASE_EVERYWHERE_PERMISSION = "newsletter.erase_subscriber_everywhere"
 
 
 # --- who may see what ---------------------------------------------------------------------
@@ -111,6 +122,11 @@ class NewsletterListPermissionPolicy(SitePermissionPolicy):
 
 
 list_policy = NewsletterListPermissionPolicy()
+
+
+def may_erase_everywhere(user) -> bool:
+    """The national data team: who may erase a person from every list of the network."""
+    return user.is_authenticated and user.is_active and user.has_perm(ERASE_EVERYWHERE_PERMISSION)
 
 
 def may_send(user, page: Page) -> bool:
@@ -194,14 +210,16 @@ def send_progress(send: Send) -> Progress:
 
 
 def count_recipients(newsletter_list: NewsletterList) -> int:
-    """Confirmed, non-suppressed subscriptions: who a send would record deliveries for.
-    Suppressions are kept as hashes, so the addresses are hashed here only if there are any."""
+    """Confirmed, non-suppressed subscriptions (network-wide or for this list): who a send
+    would record deliveries for. Suppressions are kept as hashes, so the addresses are hashed
+    here only if there are any."""
     confirmed = Subscription.objects.filter(
         newsletter_list=newsletter_list, status=Subscription.Status.CONFIRMED
     )
-    if not Suppression.objects.exists():
+    applying = Suppression.applying_to(newsletter_list)
+    if not applying.exists():
         return confirmed.count()
-    suppressed = set(Suppression.objects.values_list("email_hash", flat=True))
+    suppressed = set(applying.values_list("email_hash", flat=True))
     return sum(
         1
         for address in confirmed.values_list("subscriber__email", flat=True).iterator()
@@ -384,7 +402,8 @@ def progress_view(request, page_id):
 @require_http_methods(["GET"])
 def lists_view(request):
     lists = list(list_policy.visible_lists(request.user))
-    if not lists:
+    erases_everywhere = may_erase_everywhere(request.user)
+    if not lists and not erases_everywhere:
         return permission_denied(request)
     subscriber_counts: dict[int, dict[str, int]] = {item.pk: {} for item in lists}
     rows = (
@@ -422,7 +441,12 @@ def lists_view(request):
     return TemplateResponse(
         request,
         "newsletter/admin/lists.html",
-        {"rows": rows, "page_title": _("Newsletters"), "header_icon": "mail"},
+        {
+            "rows": rows,
+            "may_erase_everywhere": erases_everywhere,
+            "page_title": _("Newsletters"),
+            "header_icon": "mail",
+        },
     )
 
 
@@ -467,58 +491,53 @@ def subscribers_view(request, list_id):
     )
 
 
-def _subscriber_of(newsletter_list: NewsletterList, subscriber_id: int) -> Subscriber:
-    """Only someone on this list is reachable through this list's admin."""
+def _subscription_of(newsletter_list: NewsletterList, subscription_id: int) -> Subscription:
+    """Only this list's own subscriptions are reachable through this list's admin; any other
+    id is not found, alike whether it exists elsewhere or not at all."""
     return get_object_or_404(
-        Subscriber, pk=subscriber_id, subscriptions__newsletter_list=newsletter_list
+        Subscription.objects.select_related("subscriber"),
+        pk=subscription_id,
+        newsletter_list=newsletter_list,
     )
-
-
-def scoped_export(user, subscriber: Subscriber) -> dict:
-    """The person's data, with their subscriptions to lists this user may not see left out
-    (and counted, so whoever answers the request knows to ask the national team)."""
-    data = export_subscriber(subscriber)
-    visible = {item.site.root_url for item in list_policy.visible_lists(user)}
-    subscriptions = data.get("subscriptions", [])
-    kept = [item for item in subscriptions if item.get("site_url") in visible]
-    if len(kept) < len(subscriptions):
-        data["subscriptions"] = kept
-        data["withheld_subscriptions"] = len(subscriptions) - len(kept)
-    return data
 
 
 @require_http_methods(["GET"])
-def export_view(request, list_id, subscriber_id):
+def export_view(request, list_id, subscription_id):
     newsletter_list, refused = _list_or_refuse(request, list_id)
     if refused:
         return refused
-    subscriber = _subscriber_of(newsletter_list, subscriber_id)
+    subscription = _subscription_of(newsletter_list, subscription_id)
     logger.info(
-        "Subscriber %s exported by %s from %s", subscriber.pk, request.user, newsletter_list
+        "Subscription %s exported by %s from %s", subscription.pk, request.user, newsletter_list
     )
-    response = JsonResponse(
-        scoped_export(request.user, subscriber), json_dumps_params={"indent": 2}
+    response = JsonResponse(export_subscription(subscription), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = (
+        f'attachment; filename="subscription-{newsletter_list.pk}-{subscription.pk}.json"'
     )
-    response["Content-Disposition"] = f'attachment; filename="subscriber-{subscriber.pk}.json"'
     response["Cache-Control"] = "no-store"
     return response
 
 
 @require_http_methods(["GET", "POST"])
-def erase_view(request, list_id, subscriber_id):
+def erase_view(request, list_id, subscription_id):
+    """A site's erasure: removes the person from this list (see remove_from_list). GET asks;
+    only the POST changes anything."""
     newsletter_list, refused = _list_or_refuse(request, list_id)
     if refused:
         return refused
-    subscriber = _subscriber_of(newsletter_list, subscriber_id)
+    subscription = _subscription_of(newsletter_list, subscription_id)
     if request.method == "POST":
-        address = subscriber.email
-        erase_subscriber(subscriber)
+        address = subscription.subscriber.email
+        remove_from_list(subscription)
         logger.info(
-            "Subscriber %s erased by %s from %s", subscriber_id, request.user, newsletter_list
+            "Subscription %s removed by %s from %s", subscription_id, request.user, newsletter_list
         )
         messages.success(
             request,
-            _("%(address)s was erased; only a hash is kept so it is never added again.")
+            _(
+                "%(address)s was removed from this list and its data here erased; only a hash "
+                "is kept so this list never adds it again."
+            )
             % {"address": address},
         )
         return redirect("newsletter_admin:subscribers", list_id=newsletter_list.pk)
@@ -527,12 +546,97 @@ def erase_view(request, list_id, subscriber_id):
         "newsletter/admin/erase.html",
         {
             "newsletter_list": newsletter_list,
-            "subscriber": subscriber,
-            # Erasure is network-wide; the other lists are counted, not named.
-            "other_lists": Subscription.objects.filter(subscriber=subscriber)
-            .exclude(newsletter_list=newsletter_list)
-            .count(),
-            "page_title": _("Erase a subscriber"),
+            "subscription": subscription,
+            "page_title": _("Remove a subscriber"),
+            "header_icon": "bin",
+        },
+    )
+
+
+# --- erasing a person from every list (the national data team) ---------------------------------
+
+
+class EraseEverywhereForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("Email address"),
+        max_length=254,
+        help_text=gettext_lazy("The address the person asked to have erased."),
+        error_messages={
+            "required": gettext_lazy("Enter the address to erase."),
+            "invalid": gettext_lazy("Enter an email address like name@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def _erasure_page(request, form, *, status=200):
+    return TemplateResponse(
+        request,
+        "newsletter/admin/erase_everywhere.html",
+        {
+            "form": form,
+            "log": NetworkErasure.objects.all()[:ERASURE_LOG_ROWS],
+            "page_title": _("Erase a person from every list"),
+            "header_icon": "bin",
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def erase_everywhere_view(request):
+    """Find an address, see what every list holds of it, then (a second POST) erase it from
+    the whole network. The log of past erasures is on the same page."""
+    if not may_erase_everywhere(request.user):
+        return permission_denied(request)
+    if request.method != "POST":
+        return _erasure_page(request, EraseEverywhereForm())
+    form = EraseEverywhereForm(request.POST)
+    action = request.POST.get("action")
+    if action not in {"review", "erase"}:
+        return HttpResponseBadRequest("Unknown action")
+    if not form.is_valid():
+        return _erasure_page(request, form, status=400)
+    address = normalise_email(form.cleaned_data["email"])
+    if action == "erase":
+        erasure = erase_everywhere(address, erased_by=request.user)
+        if erasure is None:
+            messages.warning(request, _("This address had already been erased: nothing changed."))
+        else:
+            logger.info(
+                "Address %s… erased from every list by %s (%s subscriptions)",
+                erasure.email_hash[:12],
+                request.user,
+                erasure.subscriptions_removed,
+            )
+            messages.success(
+                request,
+                _(
+                    "%(address)s was erased from every list (%(count)s subscriptions); only a "
+                    "hash is kept so no list can add it again."
+                )
+                % {"address": address, "count": erasure.subscriptions_removed},
+            )
+        return redirect("newsletter_admin:erase_everywhere")
+    subscriber = Subscriber.objects.filter(email=address).first()
+    subscriptions = (
+        list(
+            subscriber.subscriptions.select_related("newsletter_list__site").order_by(
+                "newsletter_list__name"
+            )
+        )
+        if subscriber
+        else []
+    )
+    return TemplateResponse(
+        request,
+        "newsletter/admin/erase_everywhere_confirm.html",
+        {
+            "address": address,
+            "subscriptions": subscriptions,
+            "earlier": NetworkErasure.objects.filter(email_hash=email_hash(address)),
+            "suppressed": Suppression.is_suppressed(address),
+            "page_title": _("Erase a person from every list"),
             "header_icon": "bin",
         },
     )

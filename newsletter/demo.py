@@ -63,6 +63,7 @@ class DemoNewsletters:
     coventry_list: NewsletterList
     coventry_issue: NewsletterIssuePage
     national_issue: NewsletterIssuePage
+    data_team: Group
 
 
 # --- pieces ---------------------------------------------------------------------------------
@@ -105,13 +106,14 @@ def ensure_subscribers(
     subscriptions = []
     for email, name, language in people:
         subscriber, _ = Subscriber.objects.get_or_create(
-            email=email, defaults={"name": name, "language": language}
+            email=email, defaults={"language": language}
         )
         now = timezone.now()
         subscription, created = Subscription.objects.get_or_create(
             subscriber=subscriber,
             newsletter_list=newsletter_list,
             defaults={
+                "name": name,
                 "status": Subscription.Status.CONFIRMED,
                 "confirmation_sent_at": now,
                 "confirmed_at": now,
@@ -326,6 +328,23 @@ def grant_network_overview(group: Group) -> None:
     )
 
 
+DATA_TEAM = "National data team"
+
+
+def data_team_group() -> Group:
+    """Who may erase a person from every list (and see the erasure log); also sees every list's
+    numbers, to find their way from the Newsletters overview."""
+    group, _ = Group.objects.get_or_create(name=DATA_TEAM)
+    grant_network_overview(group)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        Permission.objects.get(
+            content_type__app_label="newsletter", codename="erase_subscriber_everywhere"
+        ),
+    )
+    return group
+
+
 # --- everything -----------------------------------------------------------------------------
 
 
@@ -357,4 +376,5 @@ def build_newsletters(
         coventry_list=coventry_list,
         coventry_issue=coventry_issue,
         national_issue=national_issue,
+        data_team=data_team_group(),
     )

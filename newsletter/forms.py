@@ -11,7 +11,7 @@ from cms.core.antispam import AntiSpamFormMixin
 from cms.core.text import PlainTextField
 from sites.branding import Brand
 
-from .models import NewsletterList, Subscriber
+from .models import NewsletterList, Subscription
 
 
 def language_choices(codes: list[str] | None = None) -> list[tuple[str, str]]:
@@ -51,7 +51,7 @@ class SubscribeForm(AntiSpamFormMixin, forms.Form):
     name = PlainTextField(
         label=_("Your name"),
         required=False,
-        max_length=Subscriber._meta.get_field("name").max_length,
+        max_length=Subscription._meta.get_field("name").max_length,
         error_messages={
             "max_length": _("Your name must be %(limit_value)d characters or fewer."),
         },

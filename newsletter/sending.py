@@ -399,7 +399,7 @@ def build_message(
     preferences, unsubscribe, token = personal_links(delivery, site)
     copy = fill_links(rendering, preferences_url=preferences, unsubscribe_url=unsubscribe)
     mailto = f"mailto:{unsubscribe_mailbox()}?subject={quote('unsubscribe ' + token)}"
-    name = one_line(delivery.subscription.subscriber.name)
+    name = one_line(delivery.subscription.name)  # the name given to this list's site
     message = EmailMultiAlternatives(
         subject=copy.subject,
         body=copy.text,
@@ -484,9 +484,10 @@ def delivery_language(language: str) -> str:
 
 
 def record_deliveries(send: Send) -> int:
-    """One queued Delivery per confirmed, non-suppressed subscription of the send's list,
-    inserted in chunks from an iterator (memory does not grow with the list) with
-    ON CONFLICT DO NOTHING: a second run adds only subscriptions confirmed since."""
+    """One queued Delivery per confirmed, non-suppressed subscription of the send's list (an
+    address suppressed network-wide or for this list), inserted in chunks from an iterator
+    (memory does not grow with the list) with ON CONFLICT DO NOTHING: a second run adds only
+    subscriptions confirmed since."""
     confirmed = (
         Subscription.objects.filter(
             newsletter_list_id=send.newsletter_list_id, status=Subscription.Status.CONFIRMED
@@ -494,15 +495,11 @@ def record_deliveries(send: Send) -> int:
         .order_by("pk")
         .values_list("pk", "subscriber__email", "subscriber__language")
     )
-    any_suppressed = Suppression.objects.exists()
+    any_suppressed = Suppression.applying_to(send.newsletter_list_id).exists()
     for chunk in _chunks(confirmed.iterator(chunk_size=RECORD_CHUNK), RECORD_CHUNK):
         hashes = {pk: email_hash(email) for pk, email, _language in chunk} if any_suppressed else {}
         suppressed = (
-            set(
-                Suppression.objects.filter(email_hash__in=hashes.values()).values_list(
-                    "email_hash", flat=True
-                )
-            )
+            Suppression.suppressed_hashes(send.newsletter_list_id, hashes.values())
             if hashes
             else set()
         )
@@ -852,13 +849,10 @@ class _Mailer:
             self.connection = None
 
 
-def _suppressed_ids(rows: list[Delivery]) -> list[int]:
+def _suppressed_ids(send: Send, rows: list[Delivery]) -> list[int]:
+    """The rows whose address was suppressed (network-wide or for this list) since recording."""
     hashes = {row.pk: email_hash(row.email) for row in rows if row.email}
-    found = set(
-        Suppression.objects.filter(email_hash__in=hashes.values()).values_list(
-            "email_hash", flat=True
-        )
-    )
+    found = Suppression.suppressed_hashes(send.newsletter_list_id, hashes.values())
     return [pk for pk, value in hashes.items() if value in found]
 
 
@@ -891,7 +885,7 @@ def send_next_batch(send_id: int) -> BatchOutcome:
 def _send_rows(send: Send, batch: _Batch) -> None:
     rows = batch.rows()
     batch.skip(_not_wanted(rows), "unsubscribed")
-    batch.skip(_suppressed_ids(rows), "suppressed")
+    batch.skip(_suppressed_ids(send, rows), "suppressed")
     renderings = {rendering.language: rendering for rendering in send.renderings.all()}
     if not renderings:
         _pause(send, "The issue was never rendered for this send. Resume it to prepare it again.")

@@ -30,10 +30,12 @@ from cms.core.queue import enqueue_on_commit
 from .models import (
     ConsentRecord,
     Delivery,
+    NetworkErasure,
     NewsletterList,
     Subscriber,
     Subscription,
     Suppression,
+    email_hash,
     normalise_email,
 )
 from .sending import from_header, one_line, site_link
@@ -103,21 +105,23 @@ def subscribe(
 ) -> Subscription | None:
     """Ask `email` to confirm a subscription to `newsletter_list`.
 
-    Answers nothing the caller should show: a suppressed address is refused silently (nothing
-    stored, nothing sent), a confirmed subscriber is left as they are (no mail), a pending one
-    is mailed again at most every RESEND_CONFIRMATION_AFTER, an unsubscribed one starts over.
-    An existing subscriber's name and language are not changed: anyone can type an address.
+    Answers nothing the caller should show: an address suppressed for this list (or the whole
+    network) is refused silently (nothing stored, nothing sent), a confirmed subscriber is left
+    as they are (no mail), a pending one is mailed again at most every
+    RESEND_CONFIRMATION_AFTER, an unsubscribed one starts over. The name is this list's (the
+    subscription's); an existing subscription's name and the person's language are not
+    changed: anyone can type an address.
     """
     email = normalise_email(email)
-    if Suppression.is_suppressed(email):
+    if Suppression.is_suppressed(email, newsletter_list):
         return None
     now = timezone.now()
     with transaction.atomic():
         subscriber, _created = Subscriber.objects.get_or_create(
-            email=email, defaults={"name": name, "language": language}
+            email=email, defaults={"language": language}
         )
         subscription, created = Subscription.objects.get_or_create(
-            subscriber=subscriber, newsletter_list=newsletter_list
+            subscriber=subscriber, newsletter_list=newsletter_list, defaults={"name": name}
         )
         mail = created
         if not created:
@@ -240,8 +244,34 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _subscription_data(subscription: Subscription) -> dict:
+    site = subscription.newsletter_list.site
+    return {
+        "list": subscription.newsletter_list.name,
+        "site": site.site_name or site.hostname,
+        "site_url": site.root_url,
+        "name": subscription.name,
+        "status": subscription.status,
+        "created_at": _iso(subscription.created_at),
+        "confirmation_sent_at": _iso(subscription.confirmation_sent_at),
+        "confirmed_at": _iso(subscription.confirmed_at),
+        "unsubscribed_at": _iso(subscription.unsubscribed_at),
+        "consent_records": [
+            {
+                "action": record.action,
+                "at": _iso(record.at),
+                "source_url": record.source_url,
+                "wording_version": record.wording_version,
+                "wording": record.wording,
+            }
+            for record in sorted(subscription.consent_records.all(), key=lambda r: (r.at, r.pk))
+        ],
+    }
+
+
 def export_subscriber(subscriber: Subscriber) -> dict:
-    """Everything held about a person, as JSON-able data (their right of access)."""
+    """Everything held about a person across the network, as JSON-able data (their right of
+    access, from their own preferences page)."""
     subscriptions = (
         subscriber.subscriptions.select_related("newsletter_list__site")
         .prefetch_related("consent_records")
@@ -249,59 +279,102 @@ def export_subscriber(subscriber: Subscriber) -> dict:
     )
     return {
         "email": subscriber.email,
-        "name": subscriber.name,
         "language": subscriber.language,
         "created_at": _iso(subscriber.created_at),
-        "subscriptions": [
-            {
-                "list": subscription.newsletter_list.name,
-                "site": subscription.newsletter_list.site.site_name
-                or subscription.newsletter_list.site.hostname,
-                "site_url": subscription.newsletter_list.site.root_url,
-                "status": subscription.status,
-                "created_at": _iso(subscription.created_at),
-                "confirmation_sent_at": _iso(subscription.confirmation_sent_at),
-                "confirmed_at": _iso(subscription.confirmed_at),
-                "unsubscribed_at": _iso(subscription.unsubscribed_at),
-                "consent_records": [
-                    {
-                        "action": record.action,
-                        "at": _iso(record.at),
-                        "source_url": record.source_url,
-                        "wording_version": record.wording_version,
-                        "wording": record.wording,
-                    }
-                    for record in sorted(
-                        subscription.consent_records.all(), key=lambda r: (r.at, r.pk)
-                    )
-                ],
-            }
-            for subscription in subscriptions
-        ],
+        "subscriptions": [_subscription_data(subscription) for subscription in subscriptions],
         "exported_at": _iso(timezone.now()),
     }
 
 
-def erase_subscriber(subscriber: Subscriber) -> None:
-    """Forget a person (their right to erasure), keeping only what stops them being re-added:
-    a hash of the address in Suppression. Consent records stay as anonymous history (list,
-    action, time); their link to the subscription goes with it. Deliveries lose the address."""
+def export_subscription(subscription: Subscription) -> dict:
+    """What one site holds about a person: the address, their language, and this list's
+    subscription (the name given here, its dates and consent records). Nothing says whether
+    they are on any other list: that is not this site's to know."""
+    subscription = (
+        Subscription.objects.select_related("subscriber", "newsletter_list__site")
+        .prefetch_related("consent_records")
+        .get(pk=subscription.pk)
+    )
+    return {
+        "email": subscription.subscriber.email,
+        "language": subscription.subscriber.language,
+        "subscription": _subscription_data(subscription),
+        "exported_at": _iso(timezone.now()),
+    }
+
+
+def _forget(subscriptions: list[Subscription]) -> None:
+    """Remove these subscriptions and what they hold: consent records stay as anonymous
+    history (list, action, time; their link to the subscription goes), an "erased" record is
+    added for each list, deliveries lose the address and queued ones are skipped."""
+    ConsentRecord.objects.bulk_create(
+        [
+            ConsentRecord(newsletter_list_id=subscription.newsletter_list_id, action=Action.ERASED)
+            for subscription in subscriptions
+        ]
+    )
+    ids = [subscription.pk for subscription in subscriptions]
+    deliveries = Delivery.objects.filter(subscription_id__in=ids)
+    deliveries.filter(status=Delivery.Status.QUEUED).update(status=Delivery.Status.SKIPPED)
+    deliveries.update(email="", last_error="")
+    Subscription.objects.filter(pk__in=ids).delete()
+
+
+def remove_from_list(subscription: Subscription) -> None:
+    """A site's erasure: the person is forgotten by this list (its subscription, the name given
+    here, the address on its deliveries) and the address is suppressed for this list only, so
+    its signup form cannot add it again. Their other lists are not this site's to touch; the
+    person's own row goes only if this was their last subscription."""
     with transaction.atomic():
-        Suppression.suppress(subscriber.email, Suppression.Reason.ERASED)
-        subscriptions = list(subscriber.subscriptions.all())
-        ConsentRecord.objects.bulk_create(
-            [
-                ConsentRecord(
-                    newsletter_list_id=subscription.newsletter_list_id, action=Action.ERASED
-                )
-                for subscription in subscriptions
-            ]
+        subscription = (
+            Subscription.objects.select_for_update()
+            .select_related("subscriber")
+            .filter(pk=subscription.pk)
+            .first()
         )
-        deliveries = Delivery.objects.filter(subscription__subscriber=subscriber)
-        deliveries.filter(status=Delivery.Status.QUEUED).update(status=Delivery.Status.SKIPPED)
-        deliveries.update(email="", last_error="")
-        Subscription.objects.filter(subscriber=subscriber).delete()
-        Subscriber.objects.filter(pk=subscriber.pk).delete()
+        if subscription is None:  # removed meanwhile (a double click)
+            return
+        subscriber = subscription.subscriber
+        Suppression.suppress(
+            subscriber.email,
+            Suppression.Reason.ERASED,
+            newsletter_list=subscription.newsletter_list,
+        )
+        _forget([subscription])
+        Subscriber.objects.filter(pk=subscriber.pk, subscriptions__isnull=True).delete()
+
+
+def erase_everywhere(address: str, *, erased_by) -> NetworkErasure | None:
+    """The network's erasure (a GDPR request, done by the national data team): the person is
+    forgotten by every list, the address is suppressed network-wide (as a hash), and the act is
+    logged with who did it and when. An address on no list is still suppressed and logged (the
+    request is that it never be mailed), unless it was already erased: then nothing changes and
+    None is returned, so a double click logs once."""
+    email = normalise_email(address)
+    with transaction.atomic():
+        # Locked: a second request for the same person waits here, then finds them gone.
+        subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
+        hashed = email_hash(email)
+        if (
+            subscriber is None
+            and NetworkErasure.objects.filter(email_hash=hashed).exists()
+            and Suppression.is_suppressed(email)
+        ):
+            return None
+        # Erased is the reason from now on, even for an address that bounced before.
+        Suppression.objects.update_or_create(
+            email_hash=hashed, newsletter_list=None, defaults={"reason": Suppression.Reason.ERASED}
+        )
+        subscriptions = list(subscriber.subscriptions.all()) if subscriber else []
+        _forget(subscriptions)
+        if subscriber is not None:
+            Subscriber.objects.filter(pk=subscriber.pk).delete()
+        return NetworkErasure.objects.create(
+            email_hash=hashed,
+            erased_by=erased_by,
+            erased_by_username=erased_by.get_username(),
+            subscriptions_removed=len(subscriptions),
+        )
 
 
 # --- confirmation email ----------------------------------------------------------------------
@@ -355,7 +428,9 @@ def send_confirmation(subscription_id: int) -> bool:
         .filter(pk=subscription_id)
         .first()
     )
-    if subscription is None or Suppression.is_suppressed(subscription.subscriber.email):
+    if subscription is None or Suppression.is_suppressed(
+        subscription.subscriber.email, subscription.newsletter_list_id
+    ):
         return False
     try:
         confirmation_message(subscription).send()

@@ -3,6 +3,7 @@ issue), the "Newsletters" overview in the menu (with each list's settings and su
 guards on deleting sent issues."""
 
 from django.contrib import messages
+from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
@@ -23,15 +24,16 @@ admin_urlpatterns = [
     path("lists/<int:list_id>/edit/", admin_views.edit_list_view, name="edit_list"),
     path("lists/<int:list_id>/subscribers/", admin_views.subscribers_view, name="subscribers"),
     path(
-        "lists/<int:list_id>/subscribers/<int:subscriber_id>/export/",
+        "lists/<int:list_id>/subscribers/<int:subscription_id>/export/",
         admin_views.export_view,
         name="export",
     ),
     path(
-        "lists/<int:list_id>/subscribers/<int:subscriber_id>/erase/",
+        "lists/<int:list_id>/subscribers/<int:subscription_id>/erase/",
         admin_views.erase_view,
         name="erase",
     ),
+    path("erasure/", admin_views.erase_everywhere_view, name="erase_everywhere"),
 ]
 
 
@@ -41,7 +43,12 @@ def register_newsletter_urls():
 
 
 class NewslettersMenuItem(MenuItem):
+    """Shown to whoever sees a list, and to the national data team (whose erasure page is
+    reached from the Newsletters overview)."""
+
     def is_shown(self, request):
+        if admin_views.may_erase_everywhere(request.user):
+            return True
         return admin_views.list_policy.visible_lists(request.user).exists()
 
 
@@ -53,6 +60,14 @@ def register_newsletters_menu_item():
         name="newsletters",
         icon_name="mail",
         order=280,
+    )
+
+
+@hooks.register("register_permissions")
+def register_erasure_permission():
+    """Offered in Settings → Groups, so an administrator can make a group the data team."""
+    return Permission.objects.filter(
+        content_type__app_label="newsletter", codename="erase_subscriber_everywhere"
     )
 
 

@@ -204,11 +204,9 @@ def add_subscribers(
 ) -> list[Subscription]:
     """`count` people subscribed to the list, inserted in bulk. Pending ones have had their
     confirmation email already (so a worker's confirmation sweep leaves them alone)."""
+    names = {address(prefix, number): f"Reader {number}" for number in range(start, start + count)}
     subscribers = Subscriber.objects.bulk_create(
-        [
-            Subscriber(email=address(prefix, number), name=f"Reader {number}", language=language)
-            for number in range(start, start + count)
-        ],
+        [Subscriber(email=email, language=language) for email in names],
         batch_size=2000,
     )
     if any(subscriber.pk is None for subscriber in subscribers):  # a backend without RETURNING
@@ -219,6 +217,7 @@ def add_subscribers(
             Subscription(
                 subscriber=subscriber,
                 newsletter_list=newsletter_list,
+                name=names[subscriber.email],
                 status=status,
                 confirmation_sent_at=timezone.now()
                 if status == Subscription.Status.PENDING

@@ -269,7 +269,7 @@ def test_the_same_message_twice_unsubscribes_once(newsletter, tmp_path):
 
 def test_a_reply_for_an_erased_subscriber_changes_nothing(newsletter, tmp_path):
     raw = reply(newsletter, 0)
-    subscriptions.erase_subscriber(newsletter.readers[0].subscriber)
+    subscriptions.remove_from_list(newsletter.readers[0])
     path = write(tmp_path, "reply.eml", raw)
 
     out, err = run(str(path))

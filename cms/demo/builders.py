@@ -490,5 +490,7 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
     ensure_user("coventry-editor", password, groups=[coventry.editors_group])
 
     newsletters = build_newsletters(site, coventry.site, stories, national_editors)
+    # The national data team: erases a person from every newsletter list (a GDPR request).
+    ensure_user("data-team", password, groups=[newsletters.data_team])
     add_nav_item(site, newsletters.national_index, order=5)
     return DemoNetwork(national_site=site, national_home=home, coventry=coventry)

@@ -30,4 +30,4 @@ class Command(BaseCommand):
         self.stdout.write(f"  national site: {network.national_site.root_url}/")
         self.stdout.write(f"  Coventry:      {network.coventry.site.root_url}/")
         self.stdout.write("  admin:         /admin/ on either host")
-        self.stdout.write("  accounts:      admin, national-editor, coventry-editor")
+        self.stdout.write("  accounts:      admin, national-editor, coventry-editor, data-team")

@@ -1,0 +1,41 @@
+"""Newsletters: one list per site, subscribers with double opt-in and consent records, issues
+written as pages, and sending recorded as one Delivery row per (send, subscription).
+
+The sending contract: a Send first records its deliveries in bulk (unique per subscription, so
+doing it twice adds nothing); workers claim queued rows (SELECT ... FOR UPDATE SKIP LOCKED on
+PostgreSQL), send each over one SMTP connection per batch and mark it sent right after the
+server accepts it. A crash loses nothing: claims left by a dead worker go back to the queue;
+duplicates are bounded by the rows in flight.
+"""
+
+from .lists import DEFAULT_CONSENT_WORDING, NewsletterList
+from .pages import NewsletterIndexPage, NewsletterIssuePage
+from .sends import Delivery, Rendering, Send
+from .subscribers import (
+    ConsentRecord,
+    NetworkErasure,
+    Subscriber,
+    Subscription,
+    Suppression,
+    email_hash,
+    new_token,
+    normalise_email,
+)
+
+__all__ = [
+    "DEFAULT_CONSENT_WORDING",
+    "ConsentRecord",
+    "Delivery",
+    "NetworkErasure",
+    "NewsletterIndexPage",
+    "NewsletterIssuePage",
+    "NewsletterList",
+    "Rendering",
+    "Send",
+    "Subscriber",
+    "Subscription",
+    "Suppression",
+    "email_hash",
+    "new_token",
+    "normalise_email",
+]

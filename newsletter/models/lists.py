@@ -1,0 +1,50 @@
+"""A site's newsletter list and its consent wording."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_CONSENT_WORDING = _(
+    "I would like to receive this newsletter by email. I can unsubscribe at any time with the "
+    "link in every email, and my address is used for nothing else."
+)
+
+
+class NewsletterList(models.Model):
+    """The newsletter of one site (national or a chapter's)."""
+
+    site = models.OneToOneField(
+        "wagtailcore.Site", on_delete=models.CASCADE, related_name="newsletter_list"
+    )
+    name = models.CharField(max_length=120)
+    from_name = models.CharField(
+        max_length=120, blank=True, help_text=_("Shown as the sender, e.g. Connecting for Good")
+    )
+    reply_to = models.EmailField(blank=True)
+    consent_wording = models.TextField(default=DEFAULT_CONSENT_WORDING)
+    consent_version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        """A new wording is a new version: consent records say which one people agreed to."""
+        if self.pk:
+            previous = (
+                NewsletterList.objects.filter(pk=self.pk)
+                .values_list("consent_wording", flat=True)
+                .first()
+            )
+            if previous is not None and previous != self.consent_wording:
+                self.consent_version += 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def for_site(cls, site) -> "NewsletterList":
+        newsletter_list, _ = cls.objects.get_or_create(
+            site=site, defaults={"name": site.site_name or site.hostname}
+        )
+        return newsletter_list
