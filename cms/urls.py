@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from chapters import admin_views as chapter_admin
+from cms.accounts.password_reset import ThrottledPasswordResetView
 from sites import views as site_views
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
         chapter_admin.confirm_workflow_cancellation,
     ),
     path("admin/choose-page/<int:parent_page_id>/", chapter_admin.page_chooser_browse),
+    # Wagtail's password reset with a per-address and per-client limit (cms/accounts).
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),
