@@ -4,7 +4,7 @@ long, instead of django-axes' bare text. Named by AXES_LOCKOUT_CALLABLE."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from wagtail.admin.views.account import get_user_login_form, password_reset_enabled
 
 
@@ -30,7 +30,8 @@ def lockout_response(
         "username_field": user_model._meta.get_field(user_model.USERNAME_FIELD).verbose_name,
         "cool_off_minutes": minutes,
     }
-    response = TemplateResponse(
+    # Rendered now: axes returns it from its middleware, after the view's response is done.
+    response = render(
         request, "accounts/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
     response["Retry-After"] = str(minutes * 60)
