@@ -11,7 +11,6 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
 
 DEVICE_NAME = "Authenticator app"
 
@@ -36,9 +35,7 @@ def is_required(user) -> bool:
 def start_enrolment(user) -> TOTPDevice:
     """A fresh unconfirmed device (and key), replacing any earlier unfinished enrolment."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    return TOTPDevice.objects.create(
-        user=user, name=DEVICE_NAME, key=random_hex(20), confirmed=False
-    )
+    return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
 @transaction.atomic
