@@ -39,6 +39,7 @@ from bench.pages import (
     stop_process,
     wait_until_ready,
 )
+from cms.accounts.lockout import client_address
 from tests.helpers import body
 from tests.newsletter_harness import MailServer, RedisServer
 
@@ -432,3 +433,15 @@ def test_without_a_proxy_a_forged_forwarded_for_does_not_dodge_the_lock(
         login, {"username": "coventry-editor", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9"
     )
     assert answer.status_code == 302 and client.session["_auth_user_id"] == str(coventry_editor.pk)
+
+
+def test_the_address_axes_stores_is_always_an_ip_address_or_none(settings, rf):
+    """axes keeps it in an IP address column: junk must not reach PostgreSQL as a 500."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    forwarded = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert client_address(forwarded) == "203.0.113.5"
+    junk = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="<script>, also-not-an-ip")
+    assert client_address(junk) == "10.0.0.1"
+    nothing = rf.get("/")
+    nothing.META.pop("REMOTE_ADDR")
+    assert client_address(nothing) is None

@@ -272,7 +272,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that pair's failures
-AXES_CLIENT_IP_CALLABLE = "cms.core.antispam.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.lockout.client_address"
 AXES_LOCKOUT_CALLABLE = "cms.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # no Django admin is mounted; the commands above manage lockouts
