@@ -7,12 +7,15 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from chapters.admin_guards import guard_admin_urls
+from cms.accounts.password_reset import ThrottledPasswordResetView
 from sites import views as site_views
 
 # Wagtail's admin views that answer for every site are scoped on Wagtail's own URL patterns.
 guard_admin_urls(wagtailadmin_urls.urlpatterns)
 
 urlpatterns = [
+    # Wagtail's password reset with a per-address and per-client limit (cms/accounts).
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),

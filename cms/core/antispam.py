@@ -168,19 +168,23 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def rate_limited(request, scope: str, limit: int, window_seconds: int) -> bool:
+def rate_limited(
+    request, scope: str, limit: int, window_seconds: int, *, client: str | None = None
+) -> bool:
     """Count this request against `limit` per `window_seconds` for its client; True when over.
 
     A fixed window shared by every web process through the cache: `add` creates the counter
-    atomically, `incr` is atomic on Redis and memcached. The client address is hashed (with the
-    secret key) so the cache holds no personal data. Sets `request.rate_limit_retry_after`.
+    atomically, `incr` is atomic on Redis and memcached. `client` is what is counted: the
+    client's address by default, or e.g. an email address. It is hashed (with the secret key)
+    so the cache holds no personal data. Sets `request.rate_limit_retry_after`.
     """
     now = int(time.time())
     window = max(int(window_seconds), 1)
     bucket = now // window
-    client = salted_hmac("cms.core.antispam.rate_limited", client_ip(request)).hexdigest()
+    counted = client_ip(request) if client is None else client
+    hashed = salted_hmac("cms.core.antispam.rate_limited", counted).hexdigest()
     scope_key = hashlib.sha256(scope.encode()).hexdigest()[:16]
-    key = f"ratelimit:{scope_key}:{bucket}:{client}"
+    key = f"ratelimit:{scope_key}:{bucket}:{hashed}"
     request.rate_limit_retry_after = window - (now % window)
     cache.add(key, 0, timeout=window + 1)
     try:

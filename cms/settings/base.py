@@ -1,5 +1,6 @@
 """Settings shared by every environment. The environment is read here and only here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,7 @@ INSTALLED_APPS = [
     "chapters",
     "sites.apps.NetworkSitesConfig",
     "cms.formpages",
+    "cms.accounts",
     "cms.coalition",
     "cms.stories",
     "cms.core",
@@ -46,6 +48,10 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    # Editors' login protection and two-factor authentication (cms/accounts).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,9 +69,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then the admin stays closed until a device's code is given.
+    "django_otp.middleware.OTPMiddleware",
+    "cms.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: answers a locked-out login attempt with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -248,6 +259,33 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 ANTISPAM_MIN_SECONDS = env_int("ANTISPAM_MIN_SECONDS", 3)
 # Proxies in front of the web processes that append X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# --- Editors' accounts (cms/accounts): login lockout, password-reset throttle, 2FA -----------
+# django-axes counts failed admin sign-ins per username + client address (the address as
+# TRUSTED_PROXY_COUNT says, like every rate limit here) and refuses that pair, even with the
+# right password, for the cool-off. Unlock: `manage.py axes_reset_username USERNAME`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that pair's failures
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "cms.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = False  # no Django admin is mounted; the commands above manage lockouts
+# Admin password resets (cms/accounts/password_reset.py), counted in the shared cache.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_IP = env_int("PASSWORD_RESET_LIMIT_PER_IP", 10)
+PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 3600)
+# Two-factor authentication (django-otp TOTP): any editor may enrol; once enrolled, the admin
+# asks for a code after the password. When required, superusers without a device are sent to
+# enrolment (production turns this on by default).
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", WAGTAIL_SITE_NAME)
+# --- end of editors' accounts ---------------------------------------------------------------
 
 # Security defaults that hold everywhere; production tightens the rest.
 SESSION_COOKIE_HTTPONLY = True
