@@ -236,7 +236,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Connection network"
+# Links in mail sent without a request or a site (Wagtail's own notifications). Mail about a
+# chapter's item links to that chapter's Site.root_url instead (cms/core/mail.py), and the
+# password-reset mail to the host the editor asked on, if it is one of our Sites.
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.security.password_reset.SiteAwarePasswordResetForm"  # noqa: S105 - a class path
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -304,7 +308,10 @@ SECURITY_CSP_ADMIN = {
 # who our editors are: editors upload an avatar instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_FINDERS = [
-    {"class": "wagtail.embeds.finders.oembed", "providers": [oembed_providers.youtube, oembed_providers.vimeo]},
+    {
+        "class": "wagtail.embeds.finders.oembed",
+        "providers": [oembed_providers.youtube, oembed_providers.vimeo],
+    },
 ]
 # Browser features no page of ours uses; denied to the page and to every embed it holds.
 PERMISSIONS_POLICY = {

@@ -27,3 +27,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# Links in mail sent without a site: the national host over https unless told otherwise (the
+# first ALLOWED_HOSTS entry that names one host), never the development default.
+_named_hosts = [host for host in ALLOWED_HOSTS if not host.startswith(".") and host != "*"]
+WAGTAILADMIN_BASE_URL = env_str(
+    "WAGTAILADMIN_BASE_URL", f"https://{_named_hosts[0]}" if _named_hosts else None
+)
