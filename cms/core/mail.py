@@ -4,9 +4,9 @@ subject (nothing typed can start another header), one message per recipient."""
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.mail import send_mail
+from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import split_domain_port
 from wagtail.models import Site
 
 
