@@ -68,6 +68,10 @@ def test_public_pages_raise_no_violation_and_work(demo, context):
     # The newsletter form is there and usable.
     page.goto(f"http://coventry.localhost:{demo}/newsletter/")
     assert page.get_by_label(re.compile("email", re.I)).first.is_visible()
+    # Positive control: the listener does see a violation (a style attribute, refused here).
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
+    page.wait_for_function("window.__violations.length > 0")
+    assert violations(page)[0].startswith("style-src")
 
 
 def test_a_story_page_copy_button_works_under_the_policy(demo, browser):  # noqa: F811
