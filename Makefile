@@ -29,7 +29,7 @@ demo: migrate
 	@echo "  Admin:          http://localhost:$(PORT)/admin/  (admin / national-editor / coventry-editor, password: $${DEMO_PASSWORD:-demo})"
 	@echo "  Outbox:         http://localhost:$(PORT)/dev/outbox/"
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: install

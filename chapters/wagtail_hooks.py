@@ -1,6 +1,11 @@
+from django.http import Http404
+from django.utils.html import escape
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
+from wagtail.documents.rich_text import DocumentLinkHandler
+from wagtail.models import Site
 
+from .documents import document_site, document_url
 from .scoping import in_permitted_trees
 
 NETWORK_WIDE_REPORTS = {"page-types-usage"}
@@ -39,3 +44,31 @@ def scope_admin_api(router):
 
     router.register_endpoint("images", ScopedImagesAdminAPI)
     router.register_endpoint("documents", ScopedDocumentsAdminAPI)
+
+
+@hooks.register("before_serve_document")
+def serve_documents_on_their_own_site(document, request):
+    """A chapter's document is served on that chapter's host only, the rest on the national
+    host (chapters.documents). Elsewhere: the site's own 404, which does not confirm that the
+    document exists."""
+    own_site = document_site(document)
+    if own_site is None or Site.find_for_request(request) != own_site:
+        raise Http404
+    return None
+
+
+class OwnSiteDocumentLinkHandler(DocumentLinkHandler):
+    """Rich-text links to a document point at the document's own site (absolute), so a link
+    from another site's page or from a newsletter still reaches it."""
+
+    @classmethod
+    def expand_db_attributes_many(cls, attrs_list: list[dict]) -> list[str]:
+        return [
+            f'<a href="{escape(document_url(doc))}">' if doc else "<a>"
+            for doc in cls.get_many(attrs_list)
+        ]
+
+
+@hooks.register("register_rich_text_features", order=1)  # after wagtail.documents' own
+def link_documents_on_their_own_site(features):
+    features.register_link_type(OwnSiteDocumentLinkHandler)

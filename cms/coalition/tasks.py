@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db.models import Q
 
-from cms.core.mail import admin_url, render_email, send_to_each
+from cms.core.mail import admin_url, default_site, render_email, send_to_each
 
 from .models.members import JoinRequest
 
@@ -38,7 +38,10 @@ def notify_national_editors(request_id: int) -> int:
         return 0
     context = {
         "join_request": join_request,
-        "admin_url": admin_url("coalition_join_requests:decide", join_request.pk),
+        # Join requests are the national site's business: its host, not WAGTAILADMIN_BASE_URL.
+        "admin_url": admin_url(
+            "coalition_join_requests:decide", join_request.pk, site=default_site()
+        ),
     }
     subject, body = render_email("coalition/email/join_notification", context)
     return send_to_each(subject, body, national_editor_emails())

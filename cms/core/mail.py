@@ -2,9 +2,12 @@
 subject (nothing typed can start another header), one message per recipient."""
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.mail import send_mail
+from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from django.urls import reverse
+from wagtail.models import Site
 
 
 def one_line(value) -> str:
@@ -23,6 +26,42 @@ def send_to_each(subject: str, body: str, recipients) -> int:
     return sum(send_mail(subject, body, None, [address]) for address in recipients)
 
 
-def admin_url(view_name: str, *args) -> str:
-    """An absolute link to an admin view, for mail sent where there is no request."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(view_name, args=args)
+def site_root_url(site: Site | None) -> str:
+    """Where a mail about something of `site` links: that site's own root (Site.root_url, whose
+    scheme and port follow the Site's port); WAGTAILADMIN_BASE_URL when there is no site."""
+    if site is not None:
+        return site.root_url
+    return (settings.WAGTAILADMIN_BASE_URL or "").rstrip("/")
+
+
+def default_site() -> Site | None:
+    """The national site: the home of what belongs to no chapter (join requests)."""
+    return Site.objects.filter(is_default_site=True).first()
+
+
+def site_of(obj) -> Site | None:
+    """The site an item belongs to: a page's site, or the `site` of a snippet that has one."""
+    get_site = getattr(obj, "get_site", None)
+    if callable(get_site):
+        return get_site()
+    site = getattr(obj, "site", None)
+    return site if isinstance(site, Site) else None
+
+
+def admin_url(view_name: str, *args, site: Site | None = None) -> str:
+    """An absolute link to an admin view, for mail sent where there is no request: on the
+    item's own site, so a chapter's editors stay on their chapter's host."""
+    return site_root_url(site) + reverse(view_name, args=args)
+
+
+def request_root_url(request) -> str | None:
+    """scheme://host[:port] the request came in on, if its host is one of our Sites (and in
+    ALLOWED_HOSTS); None for any other Host header, which may be forged."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    hostname, _port = split_domain_port(host)
+    if not hostname or not Site.objects.filter(hostname__iexact=hostname).exists():
+        return None
+    return f"{request.scheme}://{host}"

@@ -15,6 +15,7 @@ from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 from wagtail.permissions import policy_registry
 from wagtail.signals import task_submitted
 
+from .mail import site_of, site_root_url
 from .queue import enqueue_on_commit
 
 
@@ -80,6 +81,13 @@ class SiteAwareTaskSubmissionNotifier(GroupApprovalTaskStateSubmissionEmailNotif
             own_site = [user for user in reviewers if not policy.is_network_wide(user)]
             reviewers = own_site or reviewers
         return users.filter(pk__in=[user.pk for user in reviewers])
+
+    def get_context(self, task_state, **kwargs):
+        """Links in the mail go to the object's own site (a Leeds story: the Leeds host)."""
+        context = super().get_context(task_state, **kwargs)
+        site = site_of(task_state.workflow_state.content_object)
+        context["site_url"] = site_root_url(site) if site is not None else ""
+        return context
 
     def __call__(self, instance=None, **kwargs):
         if not self.can_handle(instance, **kwargs):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page
 
-from cms.core.mail import one_line
+from cms.core.mail import admin_url, one_line
 from sites.models import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,13 @@ def send_submission_notification(submission_id: int) -> int:
     ]
     body = render_to_string(
         "formpages/email/submission.txt",
-        {"page": page, "rows": rows, "submission": submission, "site": site},
+        {
+            "page": page,
+            "rows": rows,
+            "submission": submission,
+            "site": site,
+            "submissions_url": admin_url("wagtailforms:list_submissions", page.pk, site=site),
+        },
     )
     subject = one_line(page.subject or f"New submission: {page.title}")  # editors' words
     return send_mail(subject, body, page.from_address or None, recipients)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from wagtail.embeds import oembed_providers
 
 from .env import email_settings_from_url, env_bool, env_int, env_list, env_str
 
@@ -59,11 +60,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Request/response hardening (cms/security): before anything reads a request body.
+    "cms.security.charsets.RequestCharsetMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "cms.security.csp.SiteAndAdminCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,7 +247,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Connection network"
+# Links in mail sent without a request or a site (Wagtail's own notifications). Mail about a
+# chapter's item links to that chapter's Site.root_url instead (cms/core/mail.py), and the
+# password-reset mail to the host the editor asked on, if it is one of our Sites.
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.security.password_reset.SiteAwarePasswordResetForm"  # noqa: S105 - a class path
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -292,6 +302,79 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# --- Content-Security-Policy and Permissions-Policy (cms/security) -----------------------------
+# Public pages get a strict policy (no inline script or style; embeds only from the providers
+# in CSP_FRAME_SRC, which are also the only ones editors can embed); the admin gets what
+# Wagtail's admin needs (cms/security/csp.py). CSP_REPORT_ONLY=1 sends both as
+# Content-Security-Policy-Report-Only instead; CSP_REPORT_URI names where browsers report.
+SECURITY_CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+_csp_report_uri = env_str("CSP_REPORT_URI", "")
+_csp_frame_src = env_list(
+    "CSP_FRAME_SRC",
+    ["https://www.youtube.com", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+)
+_csp_common = {
+    "default-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],  # Wagtail's preview panel frames our own pages
+    "report-uri": [_csp_report_uri] if _csp_report_uri else None,
+}
+SECURITY_CSP_PUBLIC = {
+    **_csp_common,
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", *env_list("CSP_IMG_SRC", [])],  # e.g. a CDN for MEDIA_URL
+    "font-src": ["'self'"],
+    "frame-src": _csp_frame_src,
+}
+# Wagtail 8's admin still writes inline <script> (inline panels, date pickers) and style
+# attributes throughout, so both need 'unsafe-inline' there; everything else stays 'self'.
+SECURITY_CSP_ADMIN = {
+    **_csp_common,
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *env_list("CSP_IMG_SRC", [])],
+    "font-src": ["'self'", "data:"],
+    "frame-src": ["'self'", *_csp_frame_src],
+    "worker-src": ["'self'", "blob:"],
+}
+# Avatars from gravatar.com would need an exception in the admin's policy and tell gravatar
+# who our editors are: editors upload an avatar instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILEMBEDS_FINDERS = [
+    {
+        "class": "wagtail.embeds.finders.oembed",
+        "providers": [oembed_providers.youtube, oembed_providers.vimeo],
+    },
+]
+# Browser features no page of ours uses; denied to the page and to every embed it holds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -31,3 +31,10 @@ X_FRAME_OPTIONS = "DENY"
 # Editors' accounts (cms/accounts): superusers must use two-factor authentication unless the
 # operator says otherwise.
 TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env_bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", True)
+
+# Links in mail sent without a site: the national host over https unless told otherwise (the
+# first ALLOWED_HOSTS entry that names one host), never the development default.
+_named_hosts = [host for host in ALLOWED_HOSTS if not host.startswith(".") and host != "*"]
+WAGTAILADMIN_BASE_URL = env_str(
+    "WAGTAILADMIN_BASE_URL", f"https://{_named_hosts[0]}" if _named_hosts else None
+)

@@ -49,7 +49,7 @@ def notify_consent_lapsed(story_id: int) -> int:
 
 
 def _admin_url(story: Story) -> str:
-    return admin_url("wagtailsnippets_stories_story:edit", story.pk)
+    return admin_url("wagtailsnippets_stories_story:edit", story.pk, site=story.site)
 
 
 @shared_task

@@ -15,3 +15,13 @@
     });
   });
 })();
+
+// Responsive embeds (templates/wagtailembeds/embed_frontend.html): the video's own ratio, set
+// through the DOM because the Content-Security-Policy refuses inline style attributes.
+(function () {
+  "use strict";
+  document.querySelectorAll(".responsive-object[data-ratio]").forEach(function (wrapper) {
+    var ratio = wrapper.getAttribute("data-ratio");
+    if (/^\d{1,3}(\.\d+)?%$/.test(ratio)) { wrapper.style.paddingBottom = ratio; }
+  });
+})();
