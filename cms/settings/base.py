@@ -251,7 +251,7 @@ WAGTAIL_SITE_NAME = "Connection network"
 # chapter's item links to that chapter's Site.root_url instead (cms/core/mail.py), and the
 # password-reset mail to the host the editor asked on, if it is one of our Sites.
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
-WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.security.password_reset.SiteAwarePasswordResetForm"  # noqa: S105 - a class path
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.accounts.password_reset.SiteAwarePasswordResetForm"  # noqa: S105 - a class path
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
