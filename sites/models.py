@@ -21,6 +21,8 @@ from wagtail.admin.panels import (
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
+from cms.core.choosing import ChosenObjectsModelForm
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, e.g. #c8102e."))
 
 COLOUR_INPUT = forms.TextInput(attrs={"type": "color"})
@@ -60,6 +62,8 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     select_related = ["logo"]
+    # The logo and the menu's pages must be the site's own (or already there).
+    base_form_class = ChosenObjectsModelForm
 
     branding_panels = [
         FieldPanel("display_name"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class CoreConfig(AppConfig):
@@ -9,6 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Pages and blocks"
 
     def ready(self):
+        from .checks import check_chooser_forms
+        from .choosing import register_wagtail_scopes
         from .workflows import take_over_task_submission_emails
 
         take_over_task_submission_emails()
+        register_wagtail_scopes()
+        checks.register(check_chooser_forms, checks.Tags.models)

@@ -13,12 +13,16 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
+from .choosing import ChosenObjectsPageForm
 from .pagination import paginate
 from .workflows import SiteScopedApprovalTask  # noqa: F401 - a model: Django finds it here
 
 
 class BasePage(Page):
-    """What every page in the network has: a summary for search results and listings."""
+    """What every page in the network has: a summary for search results and listings, and an
+    admin form that accepts only objects the editor may choose (see cms.core.choosing)."""
+
+    base_form_class = ChosenObjectsPageForm
 
     class Meta:
         abstract = True

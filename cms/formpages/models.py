@@ -12,13 +12,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.forms import FormBuilder, WagtailAdminFormPageForm
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 
 from cms.core.antispam import AntiSpamFormMixin, rate_limited, too_many_requests
 from cms.core.blocks import RICH_TEXT_FEATURES
+from cms.core.choosing import ChosenObjectsFormMixin
 from cms.core.queue import enqueue_on_commit
 from cms.core.text import clean_text
 
@@ -48,7 +49,13 @@ class SpamProtectedFormBuilder(FormBuilder):
         )
 
 
+class FormPageForm(ChosenObjectsFormMixin, WagtailAdminFormPageForm):
+    """Wagtail's form-page form (it checks the form fields' names), holding rich-text links to
+    the objects the editor may choose, like every other page's."""
+
+
 class FormPage(AbstractEmailForm):
+    base_form_class = FormPageForm
     intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
     thank_you_text = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
 

@@ -30,6 +30,8 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet
 
+from cms.core.choosing import ChosenObjectsFormMixin
+
 from .models import Story, Theme
 from .permissions import StoryPermissionPolicy
 
@@ -52,8 +54,9 @@ def story_policy() -> StoryPermissionPolicy:
     return policy_registry.get_by_type(Story)
 
 
-class StoryAdminForm(WagtailAdminModelForm):
-    """Editors file stories under the sites they work on; only national editors promote."""
+class StoryAdminForm(ChosenObjectsFormMixin, WagtailAdminModelForm):
+    """Editors file stories under the sites they work on; only national editors promote; the
+    photo and the story's links are objects the editor may choose."""
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)

@@ -12,6 +12,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.models import TranslatableMixin
 from wagtail.search import index
 
+from cms.core.choosing import ChosenObjectsModelForm
+
 
 class OrganisationKind(models.TextChoices):
     CHARITY = "charity", _("Charity")
@@ -51,6 +53,7 @@ class Member(TranslatableMixin, index.Indexed, models.Model):
     founding_member = models.BooleanField(default=False)
     joined_on = models.DateField(null=True, blank=True)
 
+    base_form_class = ChosenObjectsModelForm
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
