@@ -7,6 +7,7 @@ from cms.core.blocks import (
     RICH_TEXT_FEATURES,
     CallToActionBlock,
     CaptionedImageBlock,
+    CompleteStreamBlock,
     FeaturedStoriesBlock,
     HeadingBlock,
 )
@@ -34,7 +35,7 @@ class NewsLinksBlock(blocks.StructBlock):
         description = _("A list of news links, each with a line of summary.")
 
 
-class NewsletterStreamBlock(blocks.StreamBlock):
+class NewsletterStreamBlock(CompleteStreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES, icon="pilcrow", template="blocks/paragraph_block.html"

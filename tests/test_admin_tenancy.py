@@ -29,7 +29,7 @@ from chapters.admin_guards import PAGE_ARGUMENTS, _patterns, guard_admin_urls
 from chapters.provisioning import grant_admin_access
 from cms.stories.models import Story
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST, NATIONAL_HOST
-from tests.helpers import admin_home, assert_no_leak, assert_refused, body, logged_in
+from tests.helpers import admin_home, assert_no_leak, assert_refused, body, form_data, logged_in
 
 Image = get_image_model()
 Document = get_document_model()
@@ -436,3 +436,26 @@ def test_every_admin_view_that_takes_a_page_is_guarded(client):
         and not hasattr(pattern.callback, "__wrapped__")
     ]
     assert unguarded == []
+
+
+# --- a hand-made page form: an error, never a 500 ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        pytest.param(lambda data: data.pop("body-count", None), id="no-count"),
+        pytest.param(lambda data: data.update({"body-count": ["many"]}), id="garbled-count"),
+        pytest.param(lambda data: data.update({"body-count": ["3"]}), id="count-beyond-blocks"),
+    ],
+)
+def test_an_incomplete_page_body_is_a_form_error(mangle, leeds, leeds_client):
+    page = leeds.site.root_page.get_children().get(slug="about")
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    data = form_data(leeds_client.get(url))
+    mangle(data)
+    before = _revision_count()
+    response = leeds_client.post(url, data)
+    assert response.status_code == 200
+    assert "This content arrived incomplete" in body(response)
+    assert _revision_count() == before

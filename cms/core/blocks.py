@@ -228,7 +228,39 @@ class NewsletterSignupBlock(blocks.StructBlock):
         }
 
 
-class BaseStreamBlock(blocks.StreamBlock):
+class CompleteStreamBlock(blocks.StreamBlock):
+    """A page body whose form data arrived incomplete (a count or a block's fields missing or
+    garbled, from a hand-made or cut-off POST) is a form error, not the KeyError or ValueError
+    that Wagtail's StreamBlock raises as a 500. Nested blocks raise through the top one; the
+    form shows again with an empty body and the error, and the saved page is untouched."""
+
+    def value_from_datadict(self, data, files, prefix):
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (KeyError, ValueError, TypeError, IndexError):
+            value = blocks.StreamValue(self, [])
+            value.incomplete = True
+            return value
+
+    def clean(self, value):
+        if getattr(value, "incomplete", False):
+            raise ValidationError(
+                _(
+                    "This content arrived incomplete, so nothing was saved. Reload the page "
+                    "and try again."
+                ),
+                code="incomplete",
+            )
+        return super().clean(value)
+
+
+class ToolkitStreamBlock(CompleteStreamBlock):
+    """The campaign's downloads: document lists only."""
+
+    documents = DocumentListBlock()
+
+
+class BaseStreamBlock(CompleteStreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES,

@@ -334,13 +334,13 @@ def _refuse_unchooseable(form, user, held: set[Reference]) -> None:
     for each in _forms_of(form):
         for name, field in each.fields.items():
             model_field = _model_field(each, name)
-            if model_field is None or field.disabled:
-                continue
-            value = _submitted(each[name])
+            if model_field is None or field.disabled or name in each.errors:
+                continue  # a value the field itself refuses: its own error says so
             try:
+                value = _submitted(each[name])
                 new = field_references(model_field, value) - held
-            except (TypeError, ValueError, AttributeError):
-                continue  # a value the field itself refuses; its own error says so
+            except (ValidationError, TypeError, ValueError, AttributeError):
+                continue
             if new:
                 candidates.append((each, name, model_field, value, new))
     if not candidates:

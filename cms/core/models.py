@@ -12,7 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock
+from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, ToolkitStreamBlock
 from .choosing import ChosenObjectsPageForm
 from .pagination import paginate
 from .workflows import SiteScopedApprovalTask  # noqa: F401 - a model: Django finds it here
@@ -148,7 +148,7 @@ class CampaignPage(BasePage):
     manifesto = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
     toolkit_intro = RichTextField(features=RICH_TEXT_FEATURES, blank=True)
     toolkit = StreamField(
-        [("documents", BaseStreamBlock.base_blocks["documents"])],
+        ToolkitStreamBlock(),
         blank=True,
         help_text=_("Files members download to share the campaign"),
     )
