@@ -175,8 +175,13 @@ def _translate(page, owner, tenant: Tenant) -> dict:
 def _plant(key: str, site: Site, collection: Collection, owner) -> Tenant:
     tenant = Tenant(key=key, site=site, collection=collection, owner=owner)
     home = site.root_page.specific
-    tenant.add(home)
     word = SEARCH_WORD
+    # The home page with a draft not in moderation: views that say "not awaiting moderation"
+    # must not say so with its draft title.
+    home.title = f"{word} {tenant.mark('HomeDraftTitle')}"
+    home.save_revision(user=owner)
+    home = Page.objects.get(pk=home.pk).specific
+    tenant.add(home)
 
     # A live page with an unpublished draft (its draft title and an embargoed phrase): the
     # site's volunteer form where it has one, so its residents' answers sit behind it too.
@@ -858,8 +863,11 @@ def summarise(findings: list[Finding]) -> list[str]:
         groups.setdefault(key, set()).add(finding.url)
     lines = []
     for (route, method, status, what), urls in sorted(groups.items()):
-        more = f" (and {len(urls) - 1} more)" if len(urls) > 1 else ""
-        lines.append(f"{route} | {method} {sorted(urls)[0]}{more} -> {status}: {what}")
+        paths = sorted({url.split("?", 1)[0] for url in urls})
+        shown = ", ".join(paths[:4]) + (f" (+{len(paths) - 4})" if len(paths) > 4 else "")
+        queries = sorted({url.split("?", 1)[1] for url in urls if "?" in url})
+        asked = f" with ?{queries[0]}" if queries and len(queries) == len(urls) else ""
+        lines.append(f"{route} | {method} {shown}{asked} -> {status}: {what}")
     return lines
 
 
