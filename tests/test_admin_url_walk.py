@@ -833,8 +833,8 @@ class Walker:
 def walk(walker: Walker, routes: list[Route], foreign: list[Tenant], own: Tenant):
     """Request every filled URL of every route; return the routes walked and those not."""
     unwalked: dict[str, str] = {}
-    walked = set()
-    for route in routes:
+    walked = set()  # indexes: a route string can appear twice (ours before Wagtail's)
+    for index, route in enumerate(routes):
         if route.route in NOT_WALKED:
             unwalked[route.route] = NOT_WALKED[route.route]
             continue
@@ -844,11 +844,11 @@ def walk(walker: Walker, routes: list[Route], foreign: list[Tenant], own: Tenant
             if why:
                 reasons.append(f"{tenant.key}: {why}")
             for filled in filled_urls:
-                walked.add(route.route)
+                walked.add(index)
                 walk_url(walker, filled, tenant)
             for filled in fill(route, tenant, own)[0]:
                 walk_url(walker, filled, tenant)
-        if route.route not in walked:
+        if index not in walked:
             unwalked[route.route] = "; ".join(reasons) or "nothing to fill"
     return walked, unwalked
 
