@@ -631,6 +631,7 @@ def fill(route: Route, tenant: Tenant, own: Tenant | None = None) -> tuple[list[
             return [], ""
         own_subjects = _instances(own, _base_model(primary))
         pairs = list(zip(subjects, own_subjects, strict=False))[:2]
+        )
     for subject, own_subject in pairs:
         for values in _expand(route, model, subject, tenant):
             if own_subject is not None:
@@ -855,7 +856,8 @@ def walk(walker: Walker, routes: list[Route], foreign: list[Tenant], own: Tenant
 
 def walk_url(walker: Walker, filled: Filled, tenant: Tenant) -> None:
     """GET, an empty POST and a POST of foreign ids; listings, choosers and APIs (no path
-    arguments) and bulk actions (which read their ids from the query) also with queries."""
+    arguments) the walker may open, and bulk actions (which read their ids from the query),
+    also with queries."""
     route, url = filled.route, filled.url
     bulk = "action" in route.params
     got = walker.request(route, url, "GET")
@@ -866,13 +868,14 @@ def walk_url(walker: Walker, filled: Filled, tenant: Tenant) -> None:
         # What refuses an empty POST refuses it with ids: only a POST that got further is
         # tried again with foreign ids in the form.
         walker.request(route, url, "POST", _post_data(filled, tenant))
-    if route.params and not bulk:
-        return
+    if (route.params or got != 200) and not bulk:
+        return  # what refuses (or is not) a listing without a query does so with one
     ids = "&".join(f"id={pk}" for pk in _ids(filled, tenant))
     parent = _instances(tenant, Page)[0].pk
     for query in (ids, f"q={SEARCH_WORD}", f"parent={parent}&child_of={parent}"):
         walker.request(route, f"{url}?{query}", "GET")
-    walker.request(route, f"{url}?{ids}", "POST", _post_data(filled, tenant))
+    if posted not in {405, REFUSED}:
+        walker.request(route, f"{url}?{ids}", "POST", _post_data(filled, tenant))
 
 
 def summarise(findings: list[Finding]) -> list[str]:
