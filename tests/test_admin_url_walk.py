@@ -631,7 +631,6 @@ def fill(route: Route, tenant: Tenant, own: Tenant | None = None) -> tuple[list[
             return [], ""
         own_subjects = _instances(own, _base_model(primary))
         pairs = list(zip(subjects, own_subjects, strict=False))[:2]
-        )
     for subject, own_subject in pairs:
         for values in _expand(route, model, subject, tenant):
             if own_subject is not None:
