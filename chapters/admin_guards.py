@@ -27,7 +27,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.models import Page
 
 from . import admin_views
-from .scoping import may_browse
+from .scoping import may_reach_page
 
 # Arguments that name a page, in every admin view that takes one.
 PAGE_ARGUMENTS = ("page_id", "parent_page_id", "page_to_move_id")
@@ -57,23 +57,10 @@ REPLACED: dict[str, Callable] = {
 WRAPPED: dict[str, Callable] = {
     "wagtailadmin_choose_page_child": admin_views.browse_own_sites_only,
     "wagtailadmin_pages:set_page_position": admin_views.not_the_tree_root,
+    "wagtailadmin_pages:choose_parent": admin_views.parent_page_of_ones_own,
     # Tells which moderation step a page is at: for the page's editors.
     "wagtailadmin_pages:confirm_workflow_cancellation": admin_views.page_editors_only,
 }
-
-
-def reviews(user, page: Page) -> bool:
-    """Whether the user takes part in the page's current moderation step (a reviewer may be
-    outside the tree: Wagtail's group approval tasks grant access through the task)."""
-    task = page.current_workflow_task
-    if task is None:
-        return False
-    task = task.specific
-    return task.user_can_access_editor(page, user) or bool(task.get_actions(page, user))
-
-
-def may_reach_page(user, page: Page) -> bool:
-    return may_browse(user, page) or reviews(user, page)
 
 
 def page_guard(view: Callable, argument: str) -> Callable:

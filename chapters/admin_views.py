@@ -35,7 +35,7 @@ from wagtail_localize.views import report, snippets_api
 from cms.stories.admin import chooseable_stories, story_policy
 from cms.stories.models import Story
 
-from .scoping import in_permitted_trees, may_browse
+from .scoping import in_permitted_trees, may_browse, may_reach_page
 
 # --- pages --------------------------------------------------------------------------------
 
@@ -88,6 +88,10 @@ class ScopedExternalLinkView(ExternalLinkView):
     the user's own sites (tests/test_admin_tenancy.py fails if Wagtail stops reading it)."""
 
     def post(self, request):
+        url_field = f"{self.form_prefix}-{self.link_url_field_name}"
+        if url_field not in request.POST:  # Wagtail's URL field fails on a missing value
+            request.POST = request.POST.copy()
+            request.POST[url_field] = ""
         scope = in_permitted_trees(request.user)
         roots = Site.get_site_root_paths()
         if scope is not None:
@@ -120,6 +124,22 @@ def page_editors_only(view: Callable) -> Callable:
         if not page.permissions_for_user(request.user).can_edit():
             return permission_denied(request)
         return view(request, *args, page_id=page_id, **kwargs)
+
+    return wrapped
+
+
+def parent_page_of_ones_own(view: Callable) -> Callable:
+    """ "Choose a parent" names the posted parent page in its error and redraws its chooser
+    with that page's title: a page outside the user's trees is refused first."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        posted = request.POST.get("parent_page") if request.method == "POST" else None
+        ids = _page_ids([posted]) if posted else None
+        page = Page.objects.filter(pk=ids[0]).first() if ids else None
+        if page is not None and not may_reach_page(request.user, page):
+            return permission_denied(request)
+        return view(request, *args, **kwargs)
 
     return wrapped
 

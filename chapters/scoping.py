@@ -33,3 +33,17 @@ def may_browse(user, page: Page) -> bool:
     if paths is None:
         return True
     return any(page.path.startswith(path) or path.startswith(page.path) for path in paths)
+
+
+def reviews(user, page: Page) -> bool:
+    """Whether the user takes part in the page's current moderation step (a reviewer may be
+    outside the tree: Wagtail's group approval tasks grant access through the task)."""
+    task = page.current_workflow_task
+    if task is None:
+        return False
+    task = task.specific
+    return task.user_can_access_editor(page, user) or bool(task.get_actions(page, user))
+
+
+def may_reach_page(user, page: Page) -> bool:
+    return may_browse(user, page) or reviews(user, page)

@@ -459,3 +459,25 @@ def test_an_incomplete_page_body_is_a_form_error(mangle, leeds, leeds_client):
     assert response.status_code == 200
     assert "This content arrived incomplete" in body(response)
     assert _revision_count() == before
+
+
+def test_an_empty_external_link_form_is_asked_again(leeds_client):
+    response = leeds_client.post(reverse("wagtailadmin_choose_page_external_link"), {})
+    assert response.status_code == 200
+    assert json.loads(response.content)["step"] == "external_link"  # the form, with its error
+
+
+def test_choosing_another_sites_page_as_parent_is_refused(editor, scene):
+    client, own, foreign = editor
+    url = reverse("wagtailadmin_pages:choose_parent", args=["core", "standardpage"])
+    for key in foreign:
+        page = scene["pages"][key]
+        before = Page.objects.count()
+        response = client.post(url, {"parent_page": page.pk})
+        assert_refused(client, response, [scene["drafts"][key]], f"choose parent {key}")
+        assert Page.objects.count() == before
+    response = client.post(url, {"parent_page": scene["pages"][own].pk})
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "wagtailadmin_pages:add", args=["core", "standardpage", scene["pages"][own].pk]
+    )
