@@ -288,15 +288,15 @@ def _plant(key: str, site: Site, collection: Collection, owner) -> Tenant:
 
     # The newsletter list and a subscriber.
     newsletter_list = NewsletterList.for_site(site)
-    subscriber = Subscriber.objects.create(
-        email=tenant.mark("SubscriberEmail", email=True), name=tenant.mark("SubscriberName")
-    )
-    Subscription.objects.create(
+    subscriber = Subscriber.objects.create(email=tenant.mark("SubscriberEmail", email=True))
+    own_subscription = Subscription.objects.create(
         subscriber=subscriber,
         newsletter_list=newsletter_list,
         status=Subscription.Status.CONFIRMED,
+        name=tenant.mark("SubscriberName"),  # the name given to this site
     )
     tenant.add(subscriber, newsletter_list=newsletter_list)
+    tenant.add(own_subscription, newsletter_list=newsletter_list)
     # Someone on every list: each list sees them, none sees where they signed up elsewhere.
     shared, _ = Subscriber.objects.get_or_create(email="walk.everywhere@example.org")
     subscription = Subscription.objects.create(
@@ -311,6 +311,7 @@ def _plant(key: str, site: Site, collection: Collection, owner) -> Tenant:
     )
     tenant.markers[f"{key} ConsentSource"] = tenant.markers[f"{key} ConsentSource"].lower()
     tenant.add(shared, newsletter_list=newsletter_list)
+    tenant.add(subscription, newsletter_list=newsletter_list)
     # A list's URLs name the shared subscriber: through their own list an editor reaches
     # them, and must still not read where they signed up for another.
     tenant.add(newsletter_list, subscriber=shared)
@@ -512,6 +513,7 @@ KWARG_MODELS = {
     "doc_id": get_document_model(),
     "list_id": NewsletterList,
     "subscriber_id": Subscriber,
+    "subscription_id": Subscription,
     "collection_id": Collection,
     "redirect_id": Redirect,
     "uploaded_file_id": UploadedFile,
@@ -721,6 +723,7 @@ def _post_data(filled: Filled, tenant: Tenant) -> dict:
         ("story", Story),
         ("newsletter_list", NewsletterList),
         ("subscriber", Subscriber),
+        ("subscription", Subscription),
         ("workflow", Workflow),
         ("task", Task),
         ("revision", Revision),

@@ -306,6 +306,8 @@ def test_editor_sends_an_issue_and_watches_it_go_out(worker_demo, browser):
     """coventry-editor opens the draft Coventry issue, goes to its send page, presses "Send
     now", and the progress bar moves in place while the worker sends; at the
     end the page shows the totals."""
+    from playwright.sync_api import expect
+
     base = f"http://coventry.localhost:{worker_demo}"
     context = browser.new_context()
     page = context.new_page()
@@ -325,16 +327,13 @@ def test_editor_sends_an_issue_and_watches_it_go_out(worker_demo, browser):
     total = page.evaluate("document.querySelector('#newsletter-progress-bar').max")
     assert first_value < total, "the send ended before its page was shown: nothing to watch"
     page.evaluate("window.sameDocument = true")
-    page.wait_for_function(
-        """([first]) => window.sameDocument === true
-            && document.querySelector('#newsletter-progress-bar').value > first""",
-        arg=[first_value],
-        timeout=60_000,
-    )  # the bar moved without a reload
-    page.wait_for_function(
-        "document.querySelector('#newsletter-progress-heading').textContent.trim() === 'Totals'",
-        timeout=120_000,
-    )
+    # Playwright's locator assertions, not wait_for_function: its polling evaluates strings,
+    # which the admin's Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+    progress = page.locator("#newsletter-progress-bar")
+    first_attribute = progress.get_attribute("value")
+    expect(progress).not_to_have_attribute("value", first_attribute, timeout=60_000)
+    assert page.evaluate("window.sameDocument === true")  # the bar moved without a reload
+    expect(page.locator("#newsletter-progress-heading")).to_have_text("Totals", timeout=120_000)
     bar = page.locator("#newsletter-progress-bar")
     assert bar.get_attribute("value") == bar.get_attribute("max")
     assert page.locator("[data-field=failed]").inner_text() == "0"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 from wagtail.rich_text import expand_db_html
@@ -75,8 +76,8 @@ def test_links_to_documents_point_at_their_own_site(documents, network, leeds):
 
 
 def test_the_document_list_block_links_the_national_toolkit_on_the_national_host(client, network):
-    """The demo's campaign page lists the toolkit PDF, a national document; the link works from
-    any host because it names the national one."""
+    """The demo's campaign page lists the toolkit PDF, a national document: on the national
+    site the link is the site's own (relative), and it is served there and nowhere else."""
     pages = [page.specific for page in network.national_home.get_descendants().live()]
     listing = next(
         html
@@ -86,7 +87,16 @@ def test_the_document_list_block_links_the_national_toolkit_on_the_national_host
         if "documents__list" in html
     )
     link = re.search(r'<a href="([^"]+)" download>', listing)[1]
-    assert link.startswith(f"http://{NATIONAL_HOST}/documents/")
-    path = link.removeprefix(f"http://{NATIONAL_HOST}")
-    assert client.get(path, HTTP_HOST=NATIONAL_HOST).status_code == 200
-    assert client.get(path, HTTP_HOST=COVENTRY_HOST).status_code == 404
+    assert link.startswith("/documents/")
+    assert client.get(link, HTTP_HOST=NATIONAL_HOST).status_code == 200
+    assert client.get(link, HTTP_HOST=COVENTRY_HOST).status_code == 404
+
+
+@pytest.mark.parametrize("host", [COVENTRY_HOST, LEEDS_HOST])
+def test_a_chapter_page_links_a_national_document_on_the_national_host(rf, documents, host):
+    national = documents[NATIONAL_HOST][0]
+    value = {"heading": "", "documents": [{"document": national, "title": "", "description": ""}]}
+    html = render_to_string(
+        "blocks/document_list_block.html", {"value": value}, request=rf.get("/", HTTP_HOST=host)
+    )
+    assert f'href="http://{NATIONAL_HOST}{national.url}"' in html

@@ -1036,7 +1036,9 @@ def test_may_edit_on_the_overview_costs_no_query_per_list(
 # user sees is one query whatever the number of sites (Wagtail's page permission policy gives
 # the publishable root pages as a subquery); each list's sends and their counts are one query
 # each for all of them. Changing these numbers is a decision: say why in the commit.
-OVERVIEW_BUDGET = {"national": 18, "coventry": 17}
+# +1 (issue 9): two-factor authentication asks, on every signed-in request, whether the editor
+# has a device and so must give its code (cms/accounts/middleware.py).
+OVERVIEW_BUDGET = {"national": 19, "coventry": 18}
 
 
 def _grow_network_with_sends_to(chapters: int) -> None:

@@ -1,11 +1,21 @@
 from django import template
+from wagtail.models import Site
 
+from ..documents import document_site
 from ..documents import document_url as own_site_url
 
 register = template.Library()
 
 
-@register.filter
-def document_url(document) -> str:
-    """{{ document|document_url }}: the link on the document's own site (chapters.documents)."""
-    return own_site_url(document) if document else ""
+@register.simple_tag(takes_context=True)
+def document_url(context, document) -> str:
+    """{% document_url document %}: the document's link, served only on its own site
+    (chapters.documents): relative on that site, absolute on its host anywhere else (another
+    site's page, a newsletter)."""
+    if not document:
+        return ""
+    request = context.get("request")
+    site = document_site(document)
+    if request is not None and site is not None and Site.find_for_request(request) == site:
+        return document.url
+    return own_site_url(document)
