@@ -314,7 +314,7 @@ def _plant(key: str, site: Site, collection: Collection, owner) -> Tenant:
     tenant.add(subscription, newsletter_list=newsletter_list)
     # A list's URLs name the shared subscriber: through their own list an editor reaches
     # them, and must still not read where they signed up for another.
-    tenant.add(newsletter_list, subscriber=shared)
+    tenant.add(newsletter_list, subscriber=shared, subscription=subscription)
 
     # Site settings, and a redirect of the site.
     # A chapter's contact email is public on its own site only. The national one is not a
