@@ -26,7 +26,7 @@ demo: migrate
 	@echo ""
 	@echo "  National site:  http://localhost:$(PORT)/"
 	@echo "  Coventry:       http://coventry.localhost:$(PORT)/"
-	@echo "  Admin:          http://localhost:$(PORT)/admin/  (admin / national-editor / coventry-editor, password: $${DEMO_PASSWORD:-demo})"
+	@echo "  Admin:          http://localhost:$(PORT)/admin/  (admin / national-editor / coventry-editor / data-team, password: $${DEMO_PASSWORD:-demo})"
 	@echo "  Outbox:         http://localhost:$(PORT)/dev/outbox/"
 	@echo ""
 	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
