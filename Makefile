@@ -31,9 +31,13 @@ demo: migrate
 	@echo ""
 	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+## test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set): one process per
+## CPU (TEST_WORKERS), a file's tests in one process; then, alone, the tests that flush the
+## database (exit status 5 = none selected, e.g. with PYTEST_ARGS naming other files)
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not flushes_database" $(PYTEST_ARGS) || test $$? -eq 5
+	$(BIN)/python -m pytest -m flushes_database $(PYTEST_ARGS) || test $$? -eq 5
 
 ## worker: a Celery worker with beat, against REDIS_URL
 worker: install

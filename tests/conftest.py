@@ -147,3 +147,14 @@ def leeds_client(leeds_editor):
     client = Client()
     client.force_login(leeds_editor)
     return client
+
+
+def pytest_collection_modifyitems(items):
+    """Tests on a real database transaction (real Celery workers must see committed rows) end by
+    flushing every table, the demo network included: `make test` runs them on their own, after
+    the rest has run in parallel (pytest-xdist)."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and marker.kwargs.get("transaction", False)
+        if transactional or "transactional_db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.flushes_database)
