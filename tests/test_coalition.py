@@ -807,7 +807,7 @@ def test_the_directory_lists_the_founders_with_their_logos(client, network):
         ({"kind": "public_body"}, set()),
         ({"q": "no such organisation"}, set()),
     ],
-    ids=lambda value: str(value),
+    ids=lambda value: str(sorted(value) if isinstance(value, set) else value),
 )
 def test_the_directory_filters(client, network, query, expected):
     response = client.get(MEMBERS_URL, query, HTTP_HOST=NATIONAL_HOST)
