@@ -49,8 +49,6 @@ from wagtail.coreutils import get_dummy_request
 from wagtail.models import Locale, Site
 from wagtail.rich_text import expand_db_html
 
-from cms.core.blocks import featured_stories
-
 from .models import (
     Delivery,
     NewsletterIndexPage,
@@ -281,7 +279,7 @@ def email_block(block, request, root_url: str) -> EmailBlock | None:
         return EmailBlock(kind, value, {"heading": value["heading"], "links": links})
     if kind == "featured_stories":
         stories = []
-        for story, url in featured_stories(value, request):
+        for story, url in block.block.story_links(value, request):
             stories.append(
                 {
                     "title": story.title,

@@ -178,8 +178,13 @@ class FeaturedStoriesBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         request = (parent_context or {}).get("request")
-        context["story_links"] = featured_stories(value, request) if request else []
+        context["story_links"] = self.story_links(value, request) if request else []
         return context
+
+    def story_links(self, value, request) -> list[tuple]:
+        """(story, url) pairs this request's site may show, in the block's order: what the page
+        and a newsletter built from it both render."""
+        return featured_stories(value, request)
 
 
 def featured_stories(value, request) -> list[tuple]:

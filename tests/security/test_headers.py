@@ -28,7 +28,7 @@ from newsletter.models import Subscriber, Subscription
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST, NATIONAL_HOST
 from tests.helpers import form_data
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FORM = "application/x-www-form-urlencoded"
 UNSUPPORTED = "cannot read requests in the character set"
 NAME = "Zoë Brontë"  # outside ASCII, inside latin-1

@@ -46,7 +46,7 @@ from tests.newsletter_harness import MailServer, RedisServer
 # Every test needs the test database to exist: the server's is a copy of it.
 pytestmark = pytest.mark.django_db
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 LOGIN = "/admin/login/"
 RESET = "/admin/password_reset/"
 PASSWORD = "correct horse battery staple 42"

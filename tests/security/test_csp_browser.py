@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.test_browser import CHROMIUM, _log_in, _serve_demo, browser  # noqa: F401 - fixture
+from tests.e2e.test_browser import CHROMIUM, _log_in, _serve_demo, browser  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None and __import__("os").environ.get("CI") != "true",

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cms.settings.env import email_settings_from_url, env_bool, env_list
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(code_or_args, **env):

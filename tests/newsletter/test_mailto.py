@@ -25,7 +25,7 @@ from newsletter.tokens import confirm_token, unsubscribe_token
 from tests.newsletter_harness import add_issue, add_subscribers, address, build_newsletter
 
 HOST = "mailto.example.test"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 Status = Subscription.Status
 
 

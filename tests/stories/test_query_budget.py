@@ -14,7 +14,7 @@ from wagtail.models import Collection, Locale
 from cms.stories.models import Story, Theme
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 
-# Measured on a warm request, as tests/test_query_budget.py does (Wagtail's site-root-path and
+# Measured on a warm request, as tests/core/test_query_budget.py does (Wagtail's site-root-path and
 # rendition caches filled by the request before). Of these, the site, locale, settings, page,
 # navigation and footer cost 13 to 15 on any page; the rest is the library's: on the index a
 # count, the page of stories, their themes, their images and those images' renditions (both
