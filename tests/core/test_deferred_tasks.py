@@ -11,7 +11,12 @@ from cms.core.queue import enqueue_on_commit
 from cms.core.tasks import retry_deferred_tasks
 from cms.formpages.tasks import send_submission_notification
 from cms.stories.tasks import notify_new_submission
-from tests.coalition.test_coalition import APPLICANT_EMAIL, NATIONAL_EDITOR_EMAIL, join_data, post_join
+from tests.coalition.test_coalition import (
+    APPLICANT_EMAIL,
+    NATIONAL_EDITOR_EMAIL,
+    join_data,
+    post_join,
+)
 from tests.formpages.test_formpages import COVENTRY_CONTACT, VOLUNTEER_URL, submit, volunteer_data
 from tests.stories.test_share import latest_resident_story, share, valid_data
 
