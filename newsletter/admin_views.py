@@ -50,6 +50,8 @@ from cms.core.queue import enqueue_on_commit
 from cms.core.text import is_blank
 
 from . import tasks
+from .erasure import erase_everywhere, remove_from_list
+from .export import export_subscription
 from .models import (
     NetworkErasure,
     NewsletterIssuePage,
@@ -61,8 +63,8 @@ from .models import (
     email_hash,
     normalise_email,
 )
-from .sending import AlreadySent, Counts, QueueOutcome, delivery_counts, queue_send
-from .subscriptions import erase_everywhere, export_subscription, remove_from_list
+from .pipeline.counts import Counts, delivery_counts
+from .pipeline.queueing import AlreadySent, QueueOutcome, queue_send
 
 logger = logging.getLogger(__name__)
 
@@ -210,21 +212,8 @@ def send_progress(send: Send) -> Progress:
 
 
 def count_recipients(newsletter_list: NewsletterList) -> int:
-    """Confirmed, non-suppressed subscriptions (network-wide or for this list): who a send
-    would record deliveries for. Suppressions are kept as hashes, so the addresses are hashed
-    here only if there are any."""
-    confirmed = Subscription.objects.filter(
-        newsletter_list=newsletter_list, status=Subscription.Status.CONFIRMED
-    )
-    applying = Suppression.applying_to(newsletter_list)
-    if not applying.exists():
-        return confirmed.count()
-    suppressed = set(applying.values_list("email_hash", flat=True))
-    return sum(
-        1
-        for address in confirmed.values_list("subscriber__email", flat=True).iterator()
-        if email_hash(address) not in suppressed
-    )
+    """Who a send would record deliveries for (Subscription.objects.recipients)."""
+    return Subscription.objects.recipient_count(newsletter_list)
 
 
 # --- changing a send's state (each a conditional update) ------------------------------------
