@@ -99,33 +99,12 @@ def subscribe(
         subscription, created = Subscription.objects.get_or_create(
             subscriber=subscriber, newsletter_list=newsletter_list, defaults={"name": name}
         )
-        mail = created
-        if not created:
-            if subscription.status == Status.CONFIRMED:
-                return subscription
-            if subscription.status == Status.UNSUBSCRIBED:
-                # A new request: created_at restarts the 30 days and retires older links.
-                mail = bool(
-                    Subscription.objects.filter(
-                        pk=subscription.pk, status=Status.UNSUBSCRIBED
-                    ).update(
-                        status=Status.PENDING,
-                        created_at=now,
-                        confirmation_sent_at=None,
-                        confirmed_at=None,
-                        unsubscribed_at=None,
-                    )
-                )
-            else:
-                sent = subscription.confirmation_sent_at
-                if sent is None:  # still on its way, or the sweep will send it
-                    mail = False
-                elif sent < now - RESEND_CONFIRMATION_AFTER:
-                    mail = bool(
-                        Subscription.objects.filter(
-                            pk=subscription.pk, status=Status.PENDING, confirmation_sent_at=sent
-                        ).update(confirmation_sent_at=None)
-                    )
+        if created:
+            mail = True
+        elif subscription.status == Status.CONFIRMED:
+            return subscription
+        else:
+            mail = _asked_again(subscription, now)
         ConsentRecord.objects.create(
             subscription=subscription,
             newsletter_list=newsletter_list,
@@ -137,6 +116,32 @@ def subscribe(
         if mail:
             enqueue_on_commit(send_confirmation, subscription.pk)
     return subscription
+
+
+def _asked_again(subscription: Subscription, now) -> bool:
+    """A subscription not confirmed and asked for again: whether to mail a new confirmation
+    (each by a conditional update, so two requests at once mail once)."""
+    if subscription.status == Status.UNSUBSCRIBED:
+        # A new request: created_at restarts the 30 days and retires older links.
+        return bool(
+            Subscription.objects.filter(pk=subscription.pk, status=Status.UNSUBSCRIBED).update(
+                status=Status.PENDING,
+                created_at=now,
+                confirmation_sent_at=None,
+                confirmed_at=None,
+                unsubscribed_at=None,
+            )
+        )
+    sent = subscription.confirmation_sent_at
+    if sent is None:  # still on its way, or the sweep will send it
+        return False
+    if sent >= now - RESEND_CONFIRMATION_AFTER:  # mailed lately: not again yet
+        return False
+    return bool(
+        Subscription.objects.filter(
+            pk=subscription.pk, status=Status.PENDING, confirmation_sent_at=sent
+        ).update(confirmation_sent_at=None)
+    )
 
 
 class ConfirmOutcome(StrEnum):
