@@ -329,7 +329,7 @@ def build_national_issue(
 
 def grant_network_overview(group: Group) -> None:
     """The national team sees every list's numbers (chapters see their own site's, through
-    their page permissions; see newsletter.admin_views)."""
+    their page permissions; see newsletter.admin.permissions)."""
     group.permissions.add(
         Permission.objects.get(content_type__app_label="newsletter", codename="view_newsletterlist")
     )

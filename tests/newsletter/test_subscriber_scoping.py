@@ -31,7 +31,7 @@ from django.urls import reverse
 
 from newsletter import subscriptions as service
 from newsletter import tasks
-from newsletter.admin_views import count_recipients
+from newsletter.admin.services import count_recipients
 from newsletter.demo import DATA_TEAM
 from newsletter.models import (
     ConsentRecord,
