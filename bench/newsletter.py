@@ -314,12 +314,12 @@ def sample_message(site) -> bytes:
     """An email as the pipeline would send it (same headers and parts), for the baseline."""
     from django.core.mail import EmailMultiAlternatives
 
-    from newsletter import sending
+    from newsletter.rendering import fill_links, render_issue
 
     issue = new_issue(site, "sample")
-    rendered = sending.render_issue(issue, "en")
+    rendered = render_issue(issue, "en")
     link = f"https://{site.hostname}/subscriptions/unsubscribe/{'x' * 60}/"
-    copy = sending.fill_links(rendered, preferences_url=link, unsubscribe_url=link)
+    copy = fill_links(rendered, preferences_url=link, unsubscribe_url=link)
     message = EmailMultiAlternatives(
         subject=copy.subject,
         body=copy.text,
@@ -419,8 +419,9 @@ def measure(
     from django.utils import timezone
 
     from cms.celery import app
-    from newsletter import sending, tasks
+    from newsletter import tasks
     from newsletter.models import Delivery, Send
+    from newsletter.pipeline.queueing import queue_send
 
     step(f"baseline: {baseline_messages} messages over one smtplib connection")
     baseline = raw_smtp(smtp_port, message, baseline_messages)
@@ -429,7 +430,7 @@ def measure(
     sampler = MemorySampler(worker.pid)
     sampler.start()
     issue = new_issue(site, f"{size}-{processes}")
-    send = sending.queue_send(issue).send
+    send = queue_send(issue).send
     try:
         enqueued_at = timezone.now()
         tasks.start_send.delay(send.pk)
@@ -598,7 +599,7 @@ def run(args: argparse.Namespace) -> int:
         from django.conf import settings
         from django.db import connection
 
-        from newsletter import sending
+        from newsletter.conf import concurrent_batches
 
         connection.ensure_connection()
         sites = {}
@@ -613,7 +614,7 @@ def run(args: argparse.Namespace) -> int:
             "postgresql": f"{connection.pg_version // 10000}.{connection.pg_version % 10000}",
             "database_note": database_note,
             "batch_size": settings.NEWSLETTER_BATCH_SIZE,
-            "concurrent_batches": sending.concurrent_batches(),
+            "concurrent_batches": concurrent_batches(),
             "message_bytes": len(message),
             **machine_meta(),
         }

@@ -236,11 +236,8 @@ def build_coventry_issue(index: NewsletterIndexPage, stories) -> NewsletterIssue
     return issue
 
 
-def build_national_issue(
-    index: NewsletterIndexPage, newsletter_list: NewsletterList, stories, sent_by=None
-) -> NewsletterIssuePage:
-    """A live issue in the national archive, with the record of having been sent to the
-    national subscribers (a Send and one delivered row each)."""
+def _national_issue(index: NewsletterIndexPage, stories) -> NewsletterIssuePage:
+    """The national issue's page, made unsaved: a thank-you, stories, news and the campaign."""
     home = index.get_parent()
     campaign = _page_at(home, "community-makes-us")
     news = _page_at(home, "news")
@@ -256,34 +253,27 @@ def build_national_issue(
         if news
         else []
     )
+    return NewsletterIssuePage(
+        title=NATIONAL_ISSUE_TITLE,
+        subject="Community Makes Us: our winter round-up",
+        preheader="Stories from Bristol, London and beyond, and how to share the campaign.",
+        locale=index.locale,
+        body=[
+            _paragraph(
+                "<p>Thank you for being part of the Connection Coalition. This winter, "
+                "members across the UK kept people connected: here are some of their "
+                "stories.</p>"
+            ),
+            _stories_block("Community Stories", stories),
+            *([_news_links(links)] if links else []),
+            _cta("Share the Community Makes Us campaign", campaign),
+        ],
+    )
 
-    def build():
-        return NewsletterIssuePage(
-            title=NATIONAL_ISSUE_TITLE,
-            subject="Community Makes Us: our winter round-up",
-            preheader="Stories from Bristol, London and beyond, and how to share the campaign.",
-            locale=index.locale,
-            body=[
-                _paragraph(
-                    "<p>Thank you for being part of the Connection Coalition. This winter, "
-                    "members across the UK kept people connected: here are some of their "
-                    "stories.</p>"
-                ),
-                _stories_block("Community Stories", stories),
-                *([_news_links(links)] if links else []),
-                _cta("Share the Community Makes Us campaign", campaign),
-            ],
-        )
 
-    issue, created = _issue(index, NATIONAL_ISSUE_SLUG, build)
-    if created:
-        revision = issue.save_revision()
-        revision.publish()
-        NewsletterIssuePage.objects.filter(pk=issue.pk).update(
-            first_published_at=NATIONAL_SENT_AT, last_published_at=NATIONAL_SENT_AT
-        )
-        issue.refresh_from_db()
-
+def _record_national_send(issue: NewsletterIssuePage, newsletter_list, sent_by) -> None:
+    """The record of the issue having gone out: a sent Send and one delivered row per
+    confirmed subscriber of the list (made once)."""
     send, created = Send.objects.get_or_create(
         issue=issue,
         defaults={
@@ -294,26 +284,43 @@ def build_national_issue(
             "finished_at": NATIONAL_SENT_AT + datetime.timedelta(minutes=2),
         },
     )
+    if not created:
+        return
+    subscriptions = Subscription.objects.filter(
+        newsletter_list=newsletter_list, status=Subscription.Status.CONFIRMED
+    ).select_related("subscriber")
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                send=send,
+                subscription=subscription,
+                email=subscription.subscriber.email,
+                language=subscription.subscriber.language,
+                status=Delivery.Status.SENT,
+                attempts=1,
+                sent_at=NATIONAL_SENT_AT + datetime.timedelta(seconds=10),
+            )
+            for subscription in subscriptions
+        ]
+    )
+    send.recipients = len(subscriptions)
+    send.save(update_fields=["recipients"])
+
+
+def build_national_issue(
+    index: NewsletterIndexPage, newsletter_list: NewsletterList, stories, sent_by=None
+) -> NewsletterIssuePage:
+    """A live issue in the national archive, with the record of having been sent to the
+    national subscribers (a Send and one delivered row each)."""
+    issue, created = _issue(index, NATIONAL_ISSUE_SLUG, lambda: _national_issue(index, stories))
     if created:
-        subscriptions = Subscription.objects.filter(
-            newsletter_list=newsletter_list, status=Subscription.Status.CONFIRMED
-        ).select_related("subscriber")
-        Delivery.objects.bulk_create(
-            [
-                Delivery(
-                    send=send,
-                    subscription=subscription,
-                    email=subscription.subscriber.email,
-                    language=subscription.subscriber.language,
-                    status=Delivery.Status.SENT,
-                    attempts=1,
-                    sent_at=NATIONAL_SENT_AT + datetime.timedelta(seconds=10),
-                )
-                for subscription in subscriptions
-            ]
+        revision = issue.save_revision()
+        revision.publish()
+        NewsletterIssuePage.objects.filter(pk=issue.pk).update(
+            first_published_at=NATIONAL_SENT_AT, last_published_at=NATIONAL_SENT_AT
         )
-        send.recipients = len(subscriptions)
-        send.save(update_fields=["recipients"])
+        issue.refresh_from_db()
+    _record_national_send(issue, newsletter_list, sent_by)
     return issue
 
 
@@ -322,7 +329,7 @@ def build_national_issue(
 
 def grant_network_overview(group: Group) -> None:
     """The national team sees every list's numbers (chapters see their own site's, through
-    their page permissions; see newsletter.admin_views)."""
+    their page permissions; see newsletter.admin.permissions)."""
     group.permissions.add(
         Permission.objects.get(content_type__app_label="newsletter", codename="view_newsletterlist")
     )

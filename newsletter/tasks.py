@@ -1,6 +1,6 @@
-"""Celery tasks of the newsletter pipeline: where the app plugs into Celery. They take ids, are
+"""Every Celery task of the newsletter: where the app plugs into Celery. They take ids, are
 safe to run twice (with acks_late and reject_on_worker_lost Celery may deliver one again) and
-leave the work to newsletter.sending.
+leave the work to newsletter.pipeline (sending issues) and newsletter.message (building mail).
 
 A send runs as a few chains of one-batch tasks: start_send puts up to
 NEWSLETTER_CONCURRENT_BATCHES send_batch tasks in flight; each claims and sends one batch,
@@ -17,14 +17,26 @@ loops over the batches instead of enqueueing itself, which would nest one call p
 Beat runs sweep_sends every NEWSLETTER_SWEEP_SECONDS: it also starts scheduled sends, by
 polling the database, so no task is ever given an ETA (Redis would redeliver an ETA task
 held past its visibility timeout).
+
+Confirmation emails: subscribing enqueues send_confirmation once the subscription is
+committed; beat runs send_pending_confirmations (every minute or so) for those whose enqueue
+failed, and purge_unconfirmed (daily). These three keep the names they had when they lived in
+newsletter/subscriptions.py (name=...): the beat schedule names them, and a DeferredTask row
+kept while the broker was down holds the name, so nothing queued before the move is lost.
 """
 
 import logging
 
 from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
 
-from . import sending
-from .models import NewsletterIssuePage, Send
+from .conf import UNCONFIRMED_LIFETIME, pending_sweep_after
+from .message import confirmation_message, proof_message
+from .models import NewsletterIssuePage, Send, Subscriber, Subscription, Suppression
+from .pipeline.batch import batches_to_enqueue, finish_if_done, send_next_batch
+from .pipeline.queueing import begin_send
+from .pipeline.sweep import sweep
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +55,12 @@ def enqueue_batches(send_id: int, count: int) -> None:
 def start_send(send_id: int) -> int:
     """Start a queued (or due scheduled) send: record its deliveries, render it, and put its
     batches in flight. Returns the number of recipients (0 if this call did not start it)."""
-    recipients = sending.begin_send(send_id)
+    recipients = begin_send(send_id)
     if recipients is None:
         return 0
-    enqueue_batches(send_id, sending.batches_to_enqueue(send_id))
+    enqueue_batches(send_id, batches_to_enqueue(send_id))
     if not recipients:
-        sending.finish_if_done(send_id)
+        finish_if_done(send_id)
     return recipients
 
 
@@ -58,7 +70,7 @@ def send_batch(send_id: int) -> int:
     how many emails this task sent."""
     sent = 0
     while True:
-        outcome = sending.send_next_batch(send_id)
+        outcome = send_next_batch(send_id)
         sent += outcome.sent
         if not outcome.more:
             return sent
@@ -79,7 +91,7 @@ def resume_send(send_id: int) -> int:
             status=Send.Status.QUEUED
         )
         return start_send(send_id)
-    count = max(1, sending.batches_to_enqueue(send_id))
+    count = max(1, batches_to_enqueue(send_id))
     enqueue_batches(send_id, count)
     return count
 
@@ -88,7 +100,7 @@ def resume_send(send_id: int) -> int:
 def sweep_sends() -> dict:
     """Periodic (beat): put back claims of dead workers, start due scheduled sends, restart
     sends whose batch tasks were lost, close finished sends."""
-    report = sending.sweep()
+    report = sweep()
     for send_id in report.to_start:
         start_send.delay(send_id)
     for send_id, count in report.to_resume.items():
@@ -109,4 +121,79 @@ def send_test(issue_id: int, address: str) -> bool:
     issue = NewsletterIssuePage.objects.filter(pk=issue_id).first()
     if issue is None:
         return False
-    return bool(sending.proof_message(issue, address).send())
+    return bool(proof_message(issue, address).send())
+
+
+# --- confirmations --------------------------------------------------------------------------
+
+
+@shared_task(name="newsletter.subscriptions.send_confirmation")
+def send_confirmation(subscription_id: int) -> bool:
+    """Mail the confirmation link, once: the row is claimed (confirmation_sent_at set where it
+    was empty) before sending, so a task delivered twice, or the sweep racing it, sends once.
+    If sending fails the claim is released for the sweep to try again."""
+    claimed_at = timezone.now()
+    claimed = Subscription.objects.filter(
+        pk=subscription_id, status=Subscription.Status.PENDING, confirmation_sent_at__isnull=True
+    ).update(confirmation_sent_at=claimed_at)
+    if not claimed:
+        return False
+    subscription = (
+        Subscription.objects.select_related("subscriber", "newsletter_list__site")
+        .filter(pk=subscription_id)
+        .first()
+    )
+    if subscription is None or Suppression.is_suppressed(
+        subscription.subscriber.email, subscription.newsletter_list_id
+    ):
+        return False
+    try:
+        confirmation_message(subscription).send()
+    except Exception:
+        Subscription.objects.filter(pk=subscription_id, confirmation_sent_at=claimed_at).update(
+            confirmation_sent_at=None
+        )
+        raise
+    return True
+
+
+@shared_task(name="newsletter.subscriptions.send_pending_confirmations")
+def send_pending_confirmations() -> int:
+    """Send the confirmations whose task never ran (the broker was down when the resident
+    subscribed); returns how many were sent."""
+    due = Subscription.objects.filter(
+        status=Subscription.Status.PENDING,
+        confirmation_sent_at__isnull=True,
+        created_at__lt=timezone.now() - pending_sweep_after(),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for subscription_id in list(due[:1000]):
+        try:
+            sent += send_confirmation(subscription_id)
+        except Exception:  # one bad address or a mail server hiccup must not stop the rest
+            logger.exception("Could not send the confirmation of subscription %s", subscription_id)
+    return sent
+
+
+PURGE_BATCH = 500
+
+
+@shared_task(name="newsletter.subscriptions.purge_unconfirmed")
+def purge_unconfirmed() -> int:
+    """Delete subscriptions never confirmed within UNCONFIRMED_LIFETIME, and the people left
+    with no subscription at all; returns how many subscriptions were deleted. In batches, each
+    its own transaction, so a large backlog never holds long locks."""
+    cutoff = timezone.now() - UNCONFIRMED_LIFETIME
+    stale = Subscription.objects.filter(status=Subscription.Status.PENDING, created_at__lt=cutoff)
+    purged = 0
+    while True:
+        with transaction.atomic():
+            batch = list(stale.values_list("pk", "subscriber_id")[:PURGE_BATCH])
+            if not batch:
+                return purged
+            # Filtered again: someone may have confirmed since the batch was read.
+            _total, deleted = stale.filter(pk__in=[pk for pk, _ in batch]).delete()
+            purged += deleted.get(Subscription._meta.label, 0)
+            Subscriber.objects.filter(
+                pk__in={subscriber_id for _, subscriber_id in batch}, subscriptions__isnull=True
+            ).delete()

@@ -24,6 +24,7 @@ from wagtail.models import Site
 from cms.core.antispam import rate_limited, too_many_requests
 
 from . import subscriptions as service
+from .export import export_subscriber
 from .forms import PreferencesLanguageForm, subscribe_form
 from .models import NewsletterList, Subscriber, Subscription
 from .tokens import read_confirm_token, read_unsubscribe_token
@@ -213,7 +214,7 @@ def _preferences_page(request, subscriber, language_form, done: str = "", status
 
 
 def _export(subscriber):
-    body = json.dumps(service.export_subscriber(subscriber), indent=2, ensure_ascii=False)
+    body = json.dumps(export_subscriber(subscriber), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="newsletter-data.json"'
     add_never_cache_headers(response)

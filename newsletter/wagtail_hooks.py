@@ -1,66 +1,26 @@
 """Where newsletters plug into the Wagtail admin: the send page of each issue (a button on the
-issue), the "Newsletters" overview in the menu (with each list's settings and subscribers), and
-guards on deleting sent issues."""
+issue), the "Newsletters" overview in the menu (with each list's settings and subscribers: the
+ViewSet in newsletter/admin/viewsets.py), and guards on deleting sent issues."""
 
 from django.contrib import messages
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.shortcuts import redirect
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
 
-from . import admin_views
+from .admin.permissions import may_send
+from .admin.viewsets import NewsletterAdminViewSet
 from .models import NewsletterIssuePage, Send
 
-admin_urlpatterns = [
-    path("", admin_views.lists_view, name="index"),
-    path("send/<int:page_id>/", admin_views.send_view, name="send"),
-    path("send/<int:page_id>/progress/", admin_views.progress_view, name="progress"),
-    path("lists/<int:list_id>/edit/", admin_views.edit_list_view, name="edit_list"),
-    path("lists/<int:list_id>/subscribers/", admin_views.subscribers_view, name="subscribers"),
-    path(
-        "lists/<int:list_id>/subscribers/<int:subscription_id>/export/",
-        admin_views.export_view,
-        name="export",
-    ),
-    path(
-        "lists/<int:list_id>/subscribers/<int:subscription_id>/erase/",
-        admin_views.erase_view,
-        name="erase",
-    ),
-    path("erasure/", admin_views.erase_everywhere_view, name="erase_everywhere"),
-]
 
-
-@hooks.register("register_admin_urls")
-def register_newsletter_urls():
-    return [path("newsletter/", include((admin_urlpatterns, "newsletter_admin")))]
-
-
-class NewslettersMenuItem(MenuItem):
-    """Shown to whoever sees a list, and to the national data team (whose erasure page is
-    reached from the Newsletters overview)."""
-
-    def is_shown(self, request):
-        if admin_views.may_erase_everywhere(request.user):
-            return True
-        return admin_views.list_policy.visible_lists(request.user).exists()
-
-
-@hooks.register("register_admin_menu_item")
-def register_newsletters_menu_item():
-    return NewslettersMenuItem(
-        _("Newsletters"),
-        reverse("newsletter_admin:index"),
-        name="newsletters",
-        icon_name="mail",
-        order=280,
-    )
+@hooks.register("register_admin_viewset")
+def register_newsletter_admin():
+    return NewsletterAdminViewSet()
 
 
 @hooks.register("register_permissions")
@@ -74,7 +34,7 @@ def register_erasure_permission():
 def _send_button(page, user, priority):
     if not issubclass(page.specific_class or object, NewsletterIssuePage):
         return None
-    if not admin_views.may_send(user, page):
+    if not may_send(user, page):
         return None
     return Button(
         _("Newsletter: test, send, progress"),

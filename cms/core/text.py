@@ -7,6 +7,14 @@ from django import forms
 _LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x85": "\n"}
 
 
+def normalise_line_breaks(value: str) -> str:
+    """Every kind of line break (CR LF, CR, the Unicode line and paragraph separators, NEL)
+    as a newline; a paragraph separator as a blank line."""
+    for old, new in _LINE_BREAKS.items():
+        value = value.replace(old, new)
+    return value
+
+
 def clean_text(value: str, *, multiline: bool) -> str:
     """Drop NUL and other control characters; keep newlines and tabs only where text may run
     over several lines (elsewhere they become spaces, so nothing can start a new line)."""

@@ -211,7 +211,6 @@ NEWSLETTER_UNSUBSCRIBE_EMAIL = env_str("NEWSLETTER_UNSUBSCRIBE_EMAIL", "")
 # a beat task every NEWSLETTER_CONFIRMATION_SWEEP_SECONDS, once they are this many seconds old.
 NEWSLETTER_CONFIRMATION_SWEEP_SECONDS = env_int("NEWSLETTER_CONFIRMATION_SWEEP_SECONDS", 60)
 NEWSLETTER_CONFIRMATION_RETRY_SECONDS = env_int("NEWSLETTER_CONFIRMATION_RETRY_SECONDS", 60)
-CELERY_IMPORTS = ["newsletter.subscriptions"]
 
 CELERY_BEAT_SCHEDULE = {
     # Stories whose consent lapsed are hidden at once by the public queries; this unpublishes

@@ -1,7 +1,6 @@
 """/newsletter/ on each site, and the issues under it."""
 
 from django.db import models
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -53,14 +52,10 @@ class NewsletterIssuePage(BasePage):
     class Meta:
         verbose_name = _("newsletter issue")
 
-    def serve_preview(self, request, mode_name):
-        """The "email" preview is the email itself, rendered by the sending pipeline from this
-        (unsaved) draft; the default mode is the web page in the site's archive."""
-        if mode_name != "email":
-            return super().serve_preview(request, mode_name)
-        from ..sending import fill_links, render_issue  # sending.py imports these models
-
-        rendered = render_issue(self, self.locale.language_code, request=request)
-        # Each subscriber's own links go here; the preview has none to show.
-        rendered = fill_links(rendered, preferences_url="#", unsubscribe_url="#")
-        return HttpResponse(rendered.html)
+    def get_preview_template(self, request, mode_name):
+        """The "email" preview is the email itself, rendered by its template (through
+        newsletter_tags, which calls newsletter.rendering) from this possibly unsaved draft;
+        the default mode is the web page in the site's archive."""
+        if mode_name == "email":
+            return "newsletter/email/preview.html"
+        return super().get_preview_template(request, mode_name)

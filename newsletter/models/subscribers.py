@@ -3,6 +3,8 @@ again, and the log of people erased from every list."""
 
 import hashlib
 import secrets
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.conf import settings
 from django.db import models
@@ -38,6 +40,48 @@ class Subscriber(models.Model):
         return self.email
 
 
+def _chunks(iterable: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed_for(self, newsletter_list) -> "SubscriptionQuerySet":
+        """The list's (a NewsletterList or its id) confirmed subscriptions."""
+        list_id = getattr(newsletter_list, "pk", newsletter_list)
+        return self.filter(newsletter_list_id=list_id, status=Subscription.Status.CONFIRMED)
+
+    def recipients(
+        self, newsletter_list, *, chunk_size: int = 2000
+    ) -> Iterator[list[tuple[int, str, str]]]:
+        """Who a send to the list mails: its confirmed subscriptions with an address that is
+        not suppressed (network-wide or for this list), as chunks of (subscription id,
+        address, language) in id order, read from an iterator so memory does not grow with
+        the list. Suppressions are kept as hashes: addresses are hashed only if any apply."""
+        rows = (
+            self.confirmed_for(newsletter_list)
+            .order_by("pk")
+            .values_list("pk", "subscriber__email", "subscriber__language")
+        )
+        any_suppressed = Suppression.applying_to(newsletter_list).exists()
+        for chunk in _chunks(rows.iterator(chunk_size=chunk_size), chunk_size):
+            hashes = (
+                {pk: email_hash(email) for pk, email, _language in chunk} if any_suppressed else {}
+            )
+            suppressed = (
+                Suppression.suppressed_hashes(newsletter_list, hashes.values()) if hashes else set()
+            )
+            yield [row for row in chunk if row[1] and hashes.get(row[0]) not in suppressed]
+
+    def recipient_count(self, newsletter_list) -> int:
+        """How many recipients() a send to the list would have (one COUNT when nothing is
+        suppressed)."""
+        if not Suppression.applying_to(newsletter_list).exists():
+            return self.confirmed_for(newsletter_list).exclude(subscriber__email="").count()
+        return sum(len(chunk) for chunk in self.recipients(newsletter_list))
+
+
 class Subscription(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
@@ -58,6 +102,8 @@ class Subscription(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,13 +1,16 @@
 """Newsletter pieces any template may place: the signup form for the request's site (used by
-core's NewsletterSignupBlock, which must not import this app) and the archive of sent issues."""
+core's NewsletterSignupBlock, which must not import this app), the archive of sent issues, and
+an issue as its email (the editor's "email" preview)."""
 
 from django import template
+from django.utils.safestring import mark_safe
 from wagtail.models import Locale, Site
 
 from cms.core.pagination import paginate
 
 from ..forms import subscribe_form
 from ..models import NewsletterIndexPage, NewsletterIssuePage, NewsletterList, Send
+from ..rendering import fill_links, render_issue
 
 register = template.Library()
 
@@ -71,3 +74,13 @@ def newsletter_page_url(context) -> str:
     page = pages.filter(locale=Locale.get_active()).first() or pages.first()
     url = page.get_url(request) if page else None
     return url or site.root_page.get_url(request) or "/"
+
+
+@register.simple_tag(takes_context=True)
+def newsletter_email_preview(context, issue: NewsletterIssuePage) -> str:
+    """The issue as its email, for the editor's "email" preview: rendered from this (perhaps
+    unsaved) draft by newsletter.rendering, as seen from the issue's own site, with "#" where
+    each subscriber's own links go (the preview has none to show)."""
+    rendered = render_issue(issue, issue.locale.language_code, request=context.get("request"))
+    rendered = fill_links(rendered, preferences_url="#", unsubscribe_url="#")
+    return mark_safe(rendered.html)  # noqa: S308 - the email templates escaped what they show

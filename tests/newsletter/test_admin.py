@@ -30,7 +30,8 @@ from wagtail.models import Page
 
 from chapters.models import Chapter
 from chapters.provisioning import provision_chapter
-from newsletter import admin_views, tasks
+from newsletter import tasks
+from newsletter.admin import permissions, services
 from newsletter.demo import COVENTRY_ISSUE_SLUG, NATIONAL_ISSUE_SLUG
 from newsletter.models import (
     ConsentRecord,
@@ -275,7 +276,7 @@ def test_two_editors_racing_get_one_send(
     """The second editor's transaction looked before the first one's row existed, then tried
     to create it too: the unique key decides, and the loser changes nothing."""
     with django_capture_on_commit_callbacks(execute=True):
-        first = admin_views.request_send(coventry_issue, coventry_editor)
+        first = services.request_send(coventry_issue, coventry_editor)
         real_get = type(Send.objects.all()).get
         calls = {"n": 0}
 
@@ -287,7 +288,7 @@ def test_two_editors_racing_get_one_send(
             return real_get(queryset, *args, **kwargs)
 
         with mock.patch.object(type(Send.objects.all()), "get", stale_first_get):
-            second = admin_views.request_send(coventry_issue, superuser)
+            second = services.request_send(coventry_issue, superuser)
     assert calls["n"] == 2  # missed, tried to create, met the unique key, read the winner's
     assert first.changed and not second.changed
     assert second.send.pk == first.send.pk
@@ -424,7 +425,7 @@ def test_progress_json_matches_the_delivery_rows(
     # The counts are one query, however many rows.
     send = Send.objects.get(issue=coventry_issue)
     with django_assert_max_num_queries(1):
-        admin_views.send_progress(send)
+        services.send_progress(send)
 
 
 def test_progress_without_a_send(coventry_client, coventry_issue):
@@ -781,7 +782,7 @@ def test_the_demo_editors_may_edit_their_own_sites_list_only(
     (so edits its list); the national team's network-wide `view` does not extend to `change`."""
     coventry = NewsletterList.objects.get(site=network.coventry_site)
     national = NewsletterList.objects.get(site=network.national_site)
-    policy = admin_views.list_policy
+    policy = permissions.list_policy
     assert coventry.site.root_page.permissions_for_user(coventry_editor).can_publish()
     assert policy.may_edit(coventry_editor, coventry)
     assert not policy.may_edit(coventry_editor, national)
@@ -931,7 +932,7 @@ def test_a_site_permission_to_change_the_list_is_enough(network):
     GroupSitePermission.objects.create(group=group, site=network.coventry_site, permission=change)
     user = get_user_model().objects.create(username="coventry-comms", email="c@example.org")
     user.groups.add(group)
-    policy = admin_views.list_policy
+    policy = permissions.list_policy
     assert policy.may_edit(user, coventry) and not policy.may_edit(user, national)
     client = logged_in(user)
     assert client.get(_edit_url(coventry)).status_code == 200
@@ -1023,7 +1024,7 @@ def test_the_edit_button_shows_only_on_lists_the_user_may_edit(
 def test_may_edit_on_the_overview_costs_no_query_per_list(
     national_editor, network, django_assert_max_num_queries
 ):
-    policy = admin_views.list_policy
+    policy = permissions.list_policy
     lists = list(policy.visible_lists(national_editor))  # as the overview fetches them
     assert len(lists) >= 2
     policy.may_edit(national_editor, lists[0])  # loads the user's permissions once

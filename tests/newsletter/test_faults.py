@@ -14,8 +14,9 @@ import time
 import pytest
 
 from cms.core.models import DeferredTask
-from newsletter import sending, subscriptions, tasks
+from newsletter import tasks
 from newsletter.models import ConsentRecord, Delivery, Send, Subscription, Suppression
+from newsletter.pipeline.queueing import queue_send
 from tests.newsletter_harness import (  # noqa: F401 - the *_fixture names are fixtures
     add_subscribers,
     address,
@@ -46,7 +47,7 @@ class Sweeper:
 
 
 def start(newsletter) -> Send:
-    send = sending.queue_send(newsletter.issue).send
+    send = queue_send(newsletter.issue).send
     tasks.start_send.delay(send.pk)
     return send
 
@@ -265,7 +266,7 @@ def test_a_resident_subscribes_while_redis_is_down(worker_env, client, settings,
     )
     subscription.refresh_from_db()
     assert subscription.confirmation_sent_at is not None
-    assert subscriptions.send_pending_confirmations() == 0  # a later sweep sends nothing more
+    assert tasks.send_pending_confirmations() == 0  # a later sweep sends nothing more
     (message,) = smtp.messages_to(email)
     path = CONFIRM_LINK.search(message.get_body(("plain",)).get_content()).group(1)
 

@@ -18,9 +18,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError
 
-from newsletter import sending, subscriptions, tasks
+from newsletter import subscriptions, tasks
+from newsletter.conf import unsubscribe_mailbox
+from newsletter.erasure import remove_from_list
 from newsletter.management.commands.unsubscribe_by_email import Command
 from newsletter.models import ConsentRecord, Subscription
+from newsletter.pipeline.queueing import queue_send
 from newsletter.tokens import confirm_token, unsubscribe_token
 from tests.newsletter_harness import add_issue, add_subscribers, address, build_newsletter
 
@@ -39,7 +42,7 @@ def newsletter(db):
     List-Unsubscribe mailto link, as it came in their email."""
     newsletter = build_newsletter(HOST)
     newsletter.readers = add_subscribers(newsletter.newsletter_list, 3)
-    send = sending.queue_send(newsletter.issue).send
+    send = queue_send(newsletter.issue).send
     assert tasks.start_send(send.pk) == 3
     newsletter.mailtos = {}
     for message in mail.outbox:
@@ -125,7 +128,7 @@ def summary(unsubscribed: int, already: int, ignored: int) -> str:
 def next_issue_recipients(newsletter) -> list[str]:
     mail.outbox.clear()
     issue = add_issue(newsletter, "July news")
-    send = sending.queue_send(issue).send
+    send = queue_send(issue).send
     tasks.start_send(send.pk)
     return sorted(parseaddr(message.to[0])[1] for message in mail.outbox)
 
@@ -135,7 +138,7 @@ def next_issue_recipients(newsletter) -> list[str]:
 
 def test_the_mailto_link_asks_for_unsubscribe_and_the_token_of_that_reader(newsletter):
     mailbox, subject = the_mailto(newsletter, 1)
-    assert mailbox == sending.unsubscribe_mailbox() == "hello@localhost"
+    assert mailbox == unsubscribe_mailbox() == "hello@localhost"
     assert subject == f"unsubscribe {unsubscribe_token(newsletter.readers[1].pk)}"
 
 
@@ -269,7 +272,7 @@ def test_the_same_message_twice_unsubscribes_once(newsletter, tmp_path):
 
 def test_a_reply_for_an_erased_subscriber_changes_nothing(newsletter, tmp_path):
     raw = reply(newsletter, 0)
-    subscriptions.remove_from_list(newsletter.readers[0])
+    remove_from_list(newsletter.readers[0])
     path = write(tmp_path, "reply.eml", raw)
 
     out, err = run(str(path))

@@ -17,7 +17,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from newsletter import sending, tasks
+from newsletter import tasks
+from newsletter.conf import retry_delay
+from newsletter.message import build_message
 from newsletter.models import (
     Delivery,
     NewsletterIssuePage,
@@ -25,7 +27,12 @@ from newsletter.models import (
     Send,
     Subscription,
     Suppression,
+    email_hash,
 )
+from newsletter.pipeline.batch import claim_batch
+from newsletter.pipeline.queueing import begin_send, queue_send, record_deliveries
+from newsletter.pipeline.sweep import sweep
+from newsletter.rendering import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, render_issue
 from newsletter.tokens import read_unsubscribe_token
 from tests.newsletter_harness import (  # noqa: F401 - the *_fixture names are fixtures
     add_issue,
@@ -61,7 +68,7 @@ def reader(number: int) -> str:
 
 
 def queue(issue) -> Send:
-    outcome = sending.queue_send(issue)
+    outcome = queue_send(issue)
     assert outcome.changed
     return outcome.send
 
@@ -121,7 +128,7 @@ def scripted(settings):
 
 
 def test_render_issue_makes_an_email_with_absolute_links_and_placeholders(newsletter):
-    rendered = sending.render_issue(newsletter.issue, "en")
+    rendered = render_issue(newsletter.issue, "en")
 
     assert rendered.subject == "June news: neighbours, walks and tea"
     assert "<h2>What we did this month</h2>" in rendered.html
@@ -131,8 +138,8 @@ def test_render_issue_makes_an_email_with_absolute_links_and_placeholders(newsle
     assert "Three things to do this month" in rendered.html  # the preheader
     assert f"https://{HOST}/newsletter/june-news/" in rendered.html  # view in the browser
     for part in (rendered.html, rendered.text):
-        assert sending.PREFERENCES_PLACEHOLDER in part
-        assert sending.UNSUBSCRIBE_PLACEHOLDER in part
+        assert PREFERENCES_PLACEHOLDER in part
+        assert UNSUBSCRIBE_PLACEHOLDER in part
     assert f"Read about us (https://{HOST}/about/)" in rendered.text
     assert "- Tea mornings" in rendered.text
     assert "Visit our site: https://" in rendered.text
@@ -140,7 +147,7 @@ def test_render_issue_makes_an_email_with_absolute_links_and_placeholders(newsle
 
 
 def test_render_issue_in_another_language_translates_the_frame(newsletter):
-    rendered = sending.render_issue(newsletter.issue, "cy")
+    rendered = render_issue(newsletter.issue, "cy")
     assert '<html lang="cy">' in rendered.html
     assert "What we did this month" in rendered.html  # no Welsh translation: the original
 
@@ -170,7 +177,7 @@ def test_images_are_absolute_renditions(newsletter):
             }
         ],
     )
-    rendered = sending.render_issue(issue, "en")
+    rendered = render_issue(issue, "en")
     assert f'src="https://{HOST}/media/images/' in rendered.html
     assert 'alt="Tea and cake"' in rendered.html
     assert "[Tea and cake: At the library] (Photo credit: Sam)" in rendered.text
@@ -178,14 +185,14 @@ def test_images_are_absolute_renditions(newsletter):
 
 def test_each_recipients_email_has_their_own_links(newsletter):
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)
+    begin_send(send.pk)
     send = Send.objects.select_related("newsletter_list__site").get(pk=send.pk)
     rendering = Rendering.objects.get(send=send, language="en")
     delivery = Delivery.objects.select_related("subscription__subscriber").get(
         send=send, email=reader(1)
     )
 
-    message = sending.build_message(send, rendering, delivery)
+    message = build_message(send, rendering, delivery)
     text, (html, _mimetype) = message.body, message.alternatives[0]
 
     subscription = delivery.subscription
@@ -234,22 +241,22 @@ def test_each_confirmed_subscriber_gets_one_email_with_the_list_headers(newslett
 
 def test_message_id_is_stable_across_attempts(newsletter):
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)
+    begin_send(send.pk)
     send = Send.objects.select_related("newsletter_list__site").get(pk=send.pk)
     rendering = Rendering.objects.get(send=send)
     delivery = Delivery.objects.select_related("subscription__subscriber").first()
-    first = sending.build_message(send, rendering, delivery).message()["Message-ID"]
-    again = sending.build_message(send, rendering, delivery).message()["Message-ID"]
+    first = build_message(send, rendering, delivery).message()["Message-ID"]
+    again = build_message(send, rendering, delivery).message()["Message-ID"]
     assert first == again == f"<newsletter.{send.pk}.{delivery.pk}@{HOST}>"
 
 
 def test_starting_twice_records_each_delivery_once(newsletter):
     send = queue(newsletter.issue)
 
-    assert sending.begin_send(send.pk) == 3
-    assert sending.begin_send(send.pk) is None  # already sending: nothing to do
+    assert begin_send(send.pk) == 3
+    assert begin_send(send.pk) is None  # already sending: nothing to do
     send.refresh_from_db()
-    assert sending.record_deliveries(send) == 3  # and recording again adds nothing
+    assert record_deliveries(send) == 3  # and recording again adds nothing
 
     assert Delivery.objects.filter(send=send).count() == 3
     assert Rendering.objects.filter(send=send).count() == 1
@@ -257,8 +264,8 @@ def test_starting_twice_records_each_delivery_once(newsletter):
 
 
 def test_two_send_now_make_one_send_and_one_email_each(newsletter):
-    first = sending.queue_send(newsletter.issue)
-    second = sending.queue_send(NewsletterIssuePage.objects.get(pk=newsletter.issue.pk))
+    first = queue_send(newsletter.issue)
+    second = queue_send(NewsletterIssuePage.objects.get(pk=newsletter.issue.pk))
 
     assert first.changed and not second.changed
     assert first.send.pk == second.send.pk
@@ -270,27 +277,27 @@ def test_two_send_now_make_one_send_and_one_email_each(newsletter):
 
 def test_a_scheduled_send_starts_only_when_due(newsletter):
     later = timezone.now() + timedelta(hours=1)
-    send = sending.queue_send(newsletter.issue, scheduled_for=later).send
+    send = queue_send(newsletter.issue, scheduled_for=later).send
     assert send.status == Send.Status.SCHEDULED
 
     assert tasks.start_send(send.pk) == 0  # not due: beat will start it
-    assert sending.sweep().to_start == []
+    assert sweep().to_start == []
 
     Send.objects.filter(pk=send.pk).update(scheduled_for=timezone.now() - timedelta(seconds=1))
-    assert sending.sweep().to_start == [send.pk]
+    assert sweep().to_start == [send.pk]
     assert tasks.start_send(send.pk) == 3
     assert len(mail.outbox) == 3
 
 
 def test_pending_and_suppressed_addresses_get_no_delivery(newsletter):
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)
+    begin_send(send.pk)
     assert sorted(statuses(send)) == [reader(0), reader(1), reader(2)]
 
 
 def test_unsubscribed_or_suppressed_after_recording_are_skipped(newsletter):
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)
+    begin_send(send.pk)
     Subscription.objects.filter(pk=newsletter.readers[0].pk).update(
         status=Subscription.Status.UNSUBSCRIBED
     )
@@ -305,9 +312,10 @@ def test_unsubscribed_or_suppressed_after_recording_are_skipped(newsletter):
 
 
 def test_unsubscribing_during_a_batch_stops_the_rest(newsletter, scripted, monkeypatch):
-    monkeypatch.setattr(sending, "CHECKPOINT_SECONDS", 0)  # re-read before every email
+    # re-read before every email
+    monkeypatch.setattr("newsletter.pipeline.batch.CHECKPOINT_SECONDS", 0)
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)
+    begin_send(send.pk)
 
     def unsubscribe_the_last(to):
         Subscription.objects.filter(pk=newsletter.readers[2].pk).update(
@@ -356,7 +364,7 @@ def test_backoff_grows_and_is_capped(settings):
     settings.NEWSLETTER_RETRY_MAX_SECONDS = 60
     for attempts, (low, high) in {1: (5, 10), 2: (10, 20), 3: (20, 40), 9: (30, 60)}.items():
         for _ in range(20):
-            assert low <= sending.retry_delay(attempts).total_seconds() <= high
+            assert low <= retry_delay(attempts).total_seconds() <= high
 
 
 def test_a_temporary_refusal_fails_after_the_last_attempt(newsletter, scripted, settings):
@@ -381,7 +389,7 @@ def test_a_permanent_refusal_fails_and_suppresses_the_address(newsletter, script
 
     delivery = Delivery.objects.get(send=send, email=reader(2))
     assert delivery.status == Row.FAILED and delivery.last_error.startswith("550")
-    assert Suppression.objects.get(email_hash=sending.email_hash(reader(2))).reason == "bounced"
+    assert Suppression.objects.get(email_hash=email_hash(reader(2))).reason == "bounced"
     send.refresh_from_db()
     assert send.status == Send.Status.SENT
     assert recipients(scripted.sent) == [reader(0), reader(1)]
@@ -389,7 +397,7 @@ def test_a_permanent_refusal_fails_and_suppresses_the_address(newsletter, script
 
 def test_an_email_that_cannot_be_built_fails_alone(newsletter):
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)
+    begin_send(send.pk)
     broken = "reader\nBcc: everyone@example.org"  # header injection: refused by Django
     Delivery.objects.filter(send=send, email=reader(1)).update(email=broken)
 
@@ -399,7 +407,7 @@ def test_an_email_that_cannot_be_built_fails_alone(newsletter):
     assert delivery.status == Row.FAILED
     assert delivery.last_error.startswith("Could not build the email")
     assert not Suppression.objects.filter(reason="bounced").exclude(
-        email_hash=sending.email_hash(address("bounced", 0))
+        email_hash=email_hash(address("bounced", 0))
     )
     assert recipients(mail.outbox) == [reader(0), reader(2)]
 
@@ -454,7 +462,7 @@ def test_an_issue_that_cannot_be_rendered_pauses_its_send(newsletter, monkeypatc
     def broken(issue, language, request=None):
         raise ValueError("a block template is missing")
 
-    monkeypatch.setattr(sending, "render_issue", broken)
+    monkeypatch.setattr("newsletter.pipeline.queueing.render_issue", broken)
     send = queue(newsletter.issue)
 
     assert tasks.start_send(send.pk) == 0
@@ -470,13 +478,13 @@ def test_an_issue_that_cannot_be_rendered_pauses_its_send(newsletter, monkeypatc
 
 def test_the_sweep_takes_back_claims_of_a_dead_worker(newsletter, settings):
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)
-    token, ids = sending.claim_batch(send.pk, size=2)
+    begin_send(send.pk)
+    token, ids = claim_batch(send.pk, size=2)
     assert len(ids) == 2
     long_ago = timezone.now() - timedelta(seconds=settings.NEWSLETTER_CLAIM_TIMEOUT + 1)
     Delivery.objects.filter(pk=ids[0]).update(claimed_at=long_ago)
 
-    report = sending.sweep()
+    report = sweep()
 
     assert report.requeued == 1
     rows = {row.pk: row for row in Delivery.objects.filter(pk__in=ids)}
@@ -486,15 +494,15 @@ def test_the_sweep_takes_back_claims_of_a_dead_worker(newsletter, settings):
 
 def test_the_sweep_restarts_a_send_whose_batches_were_lost(newsletter, settings):
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)
+    begin_send(send.pk)
 
-    assert sending.sweep().to_resume == {send.pk: 1}  # due rows, and no claim lately
+    assert sweep().to_resume == {send.pk: 1}  # due rows, and no claim lately
 
-    sending.claim_batch(send.pk, size=1)
-    assert sending.sweep().to_resume == {}  # a batch is at work
+    claim_batch(send.pk, size=1)
+    assert sweep().to_resume == {}  # a batch is at work
 
     Delivery.objects.filter(send=send).update(status=Row.SENT)
-    report = sending.sweep()
+    report = sweep()
     assert report.finished == [send.pk]
     send.refresh_from_db()
     assert send.status == Send.Status.SENT
@@ -502,7 +510,7 @@ def test_the_sweep_restarts_a_send_whose_batches_were_lost(newsletter, settings)
 
 def test_the_sweep_task_sends_what_was_left(newsletter):
     send = queue(newsletter.issue)
-    sending.begin_send(send.pk)  # as if start_send died before enqueueing its batches
+    begin_send(send.pk)  # as if start_send died before enqueueing its batches
 
     tasks.sweep_sends()
 
@@ -626,7 +634,7 @@ def test_an_issue_goes_out_through_a_real_worker_once_per_reader(worker_env, cli
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.CONFIRMED
 
-    send = sending.queue_send(newsletter.issue).send
+    send = queue_send(newsletter.issue).send
     tasks.start_send.delay(send.pk)
     wait_for(
         lambda: Send.objects.filter(pk=send.pk, status=Send.Status.SENT).exists(),

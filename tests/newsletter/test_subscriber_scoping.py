@@ -29,9 +29,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from newsletter import sending, tasks
 from newsletter import subscriptions as service
-from newsletter.admin_views import count_recipients
+from newsletter import tasks
+from newsletter.admin.services import count_recipients
 from newsletter.demo import DATA_TEAM
 from newsletter.models import (
     ConsentRecord,
@@ -45,6 +45,7 @@ from newsletter.models import (
     Suppression,
     email_hash,
 )
+from newsletter.pipeline.queueing import begin_send, queue_send
 from tests.helpers import assert_no_leak, assert_refused, body, logged_in
 
 RIVER = "river.marsh@example.org"
@@ -358,8 +359,8 @@ def _issue(newsletter_list, slug) -> NewsletterIssuePage:
 
 
 def _recorded(issue) -> set[str]:
-    send = sending.queue_send(issue).send
-    sending.begin_send(send.pk)
+    send = queue_send(issue).send
+    begin_send(send.pk)
     return set(Delivery.objects.filter(send=send).values_list("email", flat=True))
 
 
@@ -379,8 +380,8 @@ def test_an_address_suppressed_for_a_list_after_recording_is_skipped_there_only(
     coventry, national = lists["coventry"], lists["national"]
     sends = {}
     for newsletter_list, slug in ((coventry, "late-coventry"), (national, "late-national")):
-        sends[newsletter_list.pk] = sending.queue_send(_issue(newsletter_list, slug)).send
-        sending.begin_send(sends[newsletter_list.pk].pk)
+        sends[newsletter_list.pk] = queue_send(_issue(newsletter_list, slug)).send
+        begin_send(sends[newsletter_list.pk].pk)
     Suppression.suppress(RIVER, Suppression.Reason.ERASED, coventry)
     mail.outbox.clear()
     for send in sends.values():

@@ -21,6 +21,9 @@ from kombu.exceptions import OperationalError
 from cms.core import antispam
 from cms.core.blocks import BaseStreamBlock, NewsletterSignupBlock
 from newsletter import subscriptions as service
+from newsletter import tasks
+from newsletter.erasure import erase_everywhere
+from newsletter.export import export_subscriber
 from newsletter.forms import SubscribeForm
 from newsletter.models import (
     ConsentRecord,
@@ -541,7 +544,7 @@ def test_a_subscription_whose_enqueue_failed_is_stored_and_swept_later(
     client, network, mailoutbox, django_capture_on_commit_callbacks
 ):
     with mock.patch.object(
-        service.send_confirmation, "delay", side_effect=OperationalError("Redis is down")
+        tasks.send_confirmation, "delay", side_effect=OperationalError("Redis is down")
     ):
         subscribe(client, django_capture_on_commit_callbacks)
     subscription = subscription_for(network.coventry_site)
@@ -549,10 +552,10 @@ def test_a_subscription_whose_enqueue_failed_is_stored_and_swept_later(
     assert subscription.confirmation_sent_at is None
     assert mailoutbox == []
 
-    assert service.send_pending_confirmations() == 0  # too recent: its task may be on its way
+    assert tasks.send_pending_confirmations() == 0  # too recent: its task may be on its way
     backdate(subscription, minutes=2)
-    assert service.send_pending_confirmations() == 1
-    assert service.send_pending_confirmations() == 0
+    assert tasks.send_pending_confirmations() == 1
+    assert tasks.send_pending_confirmations() == 0
     [message] = mailoutbox
     assert confirm_link(message)[0] == "http://coventry.localhost"
     subscription.refresh_from_db()
@@ -570,19 +573,19 @@ def test_send_confirmation_sends_once_and_releases_its_claim_when_mail_fails(
         ),
         pytest.raises(ConnectionError),
     ):
-        service.send_confirmation(subscription.pk)
+        tasks.send_confirmation(subscription.pk)
     subscription.refresh_from_db()
     assert subscription.confirmation_sent_at is None  # the sweep will try again
 
-    assert service.send_confirmation(subscription.pk) is True
-    assert service.send_confirmation(subscription.pk) is False
+    assert tasks.send_confirmation(subscription.pk) is True
+    assert tasks.send_confirmation(subscription.pk) is False
     assert len(mailoutbox) == 1
 
 
 def test_no_confirmation_goes_to_an_address_suppressed_after_subscribing(coventry_list, mailoutbox):
     subscription = pending_subscription(coventry_list)
     Suppression.suppress(EMAIL, Suppression.Reason.BOUNCED)
-    assert service.send_confirmation(subscription.pk) is False
+    assert tasks.send_confirmation(subscription.pk) is False
     assert mailoutbox == []
 
 
@@ -953,7 +956,7 @@ def test_the_export_is_a_json_download_of_everything_held(
     assert coventry["consent_records"][0]["wording_version"] >= 1
     assert coventry["consent_records"][0]["source_url"] == "http://coventry.localhost/newsletter/"
     assert by_site[network.national_site.site_name]["status"] == "pending"
-    json.dumps(service.export_subscriber(subscriber))  # JSON-able as it is
+    json.dumps(export_subscriber(subscriber))  # JSON-able as it is
 
 
 def test_erasure_keeps_only_a_suppression_hash_and_refuses_resubscribing(
@@ -977,7 +980,7 @@ def test_erasure_keeps_only_a_suppression_hash_and_refuses_resubscribing(
     )
     before = set(ConsentRecord.objects.values_list("pk", flat=True))
 
-    erasure = service.erase_everywhere(EMAIL.upper(), erased_by=superuser)
+    erasure = erase_everywhere(EMAIL.upper(), erased_by=superuser)
 
     assert (erasure.erased_by, erasure.subscriptions_removed) == (superuser, 2)
     assert erasure.email_hash == email_hash(EMAIL)
@@ -1024,7 +1027,7 @@ def test_unconfirmed_subscriptions_older_than_30_days_are_purged(coventry_list, 
         subscription=stale, newsletter_list=coventry_list, action="subscribed"
     )
 
-    assert service.purge_unconfirmed() >= 2
+    assert tasks.purge_unconfirmed() >= 2
     assert not Subscriber.objects.filter(email="stale@example.com").exists()
     assert Subscription.objects.filter(pk=recent.pk).exists()
     assert Subscription.objects.filter(pk=old_confirmed.pk).exists()
@@ -1032,13 +1035,13 @@ def test_unconfirmed_subscriptions_older_than_30_days_are_purged(coventry_list, 
     assert Subscriber.objects.filter(email="partly@example.com").exists()
     record.refresh_from_db()
     assert record.subscription_id is None  # the history stays, unlinked
-    assert service.purge_unconfirmed() == 0
+    assert tasks.purge_unconfirmed() == 0
 
 
 def test_the_tasks_are_registered_under_the_names_beat_uses():
-    assert service.send_confirmation.name == "newsletter.subscriptions.send_confirmation"
+    assert tasks.send_confirmation.name == "newsletter.subscriptions.send_confirmation"
     assert (
-        service.send_pending_confirmations.name
+        tasks.send_pending_confirmations.name
         == "newsletter.subscriptions.send_pending_confirmations"
     )
-    assert service.purge_unconfirmed.name == "newsletter.subscriptions.purge_unconfirmed"
+    assert tasks.purge_unconfirmed.name == "newsletter.subscriptions.purge_unconfirmed"

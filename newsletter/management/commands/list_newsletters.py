@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from newsletter import sending
 from newsletter.models import NewsletterIssuePage, Send
+from newsletter.pipeline.counts import Counts, delivery_counts
 
 TITLE_WIDTH = 40
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
                 "newsletter_list__site"
             )
         }
-        counts = sending.delivery_counts(send.pk for send in sends.values())
+        counts = delivery_counts(send.pk for send in sends.values())
         header = (
             f"{'ID':>5}  {'SITE':<24} {'TITLE':<{TITLE_WIDTH}} {'STATUS':<10} "
             f"{'QUEUED':>7} {'SENT':>7} {'FAILED':>7} {'SKIPPED':>7} {'TOTAL':>7}"
@@ -33,11 +33,11 @@ class Command(BaseCommand):
             if send is not None:
                 site = send.newsletter_list.site
                 status = send.status
-                numbers = counts.get(send.pk, sending.Counts())
+                numbers = counts.get(send.pk, Counts())
             else:
                 site = issue.get_site()
                 status = "published" if issue.live else "draft"
-                numbers = sending.Counts()
+                numbers = Counts()
             title = issue.title if len(issue.title) <= TITLE_WIDTH else issue.title[:39] + "…"
             self.stdout.write(
                 f"{issue.pk:>5}  {site.hostname if site else '-':<24} {title:<{TITLE_WIDTH}} "

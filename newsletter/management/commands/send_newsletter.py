@@ -7,8 +7,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Min
 from django.utils import timezone
 
-from newsletter import sending, tasks
+from newsletter import tasks
 from newsletter.models import Delivery, NewsletterIssuePage, Send
+from newsletter.pipeline.batch import Stop, send_next_batch
+from newsletter.pipeline.counts import Counts, delivery_counts
+from newsletter.pipeline.queueing import AlreadySent, begin_send, queue_send
+from newsletter.pipeline.sweep import requeue_stale_claims
 
 POLL_SECONDS = 0.5
 LINE_EVERY_SECONDS = 5.0  # plain output: at most one progress line this often
@@ -25,7 +29,7 @@ class ProgressPrinter:
         self.last_line_at = 0.0
         self.last_done = -1
 
-    def show(self, counts: sending.Counts, final: bool = False) -> None:
+    def show(self, counts: Counts, final: bool = False) -> None:
         done = counts.done
         total = counts.total
         summary = (
@@ -72,8 +76,8 @@ class Command(BaseCommand):
         if issue is None:
             raise CommandError(f"There is no newsletter issue with id {issue_id}.")
         try:
-            outcome = sending.queue_send(issue)
-        except sending.AlreadySent as exc:
+            outcome = queue_send(issue)
+        except AlreadySent as exc:
             raise CommandError(
                 f"Another language version of issue {issue_id} already has its send: an "
                 "issue goes out once."
@@ -107,16 +111,16 @@ class Command(BaseCommand):
         """No worker: start the send and run its batches in this process, waiting out retry
         backoffs (unless --no-wait: then running the command again carries on)."""
         self.stdout.write("No Celery broker configured: sending from this process.")
-        sending.requeue_stale_claims()
-        sending.begin_send(send.pk)
+        requeue_stale_claims()
+        begin_send(send.pk)
         while True:
-            outcome = sending.send_next_batch(send.pk)
+            outcome = send_next_batch(send.pk)
             printer.show(counts_of(send))
             if outcome.more:
                 continue
-            if outcome.stopped in (sending.Stop.PAUSED, sending.Stop.NOT_SENDING):
+            if outcome.stopped in (Stop.PAUSED, Stop.NOT_SENDING):
                 return
-            if outcome.stopped == sending.Stop.UNAVAILABLE:
+            if outcome.stopped == Stop.UNAVAILABLE:
                 raise CommandError(
                     "Cannot reach the mail server (EMAIL_URL); the remaining emails wait. "
                     "Run this command again later."
@@ -157,5 +161,5 @@ class Command(BaseCommand):
         )
 
 
-def counts_of(send: Send) -> sending.Counts:
-    return sending.delivery_counts([send.pk]).get(send.pk, sending.Counts())
+def counts_of(send: Send) -> Counts:
+    return delivery_counts([send.pk]).get(send.pk, Counts())

@@ -1,5 +1,5 @@
 """python manage.py unsubscribe_by_email [FILE ...] | --maildir DIR: act on the emails people send
-to the `mailto:` half of each newsletter email's List-Unsubscribe header (newsletter/sending.py).
+to the `mailto:` half of each newsletter email's List-Unsubscribe header (newsletter/message.py).
 
 The mail client sends `unsubscribe TOKEN` as the subject (the mailto's ?subject=), TOKEN being the
 signed unsubscribe token of one subscription (newsletter/tokens.py). The token is the whole

@@ -1,0 +1,60 @@
+"""The newsletter admin's URLs and its "Newsletters" menu item, as one Wagtail ViewSet
+(registered in newsletter/wagtail_hooks.py): /admin/newsletter/..., URL names in the
+`newsletter_admin` namespace."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+
+from .permissions import list_policy, may_erase_everywhere
+from .views import erasure, lists, sending, subscribers
+
+
+class NewslettersMenuItem(MenuItem):
+    """Shown to whoever sees a list, and to the national data team (whose erasure page is
+    reached from the Newsletters overview)."""
+
+    def is_shown(self, request):
+        if may_erase_everywhere(request.user):
+            return True
+        return list_policy.visible_lists(request.user).exists()
+
+
+class NewsletterAdminViewSet(ViewSet):
+    """The Newsletters overview (the menu item's page, the first URL), each issue's send page,
+    each list's settings and subscribers, and the national data team's erasure page. Each view
+    checks its own permission (see permissions.py)."""
+
+    name = "newsletter_admin"
+    url_prefix = "newsletter"
+    icon = "mail"
+    menu_label = _("Newsletters")
+    menu_name = "newsletters"
+    menu_order = 280
+    add_to_admin_menu = True
+    menu_item_class = NewslettersMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", lists.lists_view, name="index"),
+            path("send/<int:page_id>/", sending.send_view, name="send"),
+            path("send/<int:page_id>/progress/", sending.progress_view, name="progress"),
+            path("lists/<int:list_id>/edit/", lists.edit_list_view, name="edit_list"),
+            path(
+                "lists/<int:list_id>/subscribers/",
+                subscribers.subscribers_view,
+                name="subscribers",
+            ),
+            path(
+                "lists/<int:list_id>/subscribers/<int:subscription_id>/export/",
+                subscribers.export_view,
+                name="export",
+            ),
+            path(
+                "lists/<int:list_id>/subscribers/<int:subscription_id>/erase/",
+                subscribers.erase_view,
+                name="erase",
+            ),
+            path("erasure/", erasure.erase_everywhere_view, name="erase_everywhere"),
+        ]

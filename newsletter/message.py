@@ -1,0 +1,156 @@
+"""The emails the newsletter sends, built for one recipient: an issue's delivery (text and
+HTML parts, From, Reply-To, List-Id, a stable Message-ID and one-click List-Unsubscribe), the
+test email of an issue, and the confirmation of a subscription. Nothing here sends."""
+
+from email.utils import formataddr
+from urllib.parse import quote
+
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from wagtail.models import Site
+
+from cms.core.mail import one_line
+
+from .conf import sender_address, unsubscribe_mailbox
+from .models import (
+    Delivery,
+    NewsletterIndexPage,
+    NewsletterIssuePage,
+    NewsletterList,
+    Send,
+    Subscription,
+)
+from .rendering import fill_links, issue_site, render_issue
+from .tokens import CONFIRM_MAX_AGE, confirm_token, unsubscribe_token
+
+# --- links ----------------------------------------------------------------------------------
+
+
+def site_link(site: Site, path: str) -> str:
+    return site.root_url.rstrip("/") + path
+
+
+def personal_links(delivery: Delivery, site: Site) -> tuple[str, str, str]:
+    """(preferences URL, unsubscribe URL, unsubscribe token) of one delivery's recipient."""
+    subscription = delivery.subscription
+    token = unsubscribe_token(subscription.pk)
+    preferences = site_link(
+        site, reverse("newsletter:preferences", args=[subscription.subscriber.token])
+    )
+    unsubscribe = site_link(site, reverse("newsletter:unsubscribe", args=[token]))
+    return preferences, unsubscribe, token
+
+
+def confirm_url(subscription: Subscription) -> str:
+    """An absolute link on the list's own site (Coventry's mail links to Coventry's host)."""
+    path = reverse("newsletter:confirm", args=[confirm_token(subscription.pk)])
+    return site_link(subscription.newsletter_list.site, path)
+
+
+# --- headers --------------------------------------------------------------------------------
+
+
+def list_id(newsletter_list: NewsletterList) -> str:
+    """RFC 2919: "<name>" <list-<id>.<site hostname>>; the same for every issue of the list."""
+    name = one_line(newsletter_list.name).replace("\\", "").replace('"', "")
+    return f'"{name}" <list-{newsletter_list.pk}.{newsletter_list.site.hostname}>'
+
+
+def message_id(send: Send, delivery: Delivery) -> str:
+    """Stable: a copy sent again after a crash has the same Message-ID, so mail systems that
+    keep them can drop the duplicate."""
+    return f"<newsletter.{send.pk}.{delivery.pk}@{send.newsletter_list.site.hostname}>"
+
+
+def from_header(newsletter_list: NewsletterList) -> str:
+    name = one_line(newsletter_list.from_name or newsletter_list.name)
+    return formataddr((name, sender_address())) if name else sender_address()
+
+
+# --- the emails -----------------------------------------------------------------------------
+
+
+def build_message(
+    send: Send, rendering, delivery: Delivery, connection=None
+) -> EmailMultiAlternatives:
+    """The email of one delivery: text and HTML parts, one-click unsubscribe (RFC 8058),
+    List-Id and a stable Message-ID."""
+    newsletter_list = send.newsletter_list
+    site = newsletter_list.site
+    preferences, unsubscribe, token = personal_links(delivery, site)
+    copy = fill_links(rendering, preferences_url=preferences, unsubscribe_url=unsubscribe)
+    mailto = f"mailto:{unsubscribe_mailbox()}?subject={quote('unsubscribe ' + token)}"
+    name = one_line(delivery.subscription.name)  # the name given to this list's site
+    message = EmailMultiAlternatives(
+        subject=copy.subject,
+        body=copy.text,
+        from_email=from_header(newsletter_list),
+        to=[formataddr((name, delivery.email)) if name else delivery.email],
+        reply_to=[newsletter_list.reply_to] if newsletter_list.reply_to else None,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": list_id(newsletter_list),
+            "Message-ID": message_id(send, delivery),
+            "Precedence": "bulk",
+        },
+        connection=connection,
+    )
+    message.attach_alternative(copy.html, "text/html")
+    return message
+
+
+def proof_message(issue: NewsletterIssuePage, address: str) -> EmailMultiAlternatives:
+    """The issue as its subscribers will get it, to one address, marked as a test; its personal
+    links lead to the site's newsletter page (a test recipient has no subscription)."""
+    site = issue_site(issue)
+    newsletter_list = NewsletterList.for_site(site)
+    language = issue.locale.language_code
+    rendered = render_issue(issue, language)
+    index = NewsletterIndexPage.objects.filter(path__startswith=site.root_page.path).first()
+    landing = (index.get_full_url() if index else "") or site.root_url
+    copy = fill_links(rendered, preferences_url=landing, unsubscribe_url=landing)
+    message = EmailMultiAlternatives(
+        subject=f"[Test] {copy.subject}",
+        body=copy.text,
+        from_email=from_header(newsletter_list),
+        to=[address],
+        reply_to=[newsletter_list.reply_to] if newsletter_list.reply_to else None,
+        headers={"List-Id": list_id(newsletter_list)},
+    )
+    message.attach_alternative(copy.html, "text/html")
+    return message
+
+
+def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
+    """The confirmation email: HTML and plain text, from the list's name at our own address. The
+    resident's name is not in it: anyone can type anything there, and this mail goes to an
+    address they have not yet proved is theirs."""
+    newsletter_list = subscription.newsletter_list
+    site = newsletter_list.site
+    subscriber = subscription.subscriber
+    list_name = one_line(newsletter_list.from_name or newsletter_list.name)
+    context = {
+        "list_name": list_name,
+        "site_name": site.site_name or site.hostname,
+        "site_url": site.root_url,
+        "confirm_url": confirm_url(subscription),
+        "expires_days": CONFIRM_MAX_AGE // (24 * 3600),
+    }
+    with translation.override(subscriber.language):
+        subject = one_line(render_to_string("newsletter/email/confirm_subject.txt", context))
+        text = render_to_string("newsletter/email/confirm.txt", context)
+        html = render_to_string("newsletter/email/confirm.html", context)
+    reply_to = [newsletter_list.reply_to] if newsletter_list.reply_to else None
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=from_header(newsletter_list),
+        to=[subscriber.email],
+        reply_to=reply_to,
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
