@@ -4,11 +4,12 @@ What it measures: the story index ``/stories/`` and one story's page ``/stories/
 the national host (``localhost``) and on the Coventry chapter's host (``coventry.localhost``),
 with the library grown to the demo's four stories plus ``--stories`` more (10,000 by default),
 all live and shared with the whole network, a quarter of them with a photo. The baseline is
-``/healthz``, as in bench/pages.py, whose run (server, load generator, alternating slices,
-table and JSON) this script reuses through a hook (see that file for why ratios, and how to read
-them). Nothing is asserted about timings; every response must be a 200 holding a marker: on the
-index, the number of stories it says it holds (so a library that failed to load cannot pass for
-a fast one).
+``/healthz``, as in bench/pages.py; both share the page benchmark's run in bench/harness/web.py
+(server, load generator, alternating slices, table and JSON), which this script extends through
+its prepare hook (see bench/pages.py for why ratios, and how to read them). Nothing is
+asserted about timings; every response must be a 200 holding a marker: on the index, the
+number of stories it says it holds (so a library that failed to load cannot pass for a fast
+one).
 
 How the library is grown: after ``migrate`` and ``load_demo``, a short script run with the
 server's own settings (``python -c`` with ``django.setup()``) bulk-inserts the missing
@@ -18,7 +19,7 @@ maintenance job (SQLite) had run. Run twice on the same database, it inserts not
 
 Usage, from the repository root::
 
-    .venv/bin/python bench/stories.py [--stories 10000] [any option of bench/pages.py]
+    .venv/bin/python -m bench.stories [--stories 10000] [any option of bench.pages]
 
 The database is a fresh SQLite file in a temporary directory unless ``DATABASE_URL`` is set
 (e.g. ``postgres://postgres@127.0.0.1:5432/bench_stories``): give it a database of its own, as
@@ -30,12 +31,13 @@ from __future__ import annotations
 import argparse
 import sys
 from functools import partial
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script, too
-
-from bench import pages  # noqa: E402
-from bench.pages import BenchError, Prepared, Target, django_script, step  # noqa: E402
+from bench.harness import web
+from bench.harness.cli import guarded, step
+from bench.harness.load import Target
+from bench.harness.processes import HarnessError
+from bench.harness.project import django_script
+from bench.harness.web import Prepared
 
 TITLE = "bench/stories.py: the story library vs a constant Django view, same gunicorn"
 DEFAULT_STORIES = 10_000
@@ -117,7 +119,7 @@ def grow_library(env: dict[str, str], stories: int) -> dict[str, int]:
         env, GROW_LIBRARY, str(stories), what="growing the story library"
     )
     if result["bench_stories"] < stories:
-        raise BenchError(
+        raise HarnessError(
             f"the library holds {result['bench_stories']} bench stories, not {stories}"
         )
     return result
@@ -147,7 +149,7 @@ def targets(stories: int) -> list[Target]:
 
 
 def prepare(stories: int, env: dict[str, str], port: int) -> Prepared:
-    """pages.run()'s prepare hook: grow the library, then measure its pages."""
+    """web.run()'s prepare hook: grow the library, then measure its pages."""
     step(f"grow the story library by {stories:,} stories (bulk insert, then ANALYZE)")
     library = grow_library(env, stories)
     step(f"inserted {library['inserted']:,}; the library holds {library['stories']:,} stories")
@@ -159,15 +161,15 @@ def prepare(stories: int, env: dict[str, str], port: int) -> Prepared:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """bench/pages.py's options, checked by it, and --stories."""
-    parser = pages.build_parser(prog="bench/stories.py", description=__doc__.split("\n\n")[0])
+    """The page benchmarks' options, checked as there, and --stories."""
+    parser = web.build_parser("python -m bench.stories", __doc__.split("\n\n")[0])
     parser.add_argument(
         "--stories",
         type=int,
         default=DEFAULT_STORIES,
         help=f"stories to add to the demo's four (default {DEFAULT_STORIES:,})",
     )
-    args = pages.parse_args(argv, parser)
+    args = web.parse_args(parser, argv)
     if args.stories < 1:
         parser.error("--stories must be at least 1")
     return args
@@ -175,8 +177,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    return pages.guarded(
-        lambda: pages.run(
+    return guarded(
+        lambda: web.run(
             args,
             prepare=partial(prepare, args.stories),
             title=TITLE,

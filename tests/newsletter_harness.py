@@ -4,10 +4,12 @@
   site of its own, its home, /newsletter/, an issue, a list and subscribers in bulk). Worker
   tests run in transactional tests, which flush the database after each test, so they cannot
   lean on the session's demo network: this builds even the root page and locale if missing.
-- Real services on loopback, for the tests that run a real ``celery worker``: an aiosmtpd
-  server whose answers the test controls (451 once, 550, 535 on login), a ``redis-server`` of
-  the module's own (so stopping it never disturbs the machine's Redis), and the worker itself
-  as a subprocess in its own process group (so ``kill -9`` of the group takes all of it).
+- Real services on loopback, for the tests that run a real ``celery worker``, from the
+  harness the benchmarks share (bench/harness): an aiosmtpd server whose answers the test
+  controls (451 once, 550, 535 on login), a ``redis-server`` of the module's own (so stopping
+  it never disturbs the machine's Redis), and the worker itself as a subprocess in its own
+  process group (so ``kill -9`` of the group takes all of it). Here: the fixtures that start
+  them, the worker's environment, and ``wait_for``, whose deadline fails the test.
 
 A test module imports the fixtures it uses (``worker_env_fixture`` and the two it depends on,
 ``celery_worker_fixture`` and ``newsletter_services_fixture``); in tests they are named
@@ -20,21 +22,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
-import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 
 import pytest
@@ -42,6 +36,10 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import Collection, Locale, Page, Site
 
+from bench.harness import processes
+from bench.harness.mail import MailServer
+from bench.harness.processes import RedisServer
+from bench.harness.worker import CELERY, CeleryWorker
 from cms.core.models import ChapterHomePage
 from newsletter.models import (
     NewsletterIndexPage,
@@ -51,11 +49,7 @@ from newsletter.models import (
     Subscription,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CELERY = str(Path(sys.executable).with_name("celery"))
-START_TIMEOUT = 60.0  # seconds a worker or redis-server gets to come up
-STOP_TIMEOUT = 20.0
-SMTP_USER, SMTP_PASSWORD = "newsletter", "secret"
+T = TypeVar("T")
 # The worker's timings in these tests: a dead worker's claims come back after 5 s, and the
 # first retry after a 451 waits about a second (the retry base follows the sweep period); beat
 # looks every second for confirmation emails whose task was lost (sending those 2 s old) and
@@ -269,181 +263,22 @@ def form_inputs(html: str, action: str) -> dict[str, str]:
 
 
 def wait_for(
-    condition: Callable[[], object],
+    condition: Callable[[], T],
     *,
     timeout: float,
     what: str,
     every: float = 0.1,
     tick: Callable[[], object] | None = None,
-):
-    """Poll until condition() is truthy (and return it), calling tick() between polls; fail
-    with `what` at the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        if tick is not None:
-            tick()
-        time.sleep(every)
+) -> T:
+    """The harness's wait_for (poll until condition() is truthy, calling tick() between polls),
+    its deadline a test failure naming `what`."""
+    try:
+        return processes.wait_for(condition, timeout=timeout, what=what, every=every, tick=tick)
+    except processes.WaitTimeout as exc:
+        pytest.fail(str(exc))
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-# --- the SMTP server ------------------------------------------------------------------------
-
-
-class MailServer:
-    """An aiosmtpd server on loopback that counts what it accepts per recipient and answers as
-    told: 451 to a recipient's first attempt (greylisting), 550 to some, 535 to every login."""
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-
-        self.lock = threading.Lock()
-        self.reset()
-        self.port = free_port()
-        self.controller = Controller(
-            self,
-            hostname="127.0.0.1",
-            port=self.port,
-            authenticator=self.authenticate,
-            auth_require_tls=False,
-            auth_required=False,
-        )
-
-    def reset(self) -> None:
-        with self.lock:
-            self.received: Counter[str] = Counter()
-            self.rcpt_attempts: Counter[str] = Counter()
-            self.messages: list[EmailMessage] = []
-            self.defer_first: set[str] = set()
-            self.reject: set[str] = set()
-            self.fail_auth = False
-            self.logins = 0
-            self.keep_messages = True  # False: count only (large sends)
-
-    def start(self) -> None:
-        self.controller.start()
-
-    def stop(self) -> None:
-        self.controller.stop()
-
-    @property
-    def url(self) -> str:
-        return f"smtp://{quote(SMTP_USER)}:{quote(SMTP_PASSWORD)}@127.0.0.1:{self.port}"
-
-    def authenticate(self, server, session, envelope, mechanism, auth_data):
-        from aiosmtpd.smtp import AuthResult
-
-        with self.lock:
-            self.logins += 1
-            return AuthResult(success=not self.fail_auth, handled=False)  # 535 if refused
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        with self.lock:
-            self.rcpt_attempts[address] += 1
-            if address in self.reject:
-                return "550 5.1.1 No such mailbox here"
-            if address in self.defer_first and self.rcpt_attempts[address] == 1:
-                return "451 4.7.1 Greylisted: try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        message = (
-            message_from_bytes(envelope.content, policy=policy.default)
-            if self.keep_messages
-            else None
-        )
-        with self.lock:
-            for recipient in envelope.rcpt_tos:
-                self.received[recipient] += 1
-            if message is not None:
-                self.messages.append(message)
-        return "250 2.0.0 Accepted"
-
-    def count(self, recipient: str) -> int:
-        with self.lock:
-            return self.received[recipient]
-
-    def total(self) -> int:
-        with self.lock:
-            return sum(self.received.values())
-
-    def messages_to(self, recipient: str) -> list[EmailMessage]:
-        with self.lock:
-            return [m for m in self.messages if recipient in str(m["To"])]
-
-
-# --- Redis ------------------------------------------------------------------------------------
-
-
-class RedisServer:
-    """A redis-server of our own on a free port: no persistence, gone with the test module."""
-
-    def __init__(self, directory: Path):
-        self.port = free_port()
-        self.directory = directory
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        log = (self.directory / "redis.log").open("wb")
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        import redis
-
-        client = redis.Redis.from_url(self.url, socket_timeout=1)
-
-        def answers() -> bool:
-            if self.process.poll() is not None:
-                pytest.fail(f"redis-server exited: {(self.directory / 'redis.log').read_text()}")
-            try:
-                return bool(client.ping())
-            except redis.RedisError:
-                return False
-
-        wait_for(answers, timeout=START_TIMEOUT, what="redis-server to answer PING")
-        client.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-# --- the Celery worker ------------------------------------------------------------------------
+# --- the services and the Celery worker -----------------------------------------------------
 
 
 def database_url_for_worker() -> str:
@@ -455,94 +290,6 @@ def database_url_for_worker() -> str:
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or "5432"
     return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'])}"
-
-
-class CeleryWorker:
-    """`celery -A cms worker --beat` as make worker runs it, against our Redis, SMTP server and
-    the test database, with tasks not eager (CELERY_EAGER=0) and short claim/sweep timings."""
-
-    count = 0
-
-    def __init__(self, directory: Path, env: dict[str, str], concurrency: int = 2):
-        self.directory = directory
-        self.env = env
-        self.concurrency = concurrency
-        self.process: subprocess.Popen | None = None
-        self.log_path: Path | None = None
-
-    def start(self) -> None:
-        CeleryWorker.count += 1
-        name = f"newsletter-test-{os.getpid()}-{CeleryWorker.count}"
-        self.log_path = self.directory / f"{name}.log"
-        log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                CELERY,
-                "-A",
-                "cms",
-                "worker",
-                "--beat",
-                "--schedule",
-                str(self.directory / f"{name}-beat-schedule"),
-                "-Q",
-                "default",
-                "--concurrency",
-                str(self.concurrency),
-                "--pool",
-                "prefork",
-                "--hostname",
-                f"{name}@%h",
-                "--loglevel",
-                "INFO",
-                "--without-mingle",
-                "--without-gossip",
-            ],
-            cwd=REPO_ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: kill -9 of the group takes it all
-        )
-        log.close()
-
-        def ready() -> bool:
-            if self.process.poll() is not None:
-                pytest.fail(f"the celery worker exited early:\n{self.log_tail()}")
-            return " ready." in self.log_path.read_text(errors="replace")
-
-        wait_for(ready, timeout=START_TIMEOUT, what="the celery worker to be ready")
-
-    def log_tail(self, lines: int = 60) -> str:
-        if self.log_path is None or not self.log_path.exists():
-            return "(no log)"
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    @property
-    def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def freeze(self) -> None:
-        """SIGSTOP the whole group: nothing moves while the test counts what is in flight."""
-        os.killpg(self.process.pid, signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        os.killpg(self.process.pid, signal.SIGCONT)
-
-    def kill9(self) -> None:
-        """kill -9 of the main process and every child (the process group)."""
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=STOP_TIMEOUT)
-
-    def stop(self) -> None:
-        """SIGTERM to the main process only (a warm shutdown: running tasks finish)."""
-        if not self.alive:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
 
 
 @dataclass

@@ -32,16 +32,11 @@ import requests
 from django.db import connection, connections
 from django.urls import reverse
 
-from bench.pages import (
-    free_port,
-    log_tail,
-    start_gunicorn,
-    stop_process,
-    wait_until_ready,
-)
+from bench.harness.appserver import Gunicorn
+from bench.harness.mail import MailServer
+from bench.harness.processes import RedisServer, free_port, log_tail
 from cms.accounts.lockout import client_address
 from tests.helpers import body
-from tests.newsletter_harness import MailServer, RedisServer
 
 # Every test needs the test database to exist: the server's is a copy of it.
 pytestmark = pytest.mark.django_db
@@ -200,7 +195,7 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Ser
         }
     )
     log = tmp / "gunicorn.log"
-    process = None
+    gunicorn = Gunicorn(env, port, log, workers=2, worker_class="sync")
     try:
         for args in (["collectstatic", "--noinput", "-v0"],):
             done = run_manage(env, *args)
@@ -214,11 +209,10 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Ser
             check=False,
         )
         assert made.returncode == 0, made.stderr
-        process = start_gunicorn(env, port, workers=2, worker_class="sync", log_path=log)
-        wait_until_ready(process, port, log)
+        gunicorn.start()
         yield Server(port=port, env=env, mail=mail, log=log)
     finally:
-        stop_process(process)
+        gunicorn.stop()
         mail.stop()
         if redis is not None:
             redis.stop()

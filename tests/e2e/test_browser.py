@@ -6,13 +6,14 @@ import re
 import shutil
 import subprocess
 import sys
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.newsletter_harness import CeleryWorker, RedisServer, free_port, wait_for
+from bench.harness.appserver import wait_until_answers
+from bench.harness.processes import RedisServer, free_port, start_process, stop_process
+from bench.harness.worker import CeleryWorker
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,26 +24,11 @@ pytestmark = pytest.mark.skipif(
 PHONE = {"width": 390, "height": 844}
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    """Poll until the server answers: runserver prints its banner before it listens, so an
-    answer is the only sure sign."""
-
-    def answers() -> bool:
-        if process.poll() is not None:
-            pytest.fail(f"the demo server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
-                return response.status == 200
-        except OSError:
-            return False
-
-    wait_for(answers, timeout=seconds, what=f"{url} to answer", every=0.2)
-
-
 @contextmanager
 def _serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
     """`make demo`'s steps in the folder `var`: migrate, load_demo, any `setup` commands, then
-    runserver; yields (port, environment) once it answers."""
+    runserver (its output to var/runserver.log); yields (port, environment) once /healthz
+    answers."""
     port = free_port()
     env = {
         key: value
@@ -61,19 +47,13 @@ def _serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
     manage = [sys.executable, str(REPO / "manage.py")]
     for args in (["migrate", "--noinput", "-v0"], ["load_demo"], *setup):
         subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = var / "runserver.log"
+    server = start_process([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], log, env)
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
+        wait_until_answers(server, port, log, what="the demo server", host="127.0.0.1")
         yield port, env
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop_process(server)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,136 @@
+"""SMTP servers on loopback: ``SmtpSink``, aiosmtpd's Sink in a process of its own (accepts every
+message, keeps nothing: for measuring), and ``MailServer``, an aiosmtpd server in a thread of
+the caller's that counts what it accepts and answers as told (for tests)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections import Counter
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import quote
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+from bench.harness.processes import free_port, start_process, stop_process, wait_port
+
+SMTP_USER, SMTP_PASSWORD = "newsletter", "secret"
+
+
+class SmtpSink:
+    """``python -m aiosmtpd -c aiosmtpd.handlers.Sink`` on a free port, its log in `directory`.
+
+    A process of its own, so that serving mail shares no interpreter (and no GIL) with the
+    script that measures."""
+
+    def __init__(self, directory: Path):
+        self.port = free_port()
+        self.log_path = directory / "smtp.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        """Start it and wait until it listens."""
+        self.process = start_process(
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{self.port}",
+                "-c",
+                "aiosmtpd.handlers.Sink",
+            ],
+            self.log_path,
+        )
+        wait_port(self.port, self.process, "the aiosmtpd server", self.log_path)
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+class MailServer:
+    """An aiosmtpd server on loopback that counts what it accepts per recipient and answers as
+    told: 451 to a recipient's first attempt (greylisting), 550 to some, 535 to every login."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+        self.port = free_port()
+        self.controller = Controller(
+            self,
+            hostname="127.0.0.1",
+            port=self.port,
+            authenticator=self.authenticate,
+            auth_require_tls=False,
+            auth_required=False,
+        )
+
+    def reset(self) -> None:
+        with self.lock:
+            self.received: Counter[str] = Counter()
+            self.rcpt_attempts: Counter[str] = Counter()
+            self.messages: list[EmailMessage] = []
+            self.defer_first: set[str] = set()
+            self.reject: set[str] = set()
+            self.fail_auth = False
+            self.logins = 0
+            self.keep_messages = True  # False: count only (large sends)
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{quote(SMTP_USER)}:{quote(SMTP_PASSWORD)}@127.0.0.1:{self.port}"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        with self.lock:
+            self.logins += 1
+            return AuthResult(success=not self.fail_auth, handled=False)  # 535 if refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.rcpt_attempts[address] += 1
+            if address in self.reject:
+                return "550 5.1.1 No such mailbox here"
+            if address in self.defer_first and self.rcpt_attempts[address] == 1:
+                return "451 4.7.1 Greylisted: try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = (
+            message_from_bytes(envelope.content, policy=policy.default)
+            if self.keep_messages
+            else None
+        )
+        with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.received[recipient] += 1
+            if message is not None:
+                self.messages.append(message)
+        return "250 2.0.0 Accepted"
+
+    def count(self, recipient: str) -> int:
+        with self.lock:
+            return self.received[recipient]
+
+    def total(self) -> int:
+        with self.lock:
+            return sum(self.received.values())
+
+    def messages_to(self, recipient: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if recipient in str(m["To"])]
