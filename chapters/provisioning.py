@@ -27,8 +27,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from cms.core.models import ChapterHomePage, NewsIndexPage, StandardPage
-from cms.core.workflows import SiteScopedApprovalTask
+from cms.core.models import ChapterHomePage, NewsIndexPage, SiteScopedApprovalTask, StandardPage
 from cms.formpages.models import FormField, FormPage
 from cms.stories.models import Story, StoryIndexPage
 from sites.models import NavigationItem, SiteSettings

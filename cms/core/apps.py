@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from .checks import check_chooser_forms
         from .choosing import register_wagtail_scopes
-        from .workflows import take_over_task_submission_emails
+        from .signals import take_over_task_submission_emails
 
         take_over_task_submission_emails()
         register_wagtail_scopes()

@@ -9,6 +9,8 @@ import logging
 
 from django.db import DatabaseError, transaction
 
+from .models import DeferredTask
+
 logger = logging.getLogger(__name__)
 
 ERROR_LENGTH = 500
@@ -25,8 +27,6 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
 
 
 def defer(name: str, args, kwargs, error: Exception) -> None:
-    from .models import DeferredTask
-
     try:
         DeferredTask.objects.create(
             task=name, args=list(args), kwargs=dict(kwargs), last_error=str(error)[:ERROR_LENGTH]

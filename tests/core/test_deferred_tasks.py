@@ -8,7 +8,7 @@ from kombu.exceptions import OperationalError
 from cms.coalition.tasks import acknowledge_join_request, notify_national_editors
 from cms.core.models import DeferredTask
 from cms.core.queue import enqueue_on_commit
-from cms.core.tasks import retry_deferred_tasks
+from cms.core.tasks import retry_deferred_tasks, send_task_submission_notification
 from cms.formpages.tasks import send_submission_notification
 from cms.stories.tasks import notify_new_submission
 from tests.coalition.test_coalition import (
@@ -114,3 +114,30 @@ def test_a_task_that_fails_again_is_kept_with_its_error_and_others_go_on(db):
     assert set(kept) == {1, 2}
     assert kept[1].attempts == 1 and kept[1].last_error == "SMTP down"
     assert kept[2].last_error == "unknown task"
+
+
+# Where the task lived before it moved to cms/core/tasks.py: rows and queued messages name it so.
+OLD_MODERATION_TASK = "cms.core.workflows.send_task_submission_notification"
+
+
+def test_a_row_kept_under_the_moderation_emails_old_task_name_still_runs(
+    client, network, mailoutbox, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(send_task_submission_notification, "delay", side_effect=BROKER_DOWN),
+        mock.patch.object(notify_new_submission, "delay", side_effect=BROKER_DOWN),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert share(client, valid_data()).status_code == 303
+    row = DeferredTask.objects.get(task=OLD_MODERATION_TASK)  # the name kept, as before the move
+    state_id = row.args[0]
+    DeferredTask.objects.all().delete()
+    # A row written before the move: the name as it was then, typed out.
+    DeferredTask.objects.create(task=OLD_MODERATION_TASK, args=[state_id, None])
+    assert mailoutbox == []
+
+    assert retry_deferred_tasks() == 1
+    assert deferred() == []
+    waiting = [message for message in mailoutbox if "waiting for approval" in message.subject]
+    assert waiting, [message.subject for message in mailoutbox]
+    assert all("coventry" in address for message in waiting for address in message.to)

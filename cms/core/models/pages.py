@@ -12,10 +12,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, ToolkitStreamBlock
-from .choosing import ChosenObjectsPageForm
-from .pagination import paginate
-from .workflows import SiteScopedApprovalTask  # noqa: F401 - a model: Django finds it here
+from ..blocks import RICH_TEXT_FEATURES, BaseStreamBlock, ToolkitStreamBlock
+from ..choosing import ChosenObjectsPageForm
+from ..pagination import paginate
 
 
 class BasePage(Page):
@@ -245,21 +244,3 @@ class NewsArticlePage(BasePage):
 
     class Meta:
         verbose_name = _("news article")
-
-
-class DeferredTask(models.Model):
-    """A Celery task a request could not enqueue (the broker was down): kept here, in the same
-    database as the data it works on, until beat's retry_deferred_tasks enqueues it again."""
-
-    task = models.CharField(max_length=200)
-    args = models.JSONField(default=list)
-    kwargs = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.task}{tuple(self.args)!r}"
