@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from .admin.permissions import may_send
 from .admin.viewsets import NewsletterAdminViewSet
+from .blocks import NewsletterSignupBlock
 from .models import NewsletterIssuePage, Send
 
 
@@ -94,3 +95,12 @@ def keep_sent_issues_in_bulk(request, action_type, objects, action_class_instanc
     if action_type == "delete" and request.method == "POST" and _sent_issues_within(objects):
         return _refuse_delete(request)
     return None
+
+
+# --- registrations with lower layers ------------------------------------------------------
+
+
+@hooks.register("register_page_body_blocks", order=200)
+def page_body_blocks():
+    """The signup form, offered in every page body (cms.core.blocks), after featured stories."""
+    return [("newsletter_signup", NewsletterSignupBlock())]

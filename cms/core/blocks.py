@@ -1,20 +1,34 @@
-"""StreamField blocks every site's pages are written with.
+"""StreamField blocks every site's pages are written with, and the page body that feature apps
+add their own blocks to.
 
 Each block names its own template under templates/blocks/, an icon, a description for the
-block picker and a preview value, so editors see what they are choosing.
+block picker and a preview value, so editors see what they are choosing. The blocks here know
+no feature app; a feature's blocks (featured stories, a newsletter signup) live in that app.
+
+Hook read here:
+
+- ``register_page_body_blocks``: a function returning ``(name, block)`` pairs, new block
+  instances on every call, offered in every page body (BaseStreamBlock) after core's own
+  blocks. The order is part of the fields' definition (their migrations): register with an
+  explicit ``order=`` (``hooks.register("register_page_body_blocks", fn, order=N)``).
+
+The hook is read when a StreamBlock using it is instantiated, which must be after the app
+registry is ready (pass the block class, not an instance, to StreamField, which then builds it
+when first used); reading it earlier, or two blocks of one name, stops the project loudly
+rather than leaving a block out of a page type.
 """
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
-from wagtail import blocks
+from wagtail import blocks, hooks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Locale, Site
-from wagtail.snippets.blocks import SnippetChooserBlock
+
+PAGE_BODY_BLOCKS_HOOK = "register_page_body_blocks"
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
@@ -140,99 +154,6 @@ class EmbedMediaBlock(blocks.StructBlock):
         description = _("A video or post from another website.")
 
 
-class FeaturedStoriesBlock(blocks.StructBlock):
-    """Stories from the library, placed on any page. Only stories the current site may show
-    are rendered: a story chosen on one site and local to another never appears."""
-
-    heading = blocks.CharBlock(required=False, max_length=120, default="Stories of connection")
-    mode = blocks.ChoiceBlock(
-        choices=[
-            ("chosen", _("The stories I choose")),
-            ("latest_site", _("The latest from this site")),
-            ("latest_theme", _("The latest on a theme")),
-        ],
-        default="chosen",
-    )
-    # The story library sits above core: refer to its models by label, never import them.
-    stories = blocks.ListBlock(SnippetChooserBlock("stories.Story"), min_num=0, max_num=12)
-    theme = SnippetChooserBlock("stories.Theme", required=False)
-    count = blocks.IntegerBlock(min_value=1, max_value=12, default=3)
-
-    class Meta:
-        icon = "openquote"
-        template = "blocks/featured_stories_block.html"
-        description = _("Stories from the library: chosen, or the latest from this site or theme.")
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value["mode"] == "chosen" and not value["stories"]:
-            raise StructBlockValidationError(
-                block_errors={"stories": ErrorList([ValidationError(_("Choose a story."))])}
-            )
-        if value["mode"] == "latest_theme" and not value["theme"]:
-            raise StructBlockValidationError(
-                block_errors={"theme": ErrorList([ValidationError(_("Choose a theme."))])}
-            )
-        return value
-
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context=parent_context)
-        request = (parent_context or {}).get("request")
-        context["story_links"] = self.story_links(value, request) if request else []
-        return context
-
-    def story_links(self, value, request) -> list[tuple]:
-        """(story, url) pairs this request's site may show, in the block's order: what the page
-        and a newsletter built from it both render."""
-        return featured_stories(value, request)
-
-
-def featured_stories(value, request) -> list[tuple]:
-    """(story, url) pairs this request's site may show, in the block's order."""
-    Story = apps.get_model("stories", "Story")
-    StoryIndexPage = apps.get_model("stories", "StoryIndexPage")
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
-    locale = Locale.get_active()
-    visible = Story.objects.visible_on(site).filter(locale=locale).select_related("image")
-    if value["mode"] == "chosen":
-        wanted = [story.pk for story in value["stories"] if story is not None]
-        found = visible.prefetch_related("themes").in_bulk(wanted)
-        stories = [found[pk] for pk in wanted if pk in found]
-    elif value["mode"] == "latest_site":
-        stories = list(visible.filter(site=site).prefetch_related("themes")[: value["count"]])
-    else:
-        theme = value["theme"]
-        stories = (
-            list(visible.filter(themes=theme).prefetch_related("themes")[: value["count"]])
-            if theme
-            else []
-        )
-    index = StoryIndexPage.for_site(site, locale.pk) if stories else None
-    if index is None:
-        return []
-    base = index.get_url(request)
-    return [(story, base + index.reverse_subpage("story", args=[story.slug])) for story in stories]
-
-
-class NewsletterSignupBlock(blocks.StructBlock):
-    """A signup form for the newsletter of the site the page is shown on. The form itself comes
-    from the newsletter app's template tag, so core never imports the newsletter app."""
-
-    heading = blocks.CharBlock(max_length=120, default="Receive our latest news")
-    text = blocks.TextBlock(required=False, max_length=500)
-
-    class Meta:
-        icon = "mail"
-        template = "blocks/newsletter_signup_block.html"
-        description = _("A form to subscribe to this site's newsletter.")
-        preview_value = {
-            "heading": "Receive our latest news",
-            "text": "Stories of connection and ways to get involved, once a month.",
-        }
-
-
 class CompleteStreamBlock(blocks.StreamBlock):
     """A page body whose form data arrived incomplete (a count or a block's fields missing or
     garbled, from a hand-made or cut-off POST) is a form error, not the KeyError or ValueError
@@ -265,7 +186,48 @@ class ToolkitStreamBlock(CompleteStreamBlock):
     documents = DocumentListBlock()
 
 
+_finding_hooks = False
+
+
+def _find_hooks(hook_name: str) -> list:
+    global _finding_hooks
+    _finding_hooks = True  # the first call imports every app's wagtail_hooks module
+    try:
+        return hooks.get_hooks(hook_name)
+    finally:
+        _finding_hooks = False
+
+
+def registered_blocks(hook_name: str, taken=()) -> list[tuple[str, blocks.Block]]:
+    """The (name, block) pairs the apps register under `hook_name`, in hook order. Refused
+    before the app registry is ready (not every app's hooks could be found yet), and when a
+    name is given twice or is already one of `taken` (a block would silently replace another)."""
+    if not apps.ready:
+        raise ImproperlyConfigured(
+            f"The {hook_name!r} blocks were asked for before the app registry is ready, so "
+            "some apps' blocks could be missing: give StreamField the block class, not an "
+            "instance, so it builds the block when it is first used."
+        )
+    if _finding_hooks:
+        raise ImproperlyConfigured(
+            f"The {hook_name!r} blocks were asked for while the apps' wagtail_hooks modules "
+            "were being imported (a module instantiates such a block when it is imported), so "
+            "some apps' blocks could be missing."
+        )
+    names = set(taken)
+    found = []
+    for register in _find_hooks(hook_name):
+        for name, block in register():
+            if name in names:
+                raise ImproperlyConfigured(f"Two blocks are named {name!r} in {hook_name!r}.")
+            names.add(name)
+            found.append((name, block))
+    return found
+
+
 class BaseStreamBlock(CompleteStreamBlock):
+    """A page's body: core's blocks, then those the feature apps register (see above)."""
+
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(
         features=RICH_TEXT_FEATURES,
@@ -280,5 +242,7 @@ class BaseStreamBlock(CompleteStreamBlock):
     faq = FAQListBlock()
     embed = EmbedMediaBlock()
     documents = DocumentListBlock()
-    featured_stories = FeaturedStoriesBlock()
-    newsletter_signup = NewsletterSignupBlock()
+
+    def __init__(self, local_blocks=None, **kwargs):
+        features = registered_blocks(PAGE_BODY_BLOCKS_HOOK, taken=self.base_blocks)
+        super().__init__([*features, *(local_blocks or ())], **kwargs)

@@ -1,10 +1,15 @@
+"""Where the story library plugs into Wagtail: its snippets and permission policy, the chooser
+scope of its stories, and its blocks in page bodies and newsletter issues."""
+
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from cms.core.choosing import register_chooser_scope
 
 from .admin import StoryViewSet, ThemeViewSet, _chooseable
+from .blocks import FeaturedStoriesBlock
 from .models import Story
 from .permissions import StoryPermissionPolicy
 
@@ -17,3 +22,15 @@ register_chooser_scope(
 )
 register_snippet(StoryViewSet)
 register_snippet(ThemeViewSet)
+
+
+@hooks.register("register_page_body_blocks", order=100)
+def page_body_blocks():
+    """Featured stories in every page body (cms.core.blocks), before the newsletter signup."""
+    return [("featured_stories", FeaturedStoriesBlock())]
+
+
+@hooks.register("register_newsletter_body_blocks", order=100)
+def newsletter_body_blocks():
+    """Featured stories in newsletter issues: the email renderer shows its story_links()."""
+    return [("featured_stories", FeaturedStoriesBlock())]

@@ -36,7 +36,7 @@ class NewsletterIssuePage(BasePage):
     preheader = models.CharField(
         max_length=200, blank=True, help_text=_("The line inboxes show after the subject")
     )
-    body = StreamField(NewsletterStreamBlock(), blank=True)
+    body = StreamField(NewsletterStreamBlock, blank=True)
 
     content_panels = [
         *Page.content_panels,

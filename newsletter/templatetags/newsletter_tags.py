@@ -1,5 +1,5 @@
 """Newsletter pieces any template may place: the signup form for the request's site (used by
-core's NewsletterSignupBlock, which must not import this app), the archive of sent issues, and
+the NewsletterSignupBlock's template, newsletter/blocks.py), the archive of sent issues, and
 an issue as its email (the editor's "email" preview)."""
 
 from django import template

@@ -49,7 +49,7 @@ class HomePageBase(BasePage):
         related_name="+",
         verbose_name=_("hero button page"),
     )
-    body = StreamField(BaseStreamBlock(), blank=True)
+    body = StreamField(BaseStreamBlock, blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -118,7 +118,7 @@ class StandardPage(BasePage):
     """An ordinary page: About, Get involved, FAQ..."""
 
     intro = models.TextField(blank=True, help_text=_("A sentence or two shown under the title"))
-    body = StreamField(BaseStreamBlock(), blank=True)
+    body = StreamField(BaseStreamBlock, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
@@ -151,7 +151,7 @@ class CampaignPage(BasePage):
         blank=True,
         help_text=_("Files members download to share the campaign"),
     )
-    body = StreamField(BaseStreamBlock(), blank=True)
+    body = StreamField(BaseStreamBlock, blank=True)
     share_text = models.CharField(
         max_length=280, blank=True, help_text=_("Suggested words when readers share this page")
     )
@@ -214,7 +214,7 @@ class NewsArticlePage(BasePage):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     image_credit = models.CharField(_("photo credit"), max_length=255, blank=True)
-    body = StreamField(BaseStreamBlock(), blank=True)
+    body = StreamField(BaseStreamBlock, blank=True)
 
     content_panels = [
         *Page.content_panels,
