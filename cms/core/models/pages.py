@@ -3,6 +3,10 @@
 The national site uses NationalHomePage at its root; each chapter's site uses ChapterHomePage.
 Everything below a home page is shared: standard pages, campaign pages and news. The
 parent/child rules keep editors adding pages only where they belong.
+
+Page rules name no feature app: the home pages and the standard page leave subpage_types open,
+and a feature's page type (the story index, the member directory, a form page, the newsletter
+page) places itself with its own parent_page_types. See BasePage.clean_subpage_models.
 """
 
 from django.db import models
@@ -25,6 +29,16 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def clean_subpage_models(cls):
+        """Wagtail's rule, but with subpage_types left open (None) only the page types that
+        name their parents (parent_page_types) may go here: those naming this type. A page type
+        naming none, such as Wagtail's own Page, is not offered under every page."""
+        models = super().clean_subpage_models()
+        if getattr(cls, "subpage_types", None) is not None:
+            return models
+        return [model for model in models if getattr(model, "parent_page_types", None) is not None]
 
     @property
     def summary(self) -> str:
@@ -81,16 +95,7 @@ class NationalHomePage(HomePageBase):
     """The Connection Coalition's home: the root of the national site."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = [
-        "core.StandardPage",
-        "core.CampaignPage",
-        "core.NewsIndexPage",
-        "stories.StoryIndexPage",
-        "coalition.MemberDirectoryPage",
-        "coalition.JoinCoalitionPage",
-        "formpages.FormPage",
-        "newsletter.NewsletterIndexPage",
-    ]
+    # subpage_types open: the page types naming this one among their parent_page_types.
     template = "core/national_home_page.html"
 
     class Meta:
@@ -101,13 +106,7 @@ class ChapterHomePage(HomePageBase):
     """A chapter's home (e.g. Coventry's "Connecting for Good"): the root of its site."""
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = [
-        "core.StandardPage",
-        "core.NewsIndexPage",
-        "stories.StoryIndexPage",
-        "formpages.FormPage",
-        "newsletter.NewsletterIndexPage",
-    ]
+    # subpage_types open: the page types naming this one among their parent_page_types.
     template = "core/chapter_home_page.html"
 
     class Meta:
@@ -128,7 +127,7 @@ class StandardPage(BasePage):
         "core.StandardPage",
         "core.CampaignPage",
     ]
-    subpage_types = ["core.StandardPage", "formpages.FormPage"]
+    # subpage_types open: the page types naming this one among their parent_page_types.
     template = "core/standard_page.html"
 
     class Meta:
