@@ -5,80 +5,42 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
-from wagtail.models import Page
-from wagtail.search.backends import get_search_backend
 
-from cms.coalition.models import Member, MemberDirectoryPage
-from cms.core.pagination import paginate
 from cms.core.text import query_param
 
 from .branding import Brand
 from .models import SiteSettings
+from .search import registered_results, search_pages
 from .sitemap import SiteSitemap
 
 logger = logging.getLogger(__name__)
 
-SEARCH_RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
 
 @require_safe
 def search(request):
-    """Search this site only, in the reader's language: Coventry never returns national pages."""
+    """Search this site only, in the reader's language: Coventry never returns national pages.
+    The apps' own results (the coalition's members) come first (sites.search)."""
     query = query_param(request, "q", MAX_QUERY_LENGTH)
-    results = None
+    results, sections = None, []
     if query:
-        results = _search_site(request, query)
+        root = Brand.for_request(request).root_page
+        results = search_pages(request, query, root)
+        sections = registered_results(request, query, root)
     context = {
         "query": query,
         "results": results,
-        "member_results": _search_members(request, query) if query else [],
+        "search_sections": sections,
         "extra_query": urlencode({"q": query}) + "&",
     }
     return render(request, "network_sites/search.html", context)
-
-
-def _search_site(request, query: str):
-    root = Brand.for_request(request).root_page
-    pages = Page.objects.none()
-    if root is not None:
-        pages = Page.objects.live().public().descendant_of(root, inclusive=True).specific()
-    # Quotes are search syntax to some backends (SQLite FTS5 fails on an unbalanced one).
-    terms = query.replace('"', " ").strip()
-    try:
-        return paginate(
-            request, pages.search(terms) if terms else pages.none(), SEARCH_RESULTS_PER_PAGE
-        )
-    except DatabaseError:
-        logger.exception("Search failed for %r", query)
-        return paginate(request, Page.objects.none(), SEARCH_RESULTS_PER_PAGE)
-
-
-def _search_members(request, query: str, limit: int = 12) -> list[tuple]:
-    """Coalition members, on a site that has a member directory (the national one)."""
-    root = Brand.for_request(request).root_page
-    directory = (
-        MemberDirectoryPage.objects.live().filter(path__startswith=root.path).first()
-        if root is not None
-        else None
-    )
-    terms = query.replace('"', " ").strip()
-    if directory is None or not terms:
-        return []
-    try:
-        in_locale = Member.objects.filter(locale_id=directory.locale_id)
-        members = list(get_search_backend().search(terms, in_locale)[:limit])
-    except DatabaseError:
-        logger.exception("Member search failed for %r", query)
-        return []
-    return [(member, directory.member_url(member, request)) for member in members]
 
 
 @require_safe
