@@ -2,16 +2,35 @@
 
 Everything is get-or-create inside one transaction, so running it twice is harmless and a run
 that fails half-way leaves nothing behind.
+
+Hook read here:
+
+- ``provision_chapter_site``: a provisioning step, called with the chapter's
+  cms.core.provisioning.SiteSetup inside provision_chapter's transaction, in hook order. A step
+  makes what its app needs on a new site, get-or-create, and adds the pages of the site's menu
+  with ``setup.add_section``, so the order of the steps is the order of the menu. Register with
+  an explicit ``order=``; the steps today:
+
+  ===== =========================================== ============================================
+  order step                                        registered in
+  ===== =========================================== ============================================
+  100   About                                       chapters/wagtail_hooks.py
+  200   Stories (the story index)                   cms/stories/wagtail_hooks.py
+  300   Get involved                                chapters/wagtail_hooks.py
+  400   News                                        chapters/wagtail_hooks.py
+  500   the Volunteer and Have a chat forms, under  cms/formpages/wagtail_hooks.py
+        Get involved
+  600   the site's newsletter list and /newsletter/ newsletter/wagtail_hooks.py
+  ===== =========================================== ============================================
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail import hooks
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -28,8 +47,8 @@ from wagtail.models import (
 )
 
 from cms.core.models import ChapterHomePage, NewsIndexPage, SiteScopedApprovalTask, StandardPage
-from cms.formpages.models import FormField, FormPage
-from cms.stories.models import Story, StoryIndexPage
+from cms.core.provisioning import SiteSetup
+from cms.stories.models import Story
 from sites.models import NavigationItem, SiteSettings
 
 from .models import Chapter
@@ -42,47 +61,7 @@ COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
 }
-CHAPTER_SECTIONS = [
-    # (title, slug, page class, intro)
-    ("About", "about", StandardPage, "Who we are and why we are connecting for good."),
-    ("Stories", "stories", StoryIndexPage, "Stories of connection from our city."),
-    ("Get involved", "get-involved", StandardPage, "Volunteer, have a chat, or join us."),
-    ("News", "news", NewsIndexPage, "What is happening in our chapter."),
-]
-
-
-# The forms every chapter starts with, under "Get involved"; editors change the fields.
-CHAPTER_FORMS = [
-    {
-        "slug": "volunteer",
-        "title": "Volunteer",
-        "intro": "<p>Volunteer your time, passions and skills.</p>",
-        "fields": [
-            ("Your name", "singleline", True, ""),
-            ("Email address", "email", True, ""),
-            ("Phone number", "singleline", False, ""),
-            (
-                "How would you like to help?",
-                "checkboxes",
-                False,
-                "Befriending\nDeliveries and errands\nEvents\nDigital skills\nSomething else",
-            ),
-            ("Tell us a little about yourself", "multiline", False, ""),
-        ],
-    },
-    {
-        "slug": "have-a-chat",
-        "title": "Have a chat",
-        "intro": "<p>Have a chat with one of our team.</p>",
-        "fields": [
-            ("Your name", "singleline", True, ""),
-            ("Email address", "email", True, ""),
-            ("Phone number", "singleline", False, ""),
-            ("Best time to call", "dropdown", False, "Morning\nAfternoon\nEvening"),
-            ("What would you like to talk about?", "multiline", True, ""),
-        ],
-    },
-]
+PROVISIONING_STEPS_HOOK = "provision_chapter_site"
 
 
 class ProvisioningError(ValueError):
@@ -187,64 +166,86 @@ def _check_hostname_free(hostname: str, slug: str) -> None:
         )
 
 
-def child_page(parent: Page, slug: str, build: Callable[[], Page]) -> Page:
-    """The child of `parent` at `slug` if there is one (whatever an editor made of it), else
-    the unsaved page build() returns, added there and published. The page takes its parent's
-    locale."""
-    existing = parent.get_children().filter(slug=slug).first()
-    if existing is not None:
-        return existing.specific
-    page = build()
-    page.slug = slug
-    if page.locale_id is None:
-        page.locale_id = parent.locale_id
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+# --- the steps of chapters' own sections (registered in chapters/wagtail_hooks.py) ----------
 
 
-def _add_sections(home: Page) -> dict[str, Page]:
-    return {
-        slug: child_page(home, slug, partial(page_class, title=title, intro=intro))
-        for title, slug, page_class, intro in CHAPTER_SECTIONS
-    }
-
-
-def _form_page(spec: dict) -> FormPage:
-    page = FormPage(title=spec["title"], intro=spec["intro"], subject=f"{spec['title']} form")
-    page.form_fields = [
-        FormField(
-            label=label, field_type=field_type, required=required, choices=choices, sort_order=order
-        )
-        for order, (label, field_type, required, choices) in enumerate(spec["fields"])
-    ]
-    return page
-
-
-def _add_forms(parent: Page) -> None:
-    for spec in CHAPTER_FORMS:
-        child_page(parent, spec["slug"], partial(_form_page, spec))
-
-
-NEWSLETTER_INTRO = (
-    "<p>Receive our latest news: stories of connection, events and ways to get involved, "
-    "a few times a year.</p>"
-)
-
-
-def _add_newsletter(home: Page, site: Site, name: str) -> None:
-    """/newsletter/ (the signup form and the archive) and the site's own list. The newsletter
-    app sits above chapters: its models are looked up by label, never imported. A page the
-    editors already put at /newsletter/ is left alone."""
-    index_class = apps.get_model("newsletter", "NewsletterIndexPage")
-    newsletter_list_class = apps.get_model("newsletter", "NewsletterList")
-    if not index_class.objects.child_of(home).exists():
-        child_page(
-            home, "newsletter", partial(index_class, title="Newsletter", intro=NEWSLETTER_INTRO)
-        )
-    newsletter_list_class.objects.get_or_create(
-        site=site, defaults={"name": name, "from_name": name}
+def add_about(setup: SiteSetup) -> None:
+    setup.add_section(
+        "about",
+        partial(
+            StandardPage,
+            title="About",
+            intro="Who we are and why we are connecting for good.",
+        ),
     )
+
+
+def add_get_involved(setup: SiteSetup) -> None:
+    setup.add_section(
+        "get-involved",
+        partial(StandardPage, title="Get involved", intro="Volunteer, have a chat, or join us."),
+    )
+
+
+def add_news(setup: SiteSetup) -> None:
+    setup.add_section(
+        "news", partial(NewsIndexPage, title="News", intro="What is happening in our chapter.")
+    )
+
+
+def run_provisioning_steps(setup: SiteSetup) -> None:
+    for step in hooks.get_hooks(PROVISIONING_STEPS_HOOK):
+        step(setup)
+
+
+# --- provisioning a chapter ----------------------------------------------------------------
+
+
+def _checked(slug: str, name: str, hostname: str) -> tuple[str, str]:
+    """The slug and hostname, normalised; ProvisioningError (or the slug's ValidationError)
+    with a message for the operator if they, or the name, cannot make a chapter."""
+    slug = slug.strip().lower()
+    hostname = hostname.strip().lower()
+    if not name.strip():
+        raise ProvisioningError("A chapter needs a name.")
+    Chapter._meta.get_field("slug").run_validators(slug)
+    if not hostname or any(char in hostname for char in "/: "):
+        raise ProvisioningError(f"{hostname!r} is not a hostname (no scheme, port or path).")
+    _check_hostname_free(hostname, slug)
+    return slug, hostname
+
+
+def _new_site(slug: str, name: str, hostname: str, port: int, home_title: str | None) -> Site:
+    """The Site at `hostname`, made with a published chapter home if there is none."""
+    site = Site.objects.filter(hostname=hostname).first()
+    if site is not None:
+        return site
+    home = ChapterHomePage(
+        title=home_title or name,
+        slug=slug,
+        hero_heading=home_title or name,
+        locale=Locale.get_default(),
+    )
+    Page.get_first_root_node().add_child(instance=home)
+    home.save_revision().publish()
+    return Site.objects.create(
+        hostname=hostname, port=port, root_page=home, site_name=name, is_default_site=False
+    )
+
+
+def _brand_new_site(setup: SiteSetup) -> None:
+    """A site without settings yet gets its name, the chapter theme and its sections as menu."""
+    site_settings = SiteSettings.for_site(setup.site)
+    if site_settings.display_name:
+        return
+    site_settings.display_name = setup.name
+    site_settings.tagline = (
+        f"{setup.city} chapter of the Connection Coalition" if setup.city else ""
+    )
+    site_settings.theme = "chapter"
+    site_settings.save()
+    for order, page in enumerate(setup.sections.values()):
+        NavigationItem.objects.create(settings=site_settings, page=page, sort_order=order)
 
 
 @transaction.atomic
@@ -256,56 +257,25 @@ def provision_chapter(
     port: int = 80,
     home_title: str | None = None,
 ) -> ProvisionResult:
-    """Create (or complete) a chapter: Site, home with its sections, groups, collection."""
-    slug = slug.strip().lower()
-    hostname = hostname.strip().lower()
-    if not name.strip():
-        raise ProvisioningError("A chapter needs a name.")
-    Chapter._meta.get_field("slug").run_validators(slug)
-    if not hostname or any(char in hostname for char in "/: "):
-        raise ProvisioningError(f"{hostname!r} is not a hostname (no scheme, port or path).")
-    _check_hostname_free(hostname, slug)
-
+    """Create (or complete) a chapter: Site, home with the pages the provisioning steps make,
+    groups, collection."""
+    slug, hostname = _checked(slug, name, hostname)
     existing = Chapter.objects.select_related("site").filter(slug=slug).first()
     if existing is not None and existing.site.hostname != hostname:
         raise ProvisioningError(
             f"The chapter {slug!r} already exists with the hostname {existing.site.hostname!r}."
         )
-
-    site = existing.site if existing else Site.objects.filter(hostname=hostname).first()
-    if site is None:
-        root = Page.get_first_root_node()
-        home = ChapterHomePage(
-            title=home_title or name,
-            slug=slug,
-            hero_heading=home_title or name,
-            locale=Locale.get_default(),
-        )
-        root.add_child(instance=home)
-        home.save_revision().publish()
-        site = Site.objects.create(
-            hostname=hostname, port=port, root_page=home, site_name=name, is_default_site=False
-        )
-    home = site.root_page.specific
-    sections = _add_sections(home)
-    _add_forms(sections["get-involved"])
-    _add_newsletter(home, site, name)
-
-    site_settings = SiteSettings.for_site(site)
-    if not site_settings.display_name:
-        site_settings.display_name = name
-        site_settings.tagline = f"{city} chapter of the Connection Coalition" if city else ""
-        site_settings.theme = "chapter"
-        site_settings.save()
-        for order, page in enumerate(sections.values()):
-            NavigationItem.objects.create(settings=site_settings, page=page, sort_order=order)
+    site = existing.site if existing else _new_site(slug, name, hostname, port, home_title)
+    setup = SiteSetup(site=site, home=site.root_page.specific, name=name, city=city)
+    run_provisioning_steps(setup)
+    _brand_new_site(setup)
 
     editors, _ = Group.objects.get_or_create(name=f"{name} editors")
     moderators, _ = Group.objects.get_or_create(name=f"{name} moderators")
     collection = existing.collection if existing else child_collection(name)
     grant_site_editing(editors, site, collection, EDITOR_PAGE_PERMISSIONS)
     grant_site_editing(moderators, site, collection, MODERATOR_PAGE_PERMISSIONS)
-    assign_approval_workflow(home, name, moderators)
+    assign_approval_workflow(setup.home, name, moderators)
     story_review_task().groups.add(editors, moderators)
 
     if existing is not None:

@@ -1,3 +1,7 @@
+"""Where chapters plug into Wagtail: each editor's admin scoped to their own sites (reports,
+page moves, the page chooser, the admin API), documents served and linked on their own site,
+and a new chapter's own sections among the provisioning steps."""
+
 from django.http import Http404
 from django.utils.html import escape
 from wagtail import hooks
@@ -5,6 +9,8 @@ from wagtail.admin.auth import permission_denied
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.models import Site
 
+from . import provisioning
+from .admin_views import ScopedDocumentsAdminAPI, ScopedImagesAdminAPI
 from .documents import document_site, document_url
 from .scoping import in_permitted_trees
 
@@ -40,8 +46,6 @@ def scope_admin_api(router):
     """The admin API's images and documents: those the user may choose (Wagtail lists every
     collection's titles and file URLs). Registered after Wagtail's own endpoints, to replace
     them."""
-    from .admin_views import ScopedDocumentsAdminAPI, ScopedImagesAdminAPI
-
     router.register_endpoint("images", ScopedImagesAdminAPI)
     router.register_endpoint("documents", ScopedDocumentsAdminAPI)
 
@@ -72,3 +76,9 @@ class OwnSiteDocumentLinkHandler(DocumentLinkHandler):
 @hooks.register("register_rich_text_features", order=1)  # after wagtail.documents' own
 def link_documents_on_their_own_site(features):
     features.register_link_type(OwnSiteDocumentLinkHandler)
+
+
+# A new chapter's own sections, among the apps' provisioning steps (chapters.provisioning).
+hooks.register("provision_chapter_site", provisioning.add_about, order=100)
+hooks.register("provision_chapter_site", provisioning.add_get_involved, order=300)
+hooks.register("provision_chapter_site", provisioning.add_news, order=400)

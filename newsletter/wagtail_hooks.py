@@ -17,6 +17,7 @@ from .admin.permissions import may_send
 from .admin.viewsets import NewsletterAdminViewSet
 from .blocks import NewsletterSignupBlock
 from .models import NewsletterIssuePage, Send
+from .provisioning import add_newsletter
 
 
 @hooks.register("register_admin_viewset")
@@ -104,3 +105,7 @@ def keep_sent_issues_in_bulk(request, action_type, objects, action_class_instanc
 def page_body_blocks():
     """The signup form, offered in every page body (cms.core.blocks), after featured stories."""
     return [("newsletter_signup", NewsletterSignupBlock())]
+
+
+# A new chapter's list and /newsletter/, after its other pages (chapters.provisioning).
+hooks.register("provision_chapter_site", add_newsletter, order=600)

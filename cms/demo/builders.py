@@ -20,7 +20,6 @@ from chapters.provisioning import (
     MODERATOR_PAGE_PERMISSIONS,
     assign_approval_workflow,
     child_collection,
-    child_page,
     grant_site_editing,
     provision_chapter,
     story_review_task,
@@ -32,6 +31,7 @@ from cms.core.models import (
     NewsIndexPage,
     StandardPage,
 )
+from cms.core.provisioning import child_page
 from newsletter.demo import build_newsletters
 from sites.models import NavigationItem, SiteSettings, SocialLink
 

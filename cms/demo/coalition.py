@@ -6,7 +6,6 @@ from functools import partial
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Collection, Locale, Page
 
-from chapters.provisioning import child_page
 from cms.coalition.models import (
     JoinCoalitionPage,
     JoinRequest,
@@ -15,6 +14,7 @@ from cms.coalition.models import (
     OrganisationKind,
     Region,
 )
+from cms.core.provisioning import child_page
 from cms.formpages.models import FormPage
 
 from . import content
@@ -160,7 +160,7 @@ def build_pending_request() -> None:
     )
 
 
-# One submission on each of a chapter's forms (chapters.provisioning.CHAPTER_FORMS), by slug.
+# One submission on each of a chapter's forms (cms.formpages.provisioning.CHAPTER_FORMS), by slug.
 FORM_SUBMISSIONS = {
     "volunteer": {
         "your_name": "Dev Patel",

@@ -1,5 +1,6 @@
 """Where the story library plugs into Wagtail: its snippets and permission policy, the chooser
-scope of its stories, and its blocks in page bodies and newsletter issues."""
+scope of its stories, its blocks in page bodies and newsletter issues, and its page on a new
+chapter's site."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,6 +13,7 @@ from .admin import StoryViewSet, ThemeViewSet, _chooseable
 from .blocks import FeaturedStoriesBlock
 from .models import Story
 from .permissions import StoryPermissionPolicy
+from .provisioning import add_story_index
 
 register_permission_policy(Story, StoryPermissionPolicy(Story))
 # A form accepts the stories the story chooser offers: the site's own and the network's.
@@ -34,3 +36,7 @@ def page_body_blocks():
 def newsletter_body_blocks():
     """Featured stories in newsletter issues: the email renderer shows its story_links()."""
     return [("featured_stories", FeaturedStoriesBlock())]
+
+
+# A new chapter's /stories/, second in its menu (chapters.provisioning).
+hooks.register("provision_chapter_site", add_story_index, order=200)

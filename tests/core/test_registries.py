@@ -7,11 +7,15 @@ from django.core.exceptions import ImproperlyConfigured
 from wagtail import blocks, hooks
 from wagtail.models import get_page_models
 
+from chapters import provisioning as chapter_provisioning
 from cms.core import blocks as core_blocks
 from cms.core.blocks import BaseStreamBlock, registered_blocks
 from cms.core.models import NationalHomePage
+from cms.formpages.provisioning import add_chapter_forms
+from cms.stories.provisioning import add_story_index
 from newsletter.blocks import NewsletterStreamBlock
 from newsletter.models import NewsletterIssuePage
+from newsletter.provisioning import add_newsletter
 
 # Each page type: (the page types allowed under it, the page types it may go under), as core's
 # own subpage_types lists gave them before the feature apps placed their pages themselves.
@@ -162,3 +166,14 @@ def test_blocks_asked_for_while_the_hooks_are_being_found_fail_loudly(monkeypatc
     monkeypatch.setattr(core_blocks, "_finding_hooks", True)
     with pytest.raises(ImproperlyConfigured, match="being imported"):
         BaseStreamBlock()
+
+
+def test_a_new_chapter_is_provisioned_in_the_order_of_its_menu_then_forms_then_newsletter():
+    assert hooks.get_hooks(chapter_provisioning.PROVISIONING_STEPS_HOOK) == [
+        chapter_provisioning.add_about,
+        add_story_index,
+        chapter_provisioning.add_get_involved,
+        chapter_provisioning.add_news,
+        add_chapter_forms,
+        add_newsletter,
+    ]
