@@ -24,13 +24,13 @@ from wagtail.models import Locale
 
 from cms.coalition.forms import JoinRequestForm
 from cms.coalition.models import JoinRequest, Member, OrganisationKind, Region
+from cms.coalition.models.pages import JOIN_LIMIT
 from cms.coalition.tasks import (
     acknowledge_join_request,
     national_editor_emails,
     notify_national_editors,
     send_join_decision,
 )
-from cms.coalition.views import JOIN_LIMIT
 from cms.core import antispam
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 from tests.helpers import (

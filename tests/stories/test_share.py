@@ -24,8 +24,8 @@ from wagtail.models import Collection, Revision
 from cms.core import antispam
 from cms.stories.forms import ShareStoryForm
 from cms.stories.models import Story, StoryIndexPage
+from cms.stories.sharing import SHARE_RATE_LIMIT, story_body_html, story_quote
 from cms.stories.tasks import notify_new_submission
-from cms.stories.views import SHARE_RATE_LIMIT, story_body_html, story_quote
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 from tests.helpers import ESCAPED_SCRIPT, EXPIRED, GENERIC, INJECTION, SCRIPT, with_overrides
 

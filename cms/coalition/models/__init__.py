@@ -1,4 +1,4 @@
-# Members first: pages.py (and the views it routes to) import them.
+# Members first: pages.py (and the forms and tasks it uses) import them.
 from .members import JoinRequest, Member, OrganisationKind, Region  # noqa: I001
 from .pages import JoinCoalitionPage, MemberDirectoryPage
 

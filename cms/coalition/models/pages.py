@@ -1,8 +1,9 @@
-"""The national site's member directory (/members/) and "Join the Coalition" (/join/)."""
+"""The national site's member directory (/members/) and "Join the Coalition" (/join/), whose
+routes serve the directory, each member's page and the join form."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -10,16 +11,20 @@ from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from cms.core.antispam import rate_limited, too_many_requests
 from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
 from cms.core.pagination import filter_query, paginate
+from cms.core.queue import enqueue_on_commit
 from cms.core.text import query_param
 
-from ..views import join_coalition, join_coalition_thanks
+from ..forms import JoinRequestForm
+from ..tasks import acknowledge_join_request, notify_national_editors
 from .members import Member, OrganisationKind, Region
 
 LOGO_RENDITION = "max-320x160"
 MAX_QUERY_LENGTH = 100
+JOIN_LIMIT = (5, 600)  # join requests per client per ten minutes
 
 
 def member_queryset(locale_id):
@@ -109,8 +114,25 @@ class JoinCoalitionPage(RoutablePageMixin, BasePage):
 
     @path("", name="form")
     def form_route(self, request):
-        return join_coalition(request, self)
+        """The public "Join the Coalition" form: a pending request, and two emails once it is
+        committed (the applicant's acknowledgement, the national editors' notice)."""
+        form = JoinRequestForm()
+        if request.method == "POST":
+            if rate_limited(request, "coalition.join", *JOIN_LIMIT):
+                return too_many_requests(request)
+            form = JoinRequestForm(request.POST)
+            if form.is_valid():
+                with transaction.atomic():
+                    join_request = form.save()
+                    enqueue_on_commit(acknowledge_join_request, join_request.pk)
+                    enqueue_on_commit(notify_national_editors, join_request.pk)
+                response = redirect(self.get_url(request) + self.reverse_subpage("thanks"))
+                response.status_code = 303
+                return response
+        return self.render(request, context_overrides={"form": form})
 
     @path("thanks/", name="thanks")
     def thanks_route(self, request):
-        return join_coalition_thanks(request, self)
+        return self.render(
+            request, template="coalition/join_coalition_thanks.html", context_overrides={}
+        )

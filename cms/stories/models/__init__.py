@@ -1,4 +1,4 @@
-# The story model first: pages.py (and the views and tasks it uses) import it.
+# The story model first: pages.py (and the sharing and tasks modules it uses) import it.
 from .story import Story, StoryQuerySet, Theme  # noqa: I001
 from .pages import StoryIndexPage
 

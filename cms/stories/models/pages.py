@@ -1,8 +1,14 @@
-"""/stories/ on every site: the network's stories and the site's own, under the site's brand."""
+"""/stories/ on every site: the network's stories and the site's own, under the site's brand,
+and residents' "Share your story" form."""
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -10,12 +16,14 @@ from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from cms.core.antispam import rate_limited, too_many_requests
 from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
 from cms.core.pagination import filter_query, paginate
 from cms.core.text import query_param
 
-from ..views import share_story, share_story_thanks
+from ..forms import ShareStoryForm
+from ..sharing import SHARE_RATE_LIMIT, SHARE_RATE_WINDOW_SECONDS, create_resident_story
 from .story import Story, Theme
 
 CARD_RENDITION = "fill-640x400"
@@ -107,11 +115,52 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
     @path("share/", name="share")
     def share_route(self, request):
-        return share_story(request, self)
+        """Residents' "Share your story": what they send becomes a draft (cms.stories.sharing)."""
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        if request.method != "POST":
+            return self._share_form(request, ShareStoryForm())
+
+        if rate_limited(request, "stories.share", SHARE_RATE_LIMIT, SHARE_RATE_WINDOW_SECONDS):
+            return too_many_requests(request)
+        site = Site.find_for_request(request)
+        if site is None:
+            raise Http404
+        try:
+            form = ShareStoryForm(request.POST, request.FILES)
+        except RequestDataTooBig:
+            return self._unreadable(request, gettext("Your story is too long to send."), 413)
+        except (SuspiciousOperation, MultiPartParserError):
+            return self._unreadable(request, gettext("We could not read what you sent."), 400)
+        if not form.is_valid():
+            return self._share_form(request, form)
+
+        create_resident_story(form.cleaned_data, site=site, locale=self.locale)
+        response = HttpResponseRedirect(
+            self.get_url(request) + self.reverse_subpage("share_thanks")
+        )
+        response.status_code = 303  # See Other: the browser GETs the thanks page
+        return response
 
     @path("share/thanks/", name="share_thanks")
     def share_thanks_route(self, request):
-        return share_story_thanks(request, self)
+        return self.render(request, template="stories/share_thanks.html")
+
+    def _share_form(self, request, form, status=200):
+        response = self.render(
+            request, template="stories/share_story.html", context_overrides={"form": form}
+        )
+        response.status_code = status
+        # The page carries a CSRF token and a signed timestamp: no shared cache may keep it.
+        add_never_cache_headers(response)
+        return response
+
+    def _unreadable(self, request, message: str, status: int):
+        """A request Django could not parse: the form again, empty, with one clear message."""
+        form = ShareStoryForm()
+        form.cleaned_data = {}
+        form.add_error(None, message)
+        return self._share_form(request, form, status=status)
 
     @path("<slug:slug>/", name="story")
     def story_route(self, request, slug):

@@ -1,4 +1,5 @@
-"""Public views of the story library: residents sharing their own stories.
+"""Residents sharing their own stories: the share form's rate limit, and turning what was sent
+into a draft Story (the form is served by StoryIndexPage's share route).
 
 A shared story arrives as a draft of the site it was sent from, for that site's editors to
 moderate; nothing a resident sends is shown anywhere until an editor publishes it. The editors
@@ -8,22 +9,17 @@ hear about it by email from a Celery task, enqueued once the draft is committed.
 import re
 import secrets
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Site
 
-from cms.core.antispam import rate_limited, too_many_requests
 from cms.core.queue import enqueue_on_commit
 
-from .forms import PHOTO_FORMATS, ShareStoryForm
+from .forms import PHOTO_FORMATS
 from .models.story import Story
 from .tasks import notify_new_submission
 
@@ -32,56 +28,6 @@ SHARE_RATE_LIMIT = 10
 SHARE_RATE_WINDOW_SECONDS = 10 * 60
 QUOTE_CHARS = 280
 SHARED_STORIES_COLLECTION = "Shared stories"
-
-
-def share_story(request, index_page):
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-    if request.method != "POST":
-        return _render_form(request, index_page, ShareStoryForm())
-
-    if rate_limited(request, "stories.share", SHARE_RATE_LIMIT, SHARE_RATE_WINDOW_SECONDS):
-        return too_many_requests(request)
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    try:
-        form = ShareStoryForm(request.POST, request.FILES)
-    except RequestDataTooBig:
-        return _unreadable(request, index_page, _("Your story is too long to send."), 413)
-    except (SuspiciousOperation, MultiPartParserError):
-        return _unreadable(request, index_page, _("We could not read what you sent."), 400)
-    if not form.is_valid():
-        return _render_form(request, index_page, form)
-
-    create_resident_story(form.cleaned_data, site=site, locale=index_page.locale)
-    response = HttpResponseRedirect(
-        index_page.get_url(request) + index_page.reverse_subpage("share_thanks")
-    )
-    response.status_code = 303  # See Other: the browser GETs the thanks page
-    return response
-
-
-def share_story_thanks(request, index_page):
-    return index_page.render(request, template="stories/share_thanks.html")
-
-
-def _render_form(request, index_page, form, status=200):
-    response = index_page.render(
-        request, template="stories/share_story.html", context_overrides={"form": form}
-    )
-    response.status_code = status
-    # The page carries a CSRF token and a signed timestamp: no shared cache may keep it.
-    add_never_cache_headers(response)
-    return response
-
-
-def _unreadable(request, index_page, message: str, status: int):
-    """A request Django could not parse: the form again, empty, with one clear message."""
-    form = ShareStoryForm()
-    form.cleaned_data = {}
-    form.add_error(None, message)
-    return _render_form(request, index_page, form, status=status)
 
 
 # --- turning a submission into a draft story ----------------------------------------------
