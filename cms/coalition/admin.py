@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from cms.core.queue import enqueue_on_commit
 
 from .models import JoinRequest, Member
+from .models.members import SLUG_LENGTH, UNIQUE_SUFFIX_ROOM
 from .tasks import send_join_decision
 
 DECIDE_PERMISSION = "coalition.decide_joinrequest"
@@ -44,7 +45,7 @@ class DeclineForm(forms.Form):
 
 
 def _unique_member_slug(name: str, locale: Locale) -> str:
-    base = slugify(name)[:150] or "member"
+    base = slugify(name)[: SLUG_LENGTH - UNIQUE_SUFFIX_ROOM] or "member"
     slug, suffix = base, 2
     while Member.objects.filter(slug=slug, locale=locale).exists():
         slug, suffix = f"{base}-{suffix}", suffix + 1

@@ -18,8 +18,7 @@ def normalise_line_breaks(value: str) -> str:
 def clean_text(value: str, *, multiline: bool) -> str:
     """Drop NUL and other control characters; keep newlines and tabs only where text may run
     over several lines (elsewhere they become spaces, so nothing can start a new line)."""
-    for old, new in _LINE_BREAKS.items():
-        value = value.replace(old, new)
+    value = normalise_line_breaks(value)
     kept = []
     for char in value:
         if char in "\n\t":

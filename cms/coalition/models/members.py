@@ -38,11 +38,16 @@ class Region(models.TextChoices):
     NORTHERN_IRELAND = "northern_ireland", _("Northern Ireland")
 
 
+# The longest member slug; a slug made unique with "-<n>" keeps room for it at the end.
+SLUG_LENGTH = 160
+UNIQUE_SUFFIX_ROOM = 10
+
+
 class Member(TranslatableMixin, index.Indexed, models.Model):
     """An organisation in the coalition, shown in the member directory with its logo."""
 
     name = models.CharField(max_length=160)
-    slug = models.SlugField(max_length=160)
+    slug = models.SlugField(max_length=SLUG_LENGTH)
     logo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -83,7 +88,7 @@ class Member(TranslatableMixin, index.Indexed, models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:160] or "member"
+            self.slug = slugify(self.name)[:SLUG_LENGTH] or "member"
         super().save(*args, **kwargs)
 
 
