@@ -1,0 +1,87 @@
+"""Coventry's chapter, "Connecting for Good": provisioned like any chapter, then its home page
+and brand from the seeds."""
+
+from chapters.models import Chapter
+from chapters.provisioning import provision_chapter
+from sites.models import SiteSettings, SocialLink
+
+from . import content
+from .media import draw_logo, get_or_create_image
+from .pages import cta, heading, paragraph, publish
+
+
+def build_coventry(port: int = 80, hostname: str = "coventry.localhost") -> Chapter:
+    chapter = provision_chapter(
+        "coventry",
+        name="Connecting for Good Coventry",
+        hostname=hostname,
+        city="Coventry",
+        port=port,
+        home_title="Connecting for Good",
+    ).chapter
+    home = chapter.site.root_page.specific
+    if not home.body:
+        _write_home(home)
+    _style(chapter)
+    return chapter
+
+
+def _write_home(home) -> None:
+    get_involved = home.get_children().filter(slug="get-involved").first()
+    home.hero_heading = "CommUNITY is not just for pandemics"
+    home.hero_text = "Connecting for good in Coventry"
+    home.hero_cta_label = "Let's end isolation together"
+    home.hero_cta_page = get_involved
+    body = []
+    for text, texts in content.COVENTRY_SECTIONS:
+        body += [heading(text), paragraph(texts)]
+    body.append(
+        {
+            "type": "quote",
+            "value": {
+                "quote": content.ROSE_QUOTE,
+                "attribution": "Rose",
+                "role": "Coventry resident",
+            },
+        }
+    )
+    closing, texts = content.COVENTRY_CLOSING
+    body += [
+        heading(closing),
+        paragraph(texts),
+        heading("Let's end isolation together"),
+        paragraph(["We're inviting you to join us - connect today!"]),
+        cta("Volunteer your time, passions and skills", page=get_involved),
+        cta("Have a chat with one of our team", page=get_involved, style="secondary"),
+        cta("Receive our latest news", page=home.get_children().filter(slug="news").first()),
+    ]
+    home.body = body
+    publish(home)
+
+
+def _style(chapter: Chapter) -> None:
+    """Coventry's logo, colours, contact and footer, once: editors' changes are left alone."""
+    site_settings = SiteSettings.for_site(chapter.site)
+    if site_settings.logo_id is not None:
+        return
+    site_settings.logo = get_or_create_image(
+        "Connecting for Good logo",
+        draw_logo("CfG", "#00695c"),
+        "connecting-for-good-logo.png",
+        chapter.collection,
+        alt_text="Connecting for Good Coventry",
+    )
+    site_settings.tagline = "Connecting for good in Coventry"
+    site_settings.primary_colour = "#00695c"
+    site_settings.accent_colour = "#d84315"
+    site_settings.contact_email = "coventry@connectioncoalition.example"
+    site_settings.footer_text = (
+        "Connecting for Good is Coventry's chapter of the Connection Coalition."
+    )
+    site_settings.save()
+    SocialLink.objects.create(
+        settings=site_settings,
+        platform="facebook",
+        url="https://www.facebook.com/ConnectingForGoodCov",
+        sort_order=0,
+    )
