@@ -1,3 +1,5 @@
+"""The chapters app."""
+
 from django.apps import AppConfig
 
 

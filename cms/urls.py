@@ -1,3 +1,6 @@
+"""The project's URLs: the admin (scoped per site by chapters.admin_guards), documents, the
+sites' own endpoints, subscriptions, then every site's pages in their languages."""
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path

@@ -1,3 +1,5 @@
+"""The sites app."""
+
 from django.apps import AppConfig
 
 

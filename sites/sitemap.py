@@ -1,3 +1,5 @@
+"""/sitemap.xml: the request's site only."""
+
 from django.db.models import Q
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page

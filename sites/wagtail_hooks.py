@@ -1,3 +1,5 @@
+"""Where sites plug into Wagtail: a page is served only in the languages its site offers."""
+
 from django.http import Http404
 from wagtail import hooks
 

@@ -1,3 +1,5 @@
+"""{% document_url %}: a document's link on its own site (chapters.documents)."""
+
 from django import template
 from wagtail.models import Site
 

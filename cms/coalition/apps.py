@@ -1,3 +1,5 @@
+"""The coalition app: members and join requests."""
+
 from django.apps import AppConfig
 
 

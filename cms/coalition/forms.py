@@ -1,3 +1,5 @@
+"""The public "Join the Coalition" form."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,5 @@
+"""Paginating listings and keeping their filters in the page links."""
+
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator

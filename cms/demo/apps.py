@@ -1,3 +1,5 @@
+"""The demo app: the demo network and its load_demo command."""
+
 from django.apps import AppConfig
 
 

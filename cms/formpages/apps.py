@@ -1,3 +1,5 @@
+"""The form pages app."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,5 @@
+"""The story library app."""
+
 from django.apps import AppConfig
 
 

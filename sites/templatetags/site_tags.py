@@ -1,3 +1,5 @@
+"""Template filters of the site's brand: the themed template names to try."""
+
 from django import template
 
 from ..branding import themed as themed_names

@@ -1,3 +1,5 @@
+"""manage.py create_chapter: a chapter site, provisioned by chapters.provisioning."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError

@@ -1,3 +1,5 @@
+"""manage.py load_demo: the demo network (cms.demo.builders), refused under production settings."""
+
 import os
 
 from django.conf import settings
