@@ -35,10 +35,10 @@ class BasePage(Page):
         """Wagtail's rule, but with subpage_types left open (None) only the page types that
         name their parents (parent_page_types) may go here: those naming this type. A page type
         naming none, such as Wagtail's own Page, is not offered under every page."""
-        models = super().clean_subpage_models()
+        allowed = super().clean_subpage_models()
         if getattr(cls, "subpage_types", None) is not None:
-            return models
-        return [model for model in models if getattr(model, "parent_page_types", None) is not None]
+            return allowed
+        return [model for model in allowed if getattr(model, "parent_page_types", None) is not None]
 
     @property
     def summary(self) -> str:
