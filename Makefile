@@ -45,11 +45,14 @@ worker: install
 	mkdir -p var
 	$(BIN)/celery -A cms worker --beat --schedule var/celerybeat-schedule --loglevel info --queues default --concurrency 2
 
+## lint: ruff, migrations in step with the models, the import contracts (pyproject.toml) and
+## the size rule (tools/check_layout.py: modules <= 400 lines, functions <= 60)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python tools/check_layout.py
 
 format: install
 	$(BIN)/ruff format .
