@@ -265,7 +265,7 @@ def worker_demo(tmp_path_factory):
     redis_server.start()
     grow = (
         "from newsletter.models import NewsletterList;"
-        "from tests.newsletter_harness import add_subscribers;"
+        "from tests.newsletter.support import add_subscribers;"
         "coventry = NewsletterList.objects.get(site__hostname='coventry.localhost');"
         f"add_subscribers(coventry, {BIG_LIST}, prefix='neighbour')"
     )
