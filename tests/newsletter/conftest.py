@@ -1,5 +1,6 @@
-"""Fixtures of the newsletter tests: the real processes under the worker tests (Redis, an SMTP
-server and a `celery worker`, tests/newsletter/harness.py)."""
+"""Fixtures of the newsletter tests: the demo's issues as the admin tests use them, the recorder
+of what the admin enqueues, and the real processes under the worker tests (Redis, an SMTP server
+and a `celery worker`, tests/newsletter/harness.py)."""
 
 import shutil
 import tempfile
@@ -11,7 +12,41 @@ import pytest
 from bench.harness.mail import MailServer
 from bench.harness.processes import RedisServer
 from bench.harness.worker import CeleryWorker
+from newsletter.demo import COVENTRY_ISSUE_SLUG, NATIONAL_ISSUE_SLUG
+from newsletter.models import NewsletterIssuePage
+from tests.newsletter.admin_support import (
+    EMBARGO_SUBJECT,
+    EMBARGO_TITLE,
+    EMBARGO_WORDS,
+    Enqueued,
+    add_issue_under,
+)
 from tests.newsletter.harness import WORKER_SETTINGS, Services, enqueue_to, require_services
+
+# --- the demo's issues, and what the admin enqueues -----------------------------------------
+
+
+@pytest.fixture
+def enqueued():
+    with Enqueued() as recorder:
+        yield recorder
+
+
+@pytest.fixture
+def coventry_issue(network) -> NewsletterIssuePage:
+    """The demo's draft: ready to send."""
+    return NewsletterIssuePage.objects.get(slug=COVENTRY_ISSUE_SLUG)
+
+
+@pytest.fixture
+def national_draft(network) -> NewsletterIssuePage:
+    return add_issue_under(network.national_home, EMBARGO_TITLE, EMBARGO_SUBJECT, EMBARGO_WORDS)
+
+
+@pytest.fixture
+def national_sent(network) -> NewsletterIssuePage:
+    return NewsletterIssuePage.objects.get(slug=NATIONAL_ISSUE_SLUG)
+
 
 # --- the real services and the Celery worker ------------------------------------------------
 
