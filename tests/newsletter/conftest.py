@@ -1,6 +1,6 @@
-"""Fixtures of the newsletter tests: the demo's issues as the admin tests use them, the recorder
-of what the admin enqueues, and the real processes under the worker tests (Redis, an SMTP server
-and a `celery worker`, tests/newsletter/harness.py)."""
+"""Fixtures of the newsletter tests: the demo's issues and lists as the admin and signup tests
+use them, the recorder of what the admin enqueues, and the real processes under the worker tests
+(Redis, an SMTP server and a `celery worker`, tests/newsletter/harness.py)."""
 
 import shutil
 import tempfile
@@ -13,7 +13,7 @@ from bench.harness.mail import MailServer
 from bench.harness.processes import RedisServer
 from bench.harness.worker import CeleryWorker
 from newsletter.demo import COVENTRY_ISSUE_SLUG, NATIONAL_ISSUE_SLUG
-from newsletter.models import NewsletterIssuePage
+from newsletter.models import NewsletterIssuePage, NewsletterList, Subscriber
 from tests.newsletter.admin_support import (
     EMBARGO_SUBJECT,
     EMBARGO_TITLE,
@@ -22,6 +22,7 @@ from tests.newsletter.admin_support import (
     add_issue_under,
 )
 from tests.newsletter.harness import WORKER_SETTINGS, Services, enqueue_to, require_services
+from tests.newsletter.subscriptions_support import EMAIL, _confirmed
 
 # --- the demo's issues, and what the admin enqueues -----------------------------------------
 
@@ -46,6 +47,26 @@ def national_draft(network) -> NewsletterIssuePage:
 @pytest.fixture
 def national_sent(network) -> NewsletterIssuePage:
     return NewsletterIssuePage.objects.get(slug=NATIONAL_ISSUE_SLUG)
+
+
+# --- the demo's lists, and someone on both ----------------------------------------------------
+
+
+@pytest.fixture
+def coventry_list(network) -> NewsletterList:
+    return NewsletterList.for_site(network.coventry_site)
+
+
+@pytest.fixture
+def national_list(network) -> NewsletterList:
+    return NewsletterList.for_site(network.national_site)
+
+
+@pytest.fixture
+def on_both_lists(coventry_list, national_list) -> Subscriber:
+    _confirmed(coventry_list)
+    _confirmed(national_list)
+    return Subscriber.objects.get(email=EMAIL)
 
 
 # --- the real services and the Celery worker ------------------------------------------------
