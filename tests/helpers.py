@@ -1,9 +1,14 @@
 """Helpers shared by several test modules: reading admin responses, Wagtail's refusal, the fields
-a browser would post, and the hostile input the public forms must turn away."""
+a browser would post, the hostile input the public forms must turn away, and the settings a fresh
+process reads from a given environment."""
 
 import html
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -231,3 +236,25 @@ def assert_plain_text(message) -> None:
     """A plain-text mail, with no HTML alternative."""
     assert message.content_subtype == "plain"
     assert getattr(message, "alternatives", []) == []
+
+
+# --- settings, as a fresh process reads them from its environment ---------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _settings_in_subprocess(env: dict, expression: str) -> str:
+    """What `expression` prints in a new Python process that sets Django up with `env` (over
+    this process's environment, less its CSP_* and DJANGO_SETTINGS_MODULE)."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("CSP_", "DJANGO_SETTINGS_MODULE"))
+    }
+    environment.update(env)
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()

@@ -15,6 +15,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LOGGING["root"]["level"] = "ERROR"  # noqa: F405
 # Tasks run in-process unless a test starts a real worker (those tests override this).
 CELERY_TASK_ALWAYS_EAGER = True
-# A real worker under test (tests/newsletter_harness.py): tasks from Redis, mail to EMAIL_URL.
+# A real worker under test (tests/newsletter/harness.py): tasks from Redis, mail to EMAIL_URL.
 if env_str("CELERY_EAGER", "1") == "0":
     CELERY_TASK_ALWAYS_EAGER, EMAIL_BACKEND = False, "django.core.mail.backends.smtp.EmailBackend"

@@ -18,7 +18,7 @@ from cms.formpages.tasks import send_submission_notification
 from cms.stories.models import Story
 from cms.stories.tasks import notify_new_submission
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST, NATIONAL_HOST
-from tests.security.test_headers import _settings_in_subprocess
+from tests.helpers import _settings_in_subprocess
 
 LINK = re.compile(r"https?://[^\s/]+(?::\d+)?/\S*")
 

@@ -1,103 +1,12 @@
 """User flows in a real browser (Debian's chromium driven by Playwright) against the demo as
-`make demo` serves it: dev settings, the embedded SQLite default, demo content from load_demo."""
+`make demo` serves it: dev settings, the embedded SQLite default, demo content from load_demo.
+The demo servers, the browser and a phone in it are fixtures (tests/e2e/conftest.py)."""
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-from contextlib import contextmanager
-from pathlib import Path
 
-import pytest
+from tests.e2e.support import BIG_LIST, _log_in, _no_horizontal_scroll, needs_chromium
 
-from bench.harness.appserver import wait_until_answers
-from bench.harness.processes import RedisServer, free_port, start_process, stop_process
-from bench.harness.worker import CeleryWorker
-
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and os.environ.get("CI") != "true",
-    reason="Debian's chromium is not installed (CI installs it and never skips these)",
-)
-PHONE = {"width": 390, "height": 844}
-
-
-@contextmanager
-def _serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
-    """`make demo`'s steps in the folder `var`: migrate, load_demo, any `setup` commands, then
-    runserver (its output to var/runserver.log); yields (port, environment) once /healthz
-    answers."""
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "CELERY_EAGER"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
-        VAR_DIR=str(var),
-        PORT=str(port),
-        DEBUG="1",
-        ANTISPAM_MIN_SECONDS="0",  # a browser fills the forms faster than a person
-        **(extra_env or {}),
-    )
-    manage = [sys.executable, str(REPO / "manage.py")]
-    for args in (["migrate", "--noinput", "-v0"], ["load_demo"], *setup):
-        subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
-    log = var / "runserver.log"
-    server = start_process([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], log, env)
-    try:
-        wait_until_answers(server, port, log, what="the demo server", host="127.0.0.1")
-        yield port, env
-    finally:
-        stop_process(server)
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    """The demo as `make demo` serves it (tasks run in-process, mail to var/outbox)."""
-    with _serve_demo(tmp_path_factory.mktemp("demo-var")) as (port, _env):
-        yield port
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "chromium is required for the browser tests (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _no_horizontal_scroll(page) -> bool:
-    return page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
+pytestmark = needs_chromium
 
 
 def test_national_home_reads_on_a_phone(demo_server, phone):
@@ -237,49 +146,6 @@ def test_resident_subscribes_on_a_phone_and_confirms_from_the_email(demo_server,
     assert "You are subscribed" in phone.locator("h1").inner_text()
     phone.goto(link)
     assert "Already confirmed" in phone.locator("h1").inner_text()
-
-
-def _log_in(page, base: str, username: str) -> None:
-    """Sign in to the admin with a demo account (load_demo's DEMO_PASSWORD, default "demo")."""
-    page.goto(f"{base}/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(os.environ.get("DEMO_PASSWORD", "demo"))
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/admin/")
-
-
-BIG_LIST = 3000
-
-
-@pytest.fixture(scope="module")
-def worker_demo(tmp_path_factory):
-    """The demo with REDIS_URL set, as on a real install: a redis-server of its own and a real
-    `celery worker` next to the web server (both on the demo's SQLite file), and Coventry's
-    list grown to BIG_LIST confirmed subscribers so that a send takes a few seconds."""
-    if shutil.which("redis-server") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but redis-server is not installed")
-        pytest.skip("needs redis-server")
-    var = tmp_path_factory.mktemp("worker-demo-var")
-    redis_server = RedisServer(var)
-    redis_server.start()
-    grow = (
-        "from newsletter.models import NewsletterList;"
-        "from tests.newsletter_harness import add_subscribers;"
-        "coventry = NewsletterList.objects.get(site__hostname='coventry.localhost');"
-        f"add_subscribers(coventry, {BIG_LIST}, prefix='neighbour')"
-    )
-    broker = {"REDIS_URL": redis_server.url, "CELERY_BROKER_URL": redis_server.url}
-    try:
-        with _serve_demo(var, broker, setup=(["shell", "-c", grow],)) as (port, env):
-            worker = CeleryWorker(var, env, concurrency=1)
-            worker.start()
-            try:
-                yield port
-            finally:
-                worker.stop()
-    finally:
-        redis_server.stop()
 
 
 def test_editor_sends_an_issue_and_watches_it_go_out(worker_demo, browser):

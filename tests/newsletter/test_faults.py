@@ -1,6 +1,6 @@
 """The sending pipeline under faults, with the real parts on loopback: PostgreSQL, a Redis of
 the module's own, `celery -A cms worker` subprocesses and an aiosmtpd server (see
-tests/newsletter_harness.py). Skipped unless the database is PostgreSQL and redis-server is
+tests/newsletter/harness.py). Skipped unless the database is PostgreSQL and redis-server is
 installed (with CI=true they fail instead).
 
 Timings: the worker and this process run with a 5 s claim timeout and a 1 s sweep period; this
@@ -17,16 +17,8 @@ from cms.core.models import DeferredTask
 from newsletter import tasks
 from newsletter.models import ConsentRecord, Delivery, Send, Subscription, Suppression
 from newsletter.pipeline.queueing import queue_send
-from tests.newsletter_harness import (  # noqa: F401 - the *_fixture names are fixtures
-    add_subscribers,
-    address,
-    build_newsletter,
-    celery_worker_fixture,
-    form_inputs,
-    newsletter_services_fixture,
-    wait_for,
-    worker_env_fixture,
-)
+from tests.newsletter.harness import wait_for
+from tests.newsletter.support import add_subscribers, address, build_newsletter, form_inputs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

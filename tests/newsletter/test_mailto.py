@@ -25,7 +25,7 @@ from newsletter.management.commands.unsubscribe_by_email import Command
 from newsletter.models import ConsentRecord, Subscription
 from newsletter.pipeline.queueing import queue_send
 from newsletter.tokens import confirm_token, unsubscribe_token
-from tests.newsletter_harness import add_issue, add_subscribers, address, build_newsletter
+from tests.newsletter.support import add_issue, add_subscribers, address, build_newsletter
 
 HOST = "mailto.example.test"
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -34,16 +34,13 @@ from newsletter.pipeline.queueing import begin_send, queue_send, record_deliveri
 from newsletter.pipeline.sweep import sweep
 from newsletter.rendering import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, render_issue
 from newsletter.tokens import read_unsubscribe_token
-from tests.newsletter_harness import (  # noqa: F401 - the *_fixture names are fixtures
+from tests.newsletter.harness import wait_for
+from tests.newsletter.support import (
     add_issue,
     add_subscribers,
     address,
     build_newsletter,
-    celery_worker_fixture,
     form_inputs,
-    newsletter_services_fixture,
-    wait_for,
-    worker_env_fixture,
 )
 
 HOST = "unit.example.test"

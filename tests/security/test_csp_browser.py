@@ -1,55 +1,13 @@
 """The Content-Security-Policy in a real browser (Debian's chromium via Playwright, against the
 demo as `make demo` serves it): pages raise no `securitypolicyviolation` and still work, the
-share links' copy button and the admin's page editor included."""
+share links' copy button and the admin's page editor included. The browser, the demo and a
+context recording violations are fixtures (tests/security/conftest.py)."""
 
 import re
 
-import pytest
+from tests.e2e.support import LISTEN, _log_in, needs_chromium, violations, visit
 
-from tests.e2e.test_browser import CHROMIUM, _log_in, _serve_demo, browser  # noqa: F401 - fixture
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and __import__("os").environ.get("CI") != "true",
-    reason="Debian's chromium is not installed (CI installs it and never skips these)",
-)
-
-# Every frame records the violations it sees, from before the page's own scripts run.
-LISTEN = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__violations.push(
-    [event.effectiveDirective, event.blockedURI, event.sourceFile, event.lineNumber].join(" ")
-  );
-});
-"""
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    with _serve_demo(tmp_path_factory.mktemp("csp-demo-var")) as (port, _env):
-        yield port
-
-
-@pytest.fixture
-def context(browser):  # noqa: F811 - the fixture imported above
-    context = browser.new_context()
-    context.add_init_script(LISTEN)
-    yield context
-    context.close()
-
-
-def visit(page, url: str) -> dict:
-    """Load `url`; return its CSP header, after the page's scripts have run."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    response = page.goto(url)
-    assert response.status == 200, url
-    page.wait_for_load_state("load")
-    return {"policy": response.headers.get("content-security-policy", ""), "errors": errors}
-
-
-def violations(page) -> list[str]:
-    return [v for frame in page.frames for v in (frame.evaluate("window.__violations || []"))]
+pytestmark = needs_chromium
 
 
 def test_public_pages_raise_no_violation_and_work(demo, context):
@@ -74,7 +32,7 @@ def test_public_pages_raise_no_violation_and_work(demo, context):
     assert violations(page)[0].startswith("style-src")
 
 
-def test_a_story_page_copy_button_works_under_the_policy(demo, browser):  # noqa: F811
+def test_a_story_page_copy_button_works_under_the_policy(demo, browser):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     context.add_init_script(LISTEN)
     page = context.new_page()

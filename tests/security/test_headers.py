@@ -7,10 +7,7 @@ clear 415 or 400. The tests run as production would: CSRF enforced, DEBUG off.
 """
 
 import io
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
@@ -26,7 +23,7 @@ from cms.security.charsets import CharsetGuard
 from cms.stories.models import Story
 from newsletter.models import Subscriber, Subscription
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST, NATIONAL_HOST
-from tests.helpers import form_data
+from tests.helpers import _settings_in_subprocess, form_data
 
 REPO = Path(__file__).resolve().parents[2]
 FORM = "application/x-www-form-urlencoded"
@@ -393,21 +390,6 @@ def test_report_only_sends_the_same_policies_without_enforcing(client, network, 
     response = client.get("/", HTTP_HOST=COVENTRY_HOST)
     assert "Content-Security-Policy" not in response
     assert directives(response["Content-Security-Policy-Report-Only"])["script-src"] == ["'self'"]
-
-
-def _settings_in_subprocess(env: dict, expression: str) -> str:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("CSP_", "DJANGO_SETTINGS_MODULE"))
-    }
-    environment.update(env)
-    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=environment, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 def test_report_uri_and_report_only_come_from_the_environment():
