@@ -1,26 +1,29 @@
-"""Shared fixtures. The demo network is built once per test session, by the same builders
-`load_demo` uses; every test then runs inside a transaction that is rolled back."""
+"""Shared fixtures. The test database outlives the run (--reuse-db; tests/demo_db.py says what
+it holds and when it is rebuilt); the demo network, built by the same builders `load_demo` uses,
+is in it only once a test asks for it (`demo_network`, or a fixture below that depends on it).
+Every test then runs inside a transaction that is rolled back."""
 
 import io
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
 from wagtail.models import Page, Site
 
 from chapters.models import Chapter
 from cms.core.models import NationalHomePage
-from cms.demo.builders import build_demo
+from tests import demo_db
 
 _MEDIA_ROOT = tempfile.mkdtemp(prefix="cms-test-media-")
 
 
 def pytest_configure(config):
-    from django.conf import settings
-
     settings.MEDIA_ROOT = _MEDIA_ROOT
 
 
@@ -28,10 +31,52 @@ def pytest_unconfigure(config):
     shutil.rmtree(_MEDIA_ROOT, ignore_errors=True)
 
 
+# --- the test database -------------------------------------------------------------------------
+
+
+def _runs_flushing_tests(session) -> bool:
+    return any(item.get_closest_marker("flushes_database") for item in session.items)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_modify_db_settings(request):
+    """pytest-django's names (``_gw0`` ... per xdist worker), and a database of its own for a
+    session that runs tests which flush it (so the one the other tests reuse keeps its demo)."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    demo_db.set_test_names(worker, flushing=_runs_flushing_tests(request.session))
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker):
+    """With --reuse-db (the default, see pyproject.toml) the session's database is prepared
+    here, a copy of the migrated template (tests/demo_db.py), and pytest-django keeps it:
+    --create-db migrates the template again; a flushing session always gets a new copy."""
+    if not request.config.getvalue("reuse_db"):
+        return request.config.getvalue("create_db")
+    run = getattr(request.config, "workerinput", {}).get("testrunuid") or uuid.uuid4().hex
     with django_db_blocker.unblock():
-        build_demo(port=80, password="demo")
+        demo_db.prepare(
+            connections[DEFAULT_DB_ALIAS],
+            create=request.config.getvalue("create_db"),
+            fresh=_runs_flushing_tests(request.session),
+            run=run,
+        )
+    return False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> demo_db.Database:
+    with django_db_blocker.unblock():
+        return demo_db.after_setup(connections[DEFAULT_DB_ALIAS])
+
+
+@pytest.fixture(scope="session")
+def demo_network(django_db_setup, django_db_blocker) -> demo_db.Database:
+    """The demo network (`load_demo`'s), built once into the test database and kept there for
+    later runs; tests that use none of the fixtures depending on it never wait for it."""
+    with django_db_blocker.unblock():
+        demo_db.build_demo_once(django_db_setup)
+    return django_db_setup
 
 
 @pytest.fixture(autouse=True)
@@ -64,7 +109,7 @@ class Network:
 
 
 @pytest.fixture
-def network(db) -> Network:
+def network(db, demo_network) -> Network:
     site = Site.objects.get(is_default_site=True)
     return Network(
         national_site=site,
@@ -78,17 +123,17 @@ def _user(username):
 
 
 @pytest.fixture
-def coventry_editor(db):
+def coventry_editor(db, demo_network):
     return _user("coventry-editor")
 
 
 @pytest.fixture
-def national_editor(db):
+def national_editor(db, demo_network):
     return _user("national-editor")
 
 
 @pytest.fixture
-def superuser(db):
+def superuser(db, demo_network):
     return _user("admin")
 
 
@@ -149,12 +194,29 @@ def leeds_client(leeds_editor):
     return client
 
 
+# Modules other work is editing that still lean on the demo without asking for it (a fixture of
+# their own reads a demo account): their database tests get `demo_network` as every test did
+# before it was lazy. Each leaves this list once its tests request what they use.
+DEMO_BY_DEFAULT = ("tests/newsletter/", "tests/accounts/test_login_protection.py")
+
+
+def _uses_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "db" in item.fixturenames
+
+
 def pytest_collection_modifyitems(items):
     """Tests on a real database transaction (real Celery workers must see committed rows) end by
-    flushing every table, the demo network included: `make test` runs them on their own, after
-    the rest has run in parallel (pytest-xdist)."""
+    flushing every table: they are marked `flushes_database`, run in a database of their own,
+    and `make test` runs them on their own, after the rest has run in parallel (pytest-xdist).
+    Database tests of the DEMO_BY_DEFAULT modules set up the demo first."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         transactional = marker is not None and marker.kwargs.get("transaction", False)
         if transactional or "transactional_db" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.flushes_database)
+        elif (
+            item.nodeid.startswith(DEMO_BY_DEFAULT)
+            and _uses_database(item)
+            and "demo_network" not in item.fixturenames
+        ):
+            item.fixturenames.insert(0, "demo_network")  # session-scoped: set up first

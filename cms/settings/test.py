@@ -1,7 +1,14 @@
-"""The test suite: fast hashing, media in a temp dir (conftest), mail in memory unless asked."""
+"""The test suite: fast hashing, media in a temp dir (conftest), mail in memory unless asked, and
+a test database that outlives the run (pytest's --reuse-db; tests/demo_db.py says when it is
+rebuilt)."""
 
 from .base import *  # noqa: F403
 from .env import env_str
+
+# The embedded SQLite default tests in a file of its own under var/ (never the demo's db.sqlite3),
+# so `--reuse-db` keeps it between runs; pytest-django suffixes it per xdist worker (_gw0 ...).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", "test-only-secret-key")  # noqa: S105
