@@ -32,14 +32,15 @@ demo: migrate
 	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set): one process per
-## CPU (TEST_WORKERS), a file's tests in one process; then, alone, the tests that flush the
-## database (exit status 5 = none selected, e.g. with PYTEST_ARGS naming other files). The test
-## databases and the demo in them are kept between runs (tests/demo_db.py); CREATE_DB=1 migrates
-## them afresh, as CI does (the flushing tests always start from a new copy)
+## CPU (TEST_WORKERS), a file's tests in one process, the longest first (tests/scheduling.py);
+## then, alone, the tests that flush the database (exit status 5 = none selected, e.g. with
+## PYTEST_ARGS naming other files). The test databases and the demo in them are kept between
+## runs (tests/demo_db.py); CREATE_DB=1 migrates them afresh, as CI does (the flushing tests
+## always start from a new copy)
 TEST_WORKERS ?= auto
 CREATE_DB ?=
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not flushes_database" $(if $(CREATE_DB),--create-db) $(PYTEST_ARGS) || test $$? -eq 5
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not flushes_database" $(if $(CREATE_DB),--create-db) $(PYTEST_ARGS) || test $$? -eq 5
 	$(BIN)/python -m pytest -m flushes_database $(PYTEST_ARGS) || test $$? -eq 5
 
 ## worker: a Celery worker with beat, against REDIS_URL

@@ -18,13 +18,23 @@ from wagtail.models import Page, Site
 
 from chapters.models import Chapter
 from cms.core.models import NationalHomePage
-from tests import demo_db
+from tests import demo_db, scheduling
 
 _MEDIA_ROOT = tempfile.mkdtemp(prefix="cms-test-media-")
 
 
 def pytest_configure(config):
     settings.MEDIA_ROOT = _MEDIA_ROOT
+    if hasattr(config, "workerinput"):  # an xdist worker
+        config.pluginmanager.register(scheduling.Ordering(), "test-ordering")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadscope` (make test) spreads the units of tests/scheduling.py."""
+    if config.getoption("dist") == "loadscope":
+        return scheduling.UnitScheduling(config, log)
+    return None
 
 
 def pytest_unconfigure(config):
@@ -204,6 +214,7 @@ def _uses_database(item) -> bool:
     return item.get_closest_marker("django_db") is not None or "db" in item.fixturenames
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Tests on a real database transaction (real Celery workers must see committed rows) end by
     flushing every table: they are marked `flushes_database`, run in a database of their own,
