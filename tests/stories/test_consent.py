@@ -1,47 +1,62 @@
 """The periodic consent check: stories whose consent lapsed are unpublished and their editors
 told, once. (That readers stop seeing them at once, before this task runs, is in
-test_stories_public.py.) Celery runs tasks eagerly in tests; the task is called directly."""
+tests/stories/test_public.py.) Celery runs tasks eagerly in tests; the task is called directly.
+
+The scene is made with factories: two sites, a chapter's (whose stories' editors hold a site
+permission) and a national one (with none, so its stories' editors are the network-wide ones),
+one editor of each the only active users."""
 
 import datetime
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
-from wagtail.models import Locale, ModelLogEntry
+from wagtail.models import ModelLogEntry
 
 from cms.stories.models import Story
 from cms.stories.tasks import notify_consent_lapsed, withdraw_lapsed_stories
+from tests.factories import SiteFactory, StoryFactory, story_editor
 
 TASK_NAME = "cms.stories.tasks.withdraw_lapsed_stories"
-COVENTRY_EDITOR = "coventry-editor@connectioncoalition.example"
-NATIONAL_EDITOR = "national-editor@connectioncoalition.example"
+COVENTRY_EDITOR = "coventry-editor@example.test"
+NATIONAL_EDITOR = "national-editor@example.test"
 LAPSED = {"expired-yesterday", "expires-today", "withdrawn"}
-DEMO_STORIES = {"this-mum-runs", "zak-qpg-hub", "orla-and-jean", "rose-coventry"}
 
 
 def published_story(site, slug: str, **consent) -> Story:
-    story = Story(
+    story = StoryFactory(
         slug=slug,
         title=f"Consent case {slug}",
         quote=f"The words of {slug}.",
         site=site,
         reach=Story.Reach.NETWORK,
         consent_given_on=datetime.date(2024, 1, 1),
-        locale=Locale.get_default(),
         **consent,
     )
-    story.save()
-    story.save_revision().publish()
-    story.refresh_from_db()
     assert story.live and story.live_revision_id
     return story
 
 
 @pytest.fixture
-def cases(network) -> dict[str, Story]:
+def sites(db) -> dict:
+    coventry = SiteFactory(site_name="Connecting for Good", hostname="coventry.example.test")
+    national = SiteFactory(site_name="Connection Coalition", hostname="national.example.test")
+    # The only active users: Coventry's story editor (a permission on its site) and a
+    # network-wide one (a permission on every site's stories).
+    editors = [
+        story_editor(coventry, username="coventry-editor", email=COVENTRY_EDITOR),
+        story_editor(username="national-editor", email=NATIONAL_EDITOR),
+    ]
+    get_user_model().objects.exclude(pk__in=[user.pk for user in editors]).update(is_active=False)
+    return {"coventry": coventry, "national": national}
+
+
+@pytest.fixture
+def cases(sites) -> dict[str, Story]:
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
-    coventry, national = network.coventry_site, network.national_site
+    coventry, national = sites["coventry"], sites["national"]
     return {
         "expired-yesterday": published_story(
             coventry, "expired-yesterday", consent_expires_on=today - day
@@ -65,6 +80,13 @@ def unpublish_entries(story: Story) -> int:
 def test_withdraws_exactly_the_lapsed_stories(
     cases, django_capture_on_commit_callbacks, mailoutbox
 ):
+    bystander = published_story(SiteFactory(), "bystander")  # a third site's, consented
+    others = set(
+        Story.objects.filter(live=True)
+        .exclude(pk__in=[story.pk for story in cases.values()])
+        .values_list("pk", flat=True)
+    )
+    assert bystander.pk in others
     with django_capture_on_commit_callbacks(execute=True):
         assert withdraw_lapsed_stories() == len(LAPSED)
 
@@ -75,15 +97,14 @@ def test_withdraws_exactly_the_lapsed_stories(
         assert unpublish_entries(story) == (1 if lapsed else 0), name
         if lapsed:
             assert story.live_revision_id is None, name
-    assert (
-        set(Story.objects.filter(slug__in=DEMO_STORIES, live=True).values_list("slug", flat=True))
-        == DEMO_STORIES
+    assert set(Story.objects.filter(pk__in=others, live=True).values_list("pk", flat=True)) == (
+        others
     )
 
 
 @pytest.mark.django_db
 def test_editors_of_each_story_are_told_one_message_each(
-    network, cases, django_capture_on_commit_callbacks, mailoutbox
+    cases, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_lapsed_stories()
@@ -167,11 +188,9 @@ def test_mail_waits_for_the_commit(cases, django_capture_on_commit_callbacks, ma
 
 @pytest.mark.django_db
 def test_an_unpublished_lapsed_story_is_left_alone(
-    network, django_capture_on_commit_callbacks, mailoutbox
+    sites, django_capture_on_commit_callbacks, mailoutbox
 ):
-    story = published_story(
-        network.coventry_site, "already-down", consent_withdrawn_at=timezone.now()
-    )
+    story = published_story(sites["coventry"], "already-down", consent_withdrawn_at=timezone.now())
     story.unpublish()
     with django_capture_on_commit_callbacks(execute=True):
         assert withdraw_lapsed_stories() == 0
