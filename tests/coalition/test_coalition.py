@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
@@ -33,6 +34,7 @@ from cms.coalition.tasks import (
 )
 from cms.core import antispam
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+from tests.factories import GroupFactory, UserFactory, permission
 from tests.helpers import (
     ESCAPED_SCRIPT,
     EXPIRED,
@@ -524,15 +526,34 @@ def test_anonymous_visitors_are_sent_to_log_in(client, network):
 # --- the tasks ------------------------------------------------------------------------------
 
 
-def test_the_editors_told_are_those_who_may_decide(network):
-    assert national_editor_emails() == [NATIONAL_EDITOR_EMAIL]
+def test_the_editors_told_are_those_who_may_decide(db):
+    decide = permission("decide_joinrequest", "coalition")
+    deciders = GroupFactory()
+    deciders.permissions.add(decide)
+    member_editors = GroupFactory()
+    member_editors.permissions.add(permission("change_member", "coalition"))
+    through_group = UserFactory(groups=[deciders], email="decider@example.test")
+    of_their_own = UserFactory(email="own-permission@example.test")
+    of_their_own.user_permissions.add(decide)
+    told = [through_group, of_their_own]
+    not_told = [
+        UserFactory(groups=[member_editors]),  # may edit members, not decide
+        UserFactory(is_superuser=True),  # not every superuser
+        UserFactory(groups=[deciders], email=""),  # no address
+    ]
+    inactive = UserFactory(groups=[deciders])
+    get_user_model().objects.exclude(pk__in=[user.pk for user in told + not_told]).update(
+        is_active=False
+    )
+    assert inactive.email not in national_editor_emails()
+    assert national_editor_emails() == sorted(user.email for user in told)
 
 
-def test_the_tasks_do_nothing_for_a_missing_or_undecided_request(network, mailoutbox):
+def test_the_tasks_do_nothing_for_a_missing_or_undecided_request(db, mailoutbox):
     assert acknowledge_join_request(999_999) == 0
     assert notify_national_editors(999_999) == 0
     assert send_join_decision(999_999) == 0
-    assert send_join_decision(demo_request().pk) == 0  # still pending: nothing to say
+    assert send_join_decision(make_request().pk) == 0  # still pending: nothing to say
     assert mailoutbox == []
 
 

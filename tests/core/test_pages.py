@@ -33,6 +33,7 @@ from cms.formpages.models import FormPage
 from cms.stories.models import StoryIndexPage
 from newsletter.models import NewsletterIndexPage
 from tests.conftest import COVENTRY_HOST
+from tests.factories import StandardPageFactory
 
 NATIONAL_NAME = "Connection Coalition"
 COVENTRY_NAME = "Connecting for Good Coventry"
@@ -311,11 +312,11 @@ def cta_block():
 
 
 @pytest.mark.django_db
-def test_call_to_action_refuses_both_page_and_url(cta_block, network):
+def test_call_to_action_refuses_both_page_and_url(cta_block):
     value = cta_block.to_python(
         {
             "label": "Both",
-            "page": network.national_page("about").pk,
+            "page": StandardPageFactory().pk,
             "url": "https://example.org/",
             "style": "primary",
         }
@@ -334,8 +335,8 @@ def test_call_to_action_refuses_neither_page_nor_url(cta_block):
 
 
 @pytest.mark.django_db
-def test_call_to_action_accepts_a_page_or_a_url(cta_block, network):
-    about = network.national_page("about")
+def test_call_to_action_accepts_a_page_or_a_url(cta_block):
+    about = StandardPageFactory(title="About")
     with_page = cta_block.clean(
         cta_block.to_python({"label": "Page", "page": about.pk, "url": "", "style": "primary"})
     )

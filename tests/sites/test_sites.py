@@ -12,6 +12,7 @@ from cms.core.models import StandardPage
 from sites import views as site_views
 from sites.models import SiteSettings, SocialLink
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+from tests.factories import SiteFactory
 
 NATIONAL_NAME = "Connection Coalition"
 COVENTRY_NAME = "Connecting for Good Coventry"
@@ -51,15 +52,26 @@ def rebranded_coventry(network):
     return settings
 
 
-@pytest.mark.django_db
-def test_theme_css_follows_each_sites_settings(client, rebranded_coventry):
-    coventry_css = coventry(client, "/theme.css")
-    national_css = client.get("/theme.css")
+def branded_site(name: str, colour: str, theme: str):
+    """A site of its own (factories), with its name, primary colour and theme."""
+    site = SiteFactory(site_name=name)
+    settings = SiteSettings.for_site(site)
+    settings.display_name, settings.primary_colour, settings.theme = name, colour, theme
+    settings.save()
+    return site
 
-    assert coventry_css.status_code == 200
+
+@pytest.mark.django_db
+def test_theme_css_follows_each_sites_settings(client):
+    chapter = branded_site("Factory Chapter", "#123456", "chapter")
+    national = branded_site("Factory National", "#2b2d6e", "coalition")
+    chapter_css = client.get("/theme.css", HTTP_HOST=chapter.hostname)
+    national_css = client.get("/theme.css", HTTP_HOST=national.hostname)
+
+    assert chapter_css.status_code == 200
     assert national_css.status_code == 200
-    assert coventry_css["Content-Type"].startswith("text/css")
-    assert "--brand-primary: #123456;" in coventry_css.content.decode()
+    assert chapter_css["Content-Type"].startswith("text/css")
+    assert "--brand-primary: #123456;" in chapter_css.content.decode()
     assert "#123456" not in national_css.content.decode()
     assert "--brand-primary: #2b2d6e;" in national_css.content.decode()
 
@@ -90,13 +102,19 @@ def test_header_shows_the_new_display_name_on_coventry_only(client, rebranded_co
 
 
 @pytest.mark.django_db
-def test_each_site_has_its_own_theme_class(client, network):
-    assert 'class="theme-chapter"' in html_tag(coventry(client, "/").content.decode())
-    assert 'class="theme-coalition"' in html_tag(client.get("/").content.decode())
-    settings = SiteSettings.for_site(network.coventry_site)
+def test_each_site_has_its_own_theme_class(client):
+    chapter = branded_site("Factory Chapter", "#123456", "chapter")
+    national = branded_site("Factory National", "#2b2d6e", "coalition")
+
+    def theme_of(site) -> str:
+        return html_tag(client.get("/", HTTP_HOST=site.hostname).content.decode())
+
+    assert 'class="theme-chapter"' in theme_of(chapter)
+    assert 'class="theme-coalition"' in theme_of(national)
+    settings = SiteSettings.for_site(chapter)
     settings.theme = "coalition"
     settings.save()
-    assert 'class="theme-coalition"' in html_tag(coventry(client, "/").content.decode())
+    assert 'class="theme-coalition"' in theme_of(chapter)
 
 
 @pytest.mark.django_db
@@ -460,8 +478,9 @@ def test_server_error_page_is_branded(network, host, name, other):
 
 
 @pytest.mark.django_db
-def test_server_error_falls_back_to_a_plain_page_when_rendering_fails(network):
-    request = RequestFactory().get("/", HTTP_HOST=COVENTRY_HOST)
+def test_server_error_falls_back_to_a_plain_page_when_rendering_fails():
+    site = branded_site("Factory Chapter", "#123456", "chapter")
+    request = RequestFactory().get("/", HTTP_HOST=site.hostname)
     with mock.patch.object(
         site_views, "render", side_effect=OperationalError("database is unavailable")
     ) as render:
@@ -470,14 +489,15 @@ def test_server_error_falls_back_to_a_plain_page_when_rendering_fails(network):
     assert response.status_code == 500
     html = response.content.decode()
     assert "Sorry, something went wrong on our side" in html
-    assert COVENTRY_NAME not in html
+    assert "Factory Chapter" not in html
     assert "site-footer" not in html
 
 
 @pytest.mark.django_db
-def test_server_error_falls_back_when_the_database_is_down(network):
+def test_server_error_falls_back_when_the_database_is_down():
     """Without patching the view: finding the request's site (the brand's first query) fails."""
-    request = RequestFactory().get("/", HTTP_HOST=COVENTRY_HOST)
+    site = branded_site("Factory Chapter", "#123456", "chapter")
+    request = RequestFactory().get("/", HTTP_HOST=site.hostname)
     down = OperationalError("could not connect to server")
     with mock.patch("wagtail.models.Site.find_for_request", side_effect=down) as find_site:
         response = site_views.server_error(request)
@@ -485,4 +505,4 @@ def test_server_error_falls_back_when_the_database_is_down(network):
     assert response.status_code == 500
     html = response.content.decode()
     assert "Sorry, something went wrong on our side" in html
-    assert COVENTRY_NAME not in html
+    assert "Factory Chapter" not in html

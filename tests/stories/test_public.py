@@ -19,6 +19,7 @@ from cms.core.models import StandardPage
 from cms.stories.models import Story, Theme
 from sites.models import SiteSettings
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+from tests.factories import StoryFactory, ThemeFactory
 
 LEEDS_HOST = "leeds.localhost"
 NETWORK_STORIES = {"this-mum-runs", "zak-qpg-hub", "orla-and-jean"}
@@ -538,16 +539,16 @@ def test_featured_block_validation(featured_block, raw, field):
 @pytest.mark.parametrize(
     "raw",
     [
-        {"mode": "chosen", "stories": ["zak-qpg-hub"], "theme": None},
-        {"mode": "latest_site", "stories": [], "theme": None},
-        {"mode": "latest_theme", "stories": [], "theme": "friendship"},
+        {"mode": "chosen", "stories": 1, "theme": False},
+        {"mode": "latest_site", "stories": 0, "theme": False},
+        {"mode": "latest_theme", "stories": 0, "theme": True},
     ],
 )
-def test_featured_block_accepts_complete_values(featured_block, network, raw):
+def test_featured_block_accepts_complete_values(featured_block, raw):
     raw = {
         **raw,
-        "stories": [Story.objects.get(slug=slug).pk for slug in raw["stories"]],
-        "theme": theme(raw["theme"]).pk if raw["theme"] else None,
+        "stories": [StoryFactory(reach=Story.Reach.NETWORK).pk for _ in range(raw["stories"])],
+        "theme": ThemeFactory().pk if raw["theme"] else None,
     }
     featured_block.clean(featured_block.to_python({"heading": "", "count": 3, **raw}))
 
