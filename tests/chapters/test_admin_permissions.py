@@ -18,21 +18,38 @@ Each national page under test first gets an unpublished draft with a new title a
 phrase, so a leak of draft content (not only of what is already public) is caught too.
 """
 
-import json
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.urls import reverse
-from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, PageViewRestriction, Revision
+from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from sites.models import SiteSettings
+from tests.chapters.page_admin import (
+    BULK_ACTIONS,
+    COVENTRY_IMAGE,
+    DRAFT_TITLE,
+    GET_VIEWS,
+    HIJACKED,
+    NATIONAL_DISPLAY_NAME,
+    NATIONAL_DOCUMENT,
+    NATIONAL_EMAIL,
+    NATIONAL_IMAGE,
+    PAGE_VIEWS,
+    WORKFLOW_VIEWS,
+    assert_allowed,
+    bulk_url,
+    explore,
+    form_errors,
+    lock_page_first,
+    redirect_chain,
+    settings_url,
+    sidebar_explorer_start_page,
+    snapshot,
+    view_id,
+    workflow_snapshot,
+)
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 from tests.helpers import (
     DENIED,
@@ -40,347 +57,20 @@ from tests.helpers import (
     assert_no_leak,
     assert_refused,
     body,
-    first_revision_pk,
     form_data,
-    latest_revision_pk,
     logged_in,
 )
-
-DRAFT_SECRET = "Embargoed draft: national strategy for the spring relaunch"
-DRAFT_TITLE = "Spring relaunch (embargoed)"
-NATIONAL_DISPLAY_NAME = "Connection Coalition"
-NATIONAL_EMAIL = "hello@connectioncoalition.example"
-NATIONAL_IMAGE = "Orla and Jean"
-NATIONAL_DOCUMENT = "Community Makes Us Toolkit"
-COVENTRY_IMAGE = "Connecting for Good logo"
-HIJACKED = "Taken over by Coventry"
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
-def explore(page: Page) -> str:
-    return reverse("wagtailadmin_explore", args=[page.pk])
-
-
-def redirect_chain(client, response, limit: int = 5) -> tuple[list[str], object]:
-    """Follow redirects by hand (GET, as a browser does) so every hop can be inspected."""
-    hops = []
-    while response.status_code == 302 and len(hops) < limit:
-        location = response["Location"]
-        hops.append(location)
-        response = client.get(location)
-    return hops, response
-
-
-def page_revisions(page: Page):
-    return Revision.page_revisions.filter(object_id=str(page.pk))
-
-
-# --- the scene: a page under test, its revisions and the Coventry destinations ---------
-
-
-@dataclass
-class Scene:
-    page: Page
-    first_revision: Revision
-    latest_revision: Revision
-    coventry_home: Page
-    coventry_get_involved: Page
-    secrets: list[str] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return self.page.title
-
-
-def _scene(network, page: Page, draft_field: str, user, secrets: list[str]) -> Scene:
-    """Give the page an unpublished draft (a second revision): a new title and DRAFT_SECRET."""
-    first = page_revisions(page).order_by("pk").first()
-    page.title = DRAFT_TITLE
-    setattr(page, draft_field, DRAFT_SECRET)
-    latest = page.save_revision(user=user)
-    page = Page.objects.get(pk=page.pk).specific  # back to the live content
-    return Scene(
-        page=page,
-        first_revision=first,
-        latest_revision=latest,
-        coventry_home=network.coventry_home,
-        coventry_get_involved=network.coventry_page("get-involved"),
-        secrets=[*secrets, DRAFT_TITLE, DRAFT_SECRET],
-    )
-
-
-NATIONAL_TARGETS = {
-    # slug -> (the field the draft changes, phrases only the national page has)
-    "about": ("intro", ["Why now?", "Jo Cox Foundation"]),
-    "home": (
-        "hero_text",
-        ["Working together to build strong relationships", "friendly wave through the window"],
-    ),
-}
-
-
-@pytest.fixture(params=sorted(NATIONAL_TARGETS))
-def national_scene(request, network, national_editor) -> Scene:
-    draft_field, secrets = NATIONAL_TARGETS[request.param]
-    page = network.national_home if request.param == "home" else network.national_page("about")
-    return _scene(network, page, draft_field, national_editor, secrets)
-
-
-@pytest.fixture
-def coventry_scene(network, coventry_editor) -> Scene:
-    return _scene(network, network.coventry_page("about"), "intro", coventry_editor, [])
-
-
-def snapshot(network) -> dict:
-    """Everything a refused request could have changed."""
-    national = network.national_home.get_descendants(inclusive=True)
-    national_ids = list(national.values_list("pk", flat=True))
-    settings = SiteSettings.for_site(network.national_site)
-    return {
-        "national_pages": list(
-            Page.objects.filter(pk__in=national_ids)
-            .order_by("path")
-            .values_list(
-                "pk",
-                "path",
-                "url_path",
-                "title",
-                "draft_title",
-                "slug",
-                "live",
-                "has_unpublished_changes",
-                "locked",
-                "latest_revision_id",
-                "live_revision_id",
-            )
-        ),
-        "national_revisions": Revision.page_revisions.filter(
-            object_id__in=[str(pk) for pk in national_ids]
-        ).count(),
-        "view_restrictions": PageViewRestriction.objects.count(),
-        "all_pages": list(Page.objects.order_by("path").values_list("pk", "path", "slug", "live")),
-        "coventry_children": list(
-            network.coventry_home.get_children().values_list("pk", "slug", "title")
-        ),
-        "national_settings": (
-            settings.display_name,
-            settings.contact_email,
-            settings.tagline,
-            settings.updated_at,
-            list(settings.navigation_items.values_list("pk", "page_id", "sort_order")),
-            list(settings.social_links.values_list("pk", "url")),
-        ),
-    }
-
 
 # --- the admin views of one page ----------------------------------------------------------
 
 
-def _edit_data(scene: Scene) -> dict:
-    return {
-        "title": HIJACKED,
-        "slug": scene.page.slug,
-        "intro": HIJACKED,
-        "hero_text": HIJACKED,
-        "action-publish": "action-publish",
-    }
-
-
-def _lock_first(scene: Scene, user) -> None:
-    scene.page.locked = True
-    scene.page.locked_by = user
-    scene.page.save(update_fields=["locked", "locked_by"])
-
-
-@dataclass(frozen=True)
-class View:
-    id: str
-    method: str
-    url: Callable[[Scene], str]
-    data: Callable[[Scene], dict] = lambda scene: {}
-    hops: int = 1  # redirects before the dashboard that says DENIED
-    # what a user allowed to use the view gets on GET (a number, or worked out from the scene)
-    allowed_status: "int | Callable[[Scene], int]" = 200
-    lock_first: bool = False
-    names_the_page: bool = True  # its page, when allowed, names the page (draft or live title)
-    superuser_only: bool = False  # no editors' group holds the permission it needs
-
-
-def _page_url(name, *extra):
-    return lambda scene: reverse(
-        f"wagtailadmin_pages:{name}", args=[scene.page.pk, *(e(scene) for e in extra)]
-    )
-
-
-def _into_coventry_home(scene):
-    return scene.coventry_home.pk
-
-
-def _into_coventry_get_involved(scene):
-    return scene.coventry_get_involved.pk
-
-
-def _add_subpage_status(scene: Scene) -> int:
-    """With a single creatable page type, add_subpage redirects straight to the add form."""
-    page_class = scene.page.specific_class
-    creatable = [m for m in page_class.creatable_subpage_models() if m.can_create_at(scene.page)]
-    return 302 if len(creatable) == 1 else 200
-
-
-PAGE_VIEWS = [
-    View("edit", "get", _page_url("edit")),
-    View("edit", "post", _page_url("edit"), _edit_data),
-    # GET without a previously POSTed form: a "preview not available" page.
-    View("preview_on_edit", "get", _page_url("preview_on_edit"), names_the_page=False),
-    View("preview_on_edit", "post", _page_url("preview_on_edit"), _edit_data),
-    View("view_draft", "get", _page_url("view_draft")),
-    View("history", "get", _page_url("history")),
-    View("history_results", "get", _page_url("history_results"), names_the_page=False),
-    # revisions_index is an old URL that redirects to the history view, which refuses.
-    # Wagtail redirects revisions_index to the history view; the page guard refuses first.
-    View("revisions_index", "get", _page_url("revisions_index"), allowed_status=302),
-    View("revisions_view", "get", _page_url("revisions_view", first_revision_pk)),
-    View(
-        "revisions_compare",
-        "get",
-        _page_url("revisions_compare", first_revision_pk, latest_revision_pk),
-    ),
-    View(
-        "revisions_compare_live",
-        "get",
-        lambda scene: reverse(
-            "wagtailadmin_pages:revisions_compare", args=[scene.page.pk, "live", "latest"]
-        ),
-    ),
-    View("revisions_revert", "get", _page_url("revisions_revert", first_revision_pk)),
-    View("revisions_revert", "post", _page_url("revisions_revert", first_revision_pk), _edit_data),
-    View("revisions_unschedule", "post", _page_url("revisions_unschedule", latest_revision_pk)),
-    View("workflow_history", "get", _page_url("workflow_history")),
-    View("usage", "get", _page_url("usage")),
-    View("copy", "get", _page_url("copy")),
-    View(
-        "copy",
-        "post",
-        _page_url("copy"),
-        lambda scene: {
-            "new_title": "Copied by Coventry",
-            "new_slug": "copied-by-coventry",
-            "new_parent_page": scene.coventry_home.pk,
-            "copy_subpages": "on",
-            "publish_copies": "on",
-        },
-    ),
-    View("delete", "get", _page_url("delete")),
-    View("delete", "post", _page_url("delete")),
-    View("move", "get", _page_url("move")),
-    View(
-        "move", "post", _page_url("move"), lambda s: {"new_parent_page": s.coventry_get_involved.pk}
-    ),
-    View("move_confirm_into_coventry_home", "get", _page_url("move_confirm", _into_coventry_home)),
-    View("move_confirm_into_coventry_home", "post", _page_url("move_confirm", _into_coventry_home)),
-    View(
-        "move_confirm_into_get_involved",
-        "get",
-        _page_url("move_confirm", _into_coventry_get_involved),
-    ),
-    View(
-        "move_confirm_into_get_involved",
-        "post",
-        _page_url("move_confirm", _into_coventry_get_involved),
-    ),
-    View(
-        "set_page_position",
-        "post",
-        lambda scene: (
-            reverse("wagtailadmin_pages:set_page_position", args=[scene.page.pk]) + "?position=0"
-        ),
-    ),
-    View("unpublish", "get", _page_url("unpublish")),
-    View("unpublish", "post", _page_url("unpublish"), lambda s: {"include_descendants": "on"}),
-    View("lock", "post", _page_url("lock")),
-    View("unlock", "post", _page_url("unlock"), lock_first=True),
-    View("set_privacy", "get", _page_url("set_privacy"), names_the_page=False),  # a modal
-    View(
-        "set_privacy",
-        "post",
-        _page_url("set_privacy"),
-        lambda s: {"restriction_type": "password", "password": "letmein"},
-    ),
-    View("add_subpage", "get", _page_url("add_subpage"), allowed_status=_add_subpage_status),
-    View(
-        "add",
-        "get",
-        lambda s: reverse("wagtailadmin_pages:add", args=["core", "standardpage", s.page.pk]),
-    ),
-    View(
-        "add",
-        "post",
-        lambda s: reverse("wagtailadmin_pages:add", args=["core", "standardpage", s.page.pk]),
-        lambda s: {
-            "title": "Planted by Coventry",
-            "slug": "planted-by-coventry",
-            "intro": HIJACKED,
-            "action-publish": "action-publish",
-        },
-    ),
-    View(
-        "submit_translation",
-        "get",
-        lambda s: reverse("wagtail_localize:submit_page_translation", args=[s.page.pk]),
-        superuser_only=True,
-    ),
-    View(
-        "submit_translation",
-        "post",
-        lambda s: reverse("wagtail_localize:submit_page_translation", args=[s.page.pk]),
-        lambda s: {
-            "locales": [Locale.objects.get(language_code="cy").pk],
-            "include_subtree": "on",
-        },
-    ),
-]
-GET_VIEWS = [view for view in PAGE_VIEWS if view.method == "get"]
-
-
-def _view_id(view: View) -> str:
-    return f"{view.method.upper()}-{view.id}"
-
-
-def _move_slug_collides(view: View, scene: Scene) -> bool:
-    """Moving a page next to a sibling with its slug is stopped before any permission check:
-    Wagtail sends the user back to the move view (which then refuses): one more hop."""
-    if not view.id.startswith("move_confirm"):
-        return False
-    destination = (
-        scene.coventry_home if view.id.endswith("coventry_home") else scene.coventry_get_involved
-    )
-    siblings = destination.get_children().exclude(pk=scene.page.pk)
-    return siblings.filter(slug=scene.page.slug).exists()
-
-
-def _allowed_status(view: View, scene: Scene) -> int:
-    if callable(view.allowed_status):
-        return view.allowed_status(scene)
-    return 302 if _move_slug_collides(view, scene) else view.allowed_status
-
-
-def _assert_allowed(response, view: View, scene: Scene) -> None:
-    """The view worked, and (when it renders) shows the page: it would leak if it let anyone in."""
-    assert response.status_code == _allowed_status(view, scene)
-    assert DENIED not in body(response)
-    if response.status_code == 200 and view.names_the_page:
-        assert scene.title in body(response) or DRAFT_TITLE in body(response)
-
-
-@pytest.mark.parametrize("view", PAGE_VIEWS, ids=_view_id)
+@pytest.mark.parametrize("view", PAGE_VIEWS, ids=view_id)
 def test_coventry_editor_is_refused_on_national_page(
     view, national_scene, network, coventry_client, national_editor
 ):
     scene = national_scene
     if view.lock_first:
-        _lock_first(scene, national_editor)
+        lock_page_first(scene, national_editor)
     before = snapshot(network)
 
     url = view.url(scene)
@@ -412,10 +102,10 @@ NATIONAL_EDITOR_GET_VIEWS = [
 ]
 
 
-@pytest.mark.parametrize("view", NATIONAL_EDITOR_GET_VIEWS, ids=_view_id)
+@pytest.mark.parametrize("view", NATIONAL_EDITOR_GET_VIEWS, ids=view_id)
 def test_national_editor_can_open_the_same_views(view, national_scene, national_client):
     """Positive control: every refused URL is a real, working view for the national editor."""
-    _assert_allowed(national_client.get(view.url(national_scene)), view, national_scene)
+    assert_allowed(national_client.get(view.url(national_scene)), view, national_scene)
 
 
 def test_national_editor_confirms_a_move_inside_their_own_site(network, national_client):
@@ -449,101 +139,26 @@ def test_national_editor_sees_the_national_content_in_the_edit_view(
         assert secret in text
 
 
-@pytest.mark.parametrize("view", [view for view in GET_VIEWS if view.superuser_only], ids=_view_id)
+@pytest.mark.parametrize("view", [view for view in GET_VIEWS if view.superuser_only], ids=view_id)
 def test_superuser_can_open_the_views_no_editor_may_use(view, national_scene, superuser):
-    _assert_allowed(logged_in(superuser).get(view.url(national_scene)), view, national_scene)
+    assert_allowed(logged_in(superuser).get(view.url(national_scene)), view, national_scene)
 
 
-@pytest.mark.parametrize("view", EDITOR_GET_VIEWS, ids=_view_id)
+@pytest.mark.parametrize("view", EDITOR_GET_VIEWS, ids=view_id)
 def test_coventry_editor_can_open_the_views_of_a_coventry_page(
     view, coventry_scene, coventry_client
 ):
-    _assert_allowed(coventry_client.get(view.url(coventry_scene)), view, coventry_scene)
+    assert_allowed(coventry_client.get(view.url(coventry_scene)), view, coventry_scene)
 
 
 # --- moderation: a national page waiting for the national editors' approval -------------
 
 
-@dataclass
-class Moderation:
-    scene: Scene
-    workflow_state: object
-    task_state: object
-
-    @property
-    def page(self) -> Page:
-        return self.scene.page
-
-    @property
-    def secrets(self) -> list[str]:
-        """The page's content, and that it is in moderation and where (national business)."""
-        return [
-            self.scene.title,
-            *self.scene.secrets,
-            self.workflow_state.workflow.name,
-            self.task_state.task.name,
-        ]
-
-
-@pytest.fixture
-def moderation(network, national_editor) -> Moderation:
-    draft_field, secrets = NATIONAL_TARGETS["about"]
-    scene = _scene(network, network.national_page("about"), draft_field, national_editor, secrets)
-    workflow = scene.page.get_workflow()
-    assert workflow is not None, "national pages have an approval workflow"
-    workflow_state = workflow.start(scene.page, national_editor)
-    scene.page.refresh_from_db()
-    return Moderation(scene, workflow_state, workflow_state.current_task_state)
-
-
-def _workflow_url(name, *args):
-    return lambda m: reverse(f"wagtailadmin_pages:{name}", args=[m.page.pk, *(a(m) for a in args)])
-
-
-WORKFLOW_VIEWS = [
-    View(
-        "workflow_history_detail",
-        "get",
-        _workflow_url("workflow_history_detail", lambda m: m.workflow_state.pk),
-    ),
-    View(
-        "workflow_preview",
-        "get",
-        _workflow_url("workflow_preview", lambda m: m.task_state.task_id),
-    ),
-    View(
-        "workflow_action",
-        "get",
-        _workflow_url("workflow_action", lambda m: "approve", lambda m: m.task_state.pk),
-    ),
-    View(
-        "workflow_action",
-        "post",
-        _workflow_url("workflow_action", lambda m: "approve", lambda m: m.task_state.pk),
-        lambda m: {"comment": "Approved by Coventry"},
-    ),
-    View(
-        "collect_workflow_action_data",
-        "get",
-        _workflow_url(
-            "collect_workflow_action_data", lambda m: "approve", lambda m: m.task_state.pk
-        ),
-    ),
-    View("confirm_workflow_cancellation", "get", _workflow_url("confirm_workflow_cancellation")),
-]
-
-
-def _workflow_snapshot(moderation: Moderation) -> tuple:
-    moderation.workflow_state.refresh_from_db()
-    moderation.task_state.refresh_from_db()
-    return (moderation.workflow_state.status, moderation.task_state.status)
-
-
-@pytest.mark.parametrize("view", WORKFLOW_VIEWS, ids=_view_id)
+@pytest.mark.parametrize("view", WORKFLOW_VIEWS, ids=view_id)
 def test_coventry_editor_is_refused_on_national_moderation(
     view, moderation, network, coventry_client
 ):
-    before = snapshot(network), _workflow_snapshot(moderation)
+    before = snapshot(network), workflow_snapshot(moderation)
     url = view.url(moderation)
     if view.method == "get":
         response = coventry_client.get(url)
@@ -555,11 +170,11 @@ def test_coventry_editor_is_refused_on_national_moderation(
     assert hops == [admin_home()]
     assert DENIED in body(landing)
     assert_no_leak(landing, moderation.secrets, f"the page {url} redirected to")
-    assert (snapshot(network), _workflow_snapshot(moderation)) == before
+    assert (snapshot(network), workflow_snapshot(moderation)) == before
 
 
 @pytest.mark.parametrize(
-    "view", [view for view in WORKFLOW_VIEWS if view.method == "get"], ids=_view_id
+    "view", [view for view in WORKFLOW_VIEWS if view.method == "get"], ids=view_id
 )
 def test_national_editor_can_open_the_moderation_views(view, moderation, national_client):
     response = national_client.get(view.url(moderation))
@@ -574,24 +189,11 @@ def test_national_editor_can_approve_national_moderation(moderation, national_cl
     )
     response = national_client.post(url, {"comment": ""})
     assert response.status_code == 302
-    assert _workflow_snapshot(moderation) == ("approved", "approved")
+    assert workflow_snapshot(moderation) == ("approved", "approved")
     assert Page.objects.get(pk=moderation.page.pk).title == DRAFT_TITLE  # published
 
 
 # --- bulk actions: the same operations reached through /admin/bulk/ ----------------------
-
-BULK_ACTIONS = {
-    # action -> (POST data, the refusal Wagtail shows for pages the user may not touch)
-    "delete": ({}, "You don't have permission to delete this page"),
-    "unpublish": ({"include_descendants": "on"}, "You don't have permission to unpublish"),
-    "move": (None, "You don't have permission to move this page"),
-    "publish": ({"include_descendants": "on"}, "You don't have permission to publish"),
-}
-
-
-def _bulk_url(action: str, page: Page) -> str:
-    url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action])
-    return f"{url}?id={page.pk}&next={admin_home()}"
 
 
 @pytest.mark.parametrize("action", sorted(BULK_ACTIONS))
@@ -600,7 +202,7 @@ def test_bulk_action_confirmation_for_a_national_page_shows_nothing(
 ):
     """Wagtail answers the bulk-action form with 200 and a list of the pages the user may not
     act on; that list must not name the national page."""
-    response = coventry_client.get(_bulk_url(action, national_scene.page))
+    response = coventry_client.get(bulk_url(action, national_scene.page))
     assert response.status_code == 200
     assert BULK_ACTIONS[action][1] in body(response)
     assert_no_leak(response, [national_scene.title, *national_scene.secrets], f"bulk {action}")
@@ -614,7 +216,7 @@ def test_bulk_action_on_a_national_page_changes_nothing(
     if data is None:
         data = {"chooser": national_scene.coventry_get_involved.pk}
     before = snapshot(network)
-    response = coventry_client.post(_bulk_url(action, national_scene.page), data)
+    response = coventry_client.post(bulk_url(action, national_scene.page), data)
     assert response.status_code == 302
     assert_no_leak(response, [national_scene.title, *national_scene.secrets], f"bulk {action}")
     assert snapshot(network) == before
@@ -622,12 +224,12 @@ def test_bulk_action_on_a_national_page_changes_nothing(
 
 def test_bulk_action_is_a_working_view_for_the_national_editor(network, national_client):
     about = network.national_page("about")
-    response = national_client.get(_bulk_url("unpublish", about))
+    response = national_client.get(bulk_url("unpublish", about))
     assert response.status_code == 200
     assert about.title in body(response)
     assert "You don't have permission" not in body(response)
 
-    response = national_client.post(_bulk_url("unpublish", about), {})
+    response = national_client.post(bulk_url("unpublish", about), {})
     assert response.status_code == 302
     about.refresh_from_db()
     assert about.live is False
@@ -718,31 +320,6 @@ def test_national_editor_explorer_shows_national_not_coventry(network, national_
     assert "Get involved" not in text
 
 
-def sidebar_explorer_start_page(response) -> int:
-    """The start page of the "Pages" item of the admin sidebar (serialised by telepath)."""
-    found = re.search(
-        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
-    assert found, "the admin page has no sidebar"
-    starts = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("_type") == "wagtail.sidebar.PageExplorerMenuItem":
-                starts.append(node["_args"][-1])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(found.group(1)))
-    assert len(starts) == 1, starts
-    return starts[0]
-
-
 def test_sidebar_pages_menu_starts_at_the_users_own_home(network, coventry_client, national_editor):
     dashboard = coventry_client.get(admin_home())
     assert dashboard.status_code == 200
@@ -776,11 +353,6 @@ def test_admin_page_search_finds_only_own_pages(network, coventry_client, nation
 
 
 # --- site settings -------------------------------------------------------------------------
-
-
-def settings_url(site=None) -> str:
-    args = ["network_sites", "sitesettings"] + ([site.pk] if site else [])
-    return reverse("wagtailsettings:edit", args=args)
 
 
 def test_coventry_editor_is_refused_on_national_settings(network, coventry_client):
@@ -842,12 +414,6 @@ def test_coventry_editor_can_edit_own_settings(network, coventry_client):
     assert snapshot(network)["national_settings"] == before_national
 
 
-def form_errors(response) -> str:
-    context = getattr(response, "context", None)
-    form = context.get("form") if context else None
-    return str(form.errors) if form is not None else f"status {response.status_code}"
-
-
 @pytest.mark.parametrize("host", [NATIONAL_HOST, COVENTRY_HOST])
 def test_bare_settings_url_sends_coventry_editor_to_coventry(host, network, coventry_client):
     response = coventry_client.get(settings_url(), HTTP_HOST=host)
@@ -862,25 +428,6 @@ def test_bare_settings_url_sends_national_editor_to_national(network, national_c
 
 
 # --- collections: images and documents ------------------------------------------------------
-
-
-@pytest.fixture
-def national_image(db):
-    return get_image_model().objects.get(title=NATIONAL_IMAGE)
-
-
-@pytest.fixture
-def national_document(db):
-    return get_document_model().objects.get(title=NATIONAL_DOCUMENT)
-
-
-@pytest.fixture
-def coventry_document(network):
-    return get_document_model().objects.create(
-        title="Coventry volunteer handbook",
-        collection=network.coventry.collection,
-        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="coventry-volunteer-handbook.pdf"),
-    )
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

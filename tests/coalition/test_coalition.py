@@ -5,7 +5,6 @@ it should not."""
 
 import html as html_lib
 import re
-import time
 from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +17,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale
@@ -32,7 +30,27 @@ from cms.coalition.tasks import (
     notify_national_editors,
     send_join_decision,
 )
-from cms.core import antispam
+from tests.coalition.support import (
+    APPLICANT_EMAIL,
+    COVENTRY_EDITOR_EMAIL,
+    FOUNDERS,
+    JOIN_URL,
+    MEMBERS_URL,
+    NATIONAL_EDITOR_EMAIL,
+    ORGANISATION,
+    PENDING_DEMO,
+    THANKS_URL,
+    add_members,
+    client_directory,
+    decide_url,
+    demo_request,
+    join_data,
+    make_request,
+    member_names,
+    post_join,
+    recipients,
+    token,
+)
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 from tests.factories import GroupFactory, UserFactory, permission
 from tests.helpers import (
@@ -49,87 +67,7 @@ from tests.helpers import (
     assert_no_nul,
     assert_plain_text,
     assert_refused,
-    with_overrides,
 )
-
-JOIN_URL = "/join/"
-THANKS_URL = "/join/thanks/"
-MEMBERS_URL = "/members/"
-NATIONAL_EDITOR_EMAIL = "national-editor@connectioncoalition.example"
-COVENTRY_EDITOR_EMAIL = "coventry-editor@connectioncoalition.example"
-APPLICANT_EMAIL = "sam@riverside-lunch.example.org"
-ORGANISATION = "Riverside Lunch Club"
-PENDING_DEMO = "Hillfields Community Pantry"
-FOUNDERS = 8
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def token(age_seconds: float = 60, salt: str | None = None) -> str:
-    """The join form's timestamp as it would have been signed `age_seconds` ago."""
-    return antispam.sign_timestamp(
-        salt or JoinRequestForm.get_antispam_salt(), at=time.time() - age_seconds
-    )
-
-
-def join_data(**overrides) -> dict:
-    defaults = {
-        "organisation": ORGANISATION,
-        "kind": OrganisationKind.COMMUNITY_GROUP,
-        "website": "https://riverside-lunch.example.org",
-        "region": Region.WEST_MIDLANDS,
-        "contact_name": "Sam Okafor",
-        "contact_email": APPLICANT_EMAIL,
-        "reason": "We cook a weekly lunch for 40 neighbours.\n\nWe want to learn from others.",
-        "agreed_to_aims": "on",
-        "homepage": "",  # the honeypot: the form has a real "website" field
-        "form_started": token(),
-    }
-    return with_overrides(defaults, overrides)
-
-
-def post_join(client, data, host=NATIONAL_HOST, **extra):
-    return client.post(JOIN_URL, data, HTTP_HOST=host, **extra)
-
-
-def decide_url(join_request) -> str:
-    return reverse("coalition_join_requests:decide", args=[join_request.pk])
-
-
-def demo_request() -> JoinRequest:
-    return JoinRequest.objects.get(organisation=PENDING_DEMO)
-
-
-def make_request(**fields) -> JoinRequest:
-    values = {
-        "organisation": ORGANISATION,
-        "kind": OrganisationKind.CHARITY,
-        "website": "https://riverside-lunch.example.org",
-        "contact_name": "Sam Okafor",
-        "contact_email": APPLICANT_EMAIL,
-        "region": Region.LONDON,
-        "reason": "We cook lunch.",
-        "agreed_to_aims": True,
-    }
-    values.update(fields)
-    return JoinRequest.objects.create(**values)
-
-
-def recipients(outbox) -> list[str]:
-    return [address for message in outbox for address in message.recipients()]
-
-
-def member_names(html: str) -> list[str]:
-    return [
-        html_lib.unescape(name)
-        for name in re.findall(r'<span class="member-card__name">(.*?)</span>', html)
-    ]
-
-
-def client_directory(client) -> str:
-    return client.get(MEMBERS_URL, HTTP_HOST=NATIONAL_HOST).content.decode()
-
 
 # --- the join page -------------------------------------------------------------------------
 
@@ -774,34 +712,6 @@ def test_other_methods_are_answered_without_a_500(client, network):
 
 
 # --- the member directory -------------------------------------------------------------------
-
-
-def add_members(
-    count: int, *, prefix="Budget member", logo_ids=None, logo_every=3, **fields
-) -> list[Member]:
-    """Bulk-insert members; every `logo_every`-th has a logo (by default one of the founders')."""
-    locale = Locale.get_default()
-    if logo_ids is None:
-        logo_ids = list(
-            Member.objects.filter(logo__isnull=False).values_list("logo_id", flat=True).distinct()
-        )
-    start = Member.objects.filter(name__startswith=prefix).count()
-    defaults = {"kind": OrganisationKind.CHARITY, "region": Region.NORTH_WEST}
-    defaults.update(fields)
-    members = [
-        Member(
-            name=f"{prefix} {index:04d}",
-            slug=slugify(f"{prefix} {index:04d}"),
-            description=f"Number {index} of the bulk members.",
-            logo_id=logo_ids[index % len(logo_ids)]
-            if logo_ids and index % logo_every == 0
-            else None,
-            locale=locale,
-            **defaults,
-        )
-        for index in range(start, start + count)
-    ]
-    return Member.objects.bulk_create(members, batch_size=500)
 
 
 def test_the_directory_lists_the_founders_with_their_logos(client, network):

@@ -11,14 +11,14 @@ from cms.core.queue import enqueue_on_commit
 from cms.core.tasks import retry_deferred_tasks, send_task_submission_notification
 from cms.formpages.tasks import send_submission_notification
 from cms.stories.tasks import notify_new_submission
-from tests.coalition.test_coalition import (
+from tests.coalition.support import (
     APPLICANT_EMAIL,
     NATIONAL_EDITOR_EMAIL,
     join_data,
     post_join,
 )
-from tests.formpages.test_formpages import COVENTRY_CONTACT, VOLUNTEER_URL, submit, volunteer_data
-from tests.stories.test_share import latest_resident_story, share, valid_data
+from tests.formpages.support import COVENTRY_CONTACT, VOLUNTEER_URL, submit, volunteer_data
+from tests.stories.sharing import latest_resident_story, share, valid_data
 
 BROKER_DOWN = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 

@@ -7,20 +7,17 @@ import csv
 import datetime
 import io
 import re
-import time
 from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
-from wagtail.models import Locale, Site
+from wagtail.models import Locale
 
-from chapters.provisioning import provision_chapter
 from cms.core import antispam
-from cms.formpages.models import SUBMISSION_LIMIT, FormField, FormPage, SpamProtectedFormBuilder
+from cms.formpages.models import SUBMISSION_LIMIT, FormPage, SpamProtectedFormBuilder
 from cms.formpages.tasks import (
     delete_expired_submissions,
     months_ago,
@@ -28,6 +25,24 @@ from cms.formpages.tasks import (
 )
 from sites.models import SiteSettings
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
+from tests.formpages.support import (
+    CHAT_URL,
+    CHOICE_FIELDS,
+    COVENTRY_CONTACT,
+    FORMS,
+    REQUIRED_FIELDS,
+    SALT,
+    TEXT_FIELDS,
+    VOLUNTEER_URL,
+    chat_data,
+    coventry_form,
+    remaining_names,
+    submission_aged,
+    submissions_of,
+    submit,
+    token,
+    volunteer_data,
+)
 from tests.helpers import (
     ESCAPED_SCRIPT,
     EXPIRED,
@@ -43,116 +58,7 @@ from tests.helpers import (
     assert_plain_text,
     assert_refused,
     body,
-    with_overrides,
 )
-
-VOLUNTEER_URL = "/get-involved/volunteer/"
-CHAT_URL = "/get-involved/have-a-chat/"
-COVENTRY_CONTACT = "coventry@connectioncoalition.example"
-SALT = "formpages.form"  # every form page's; checked below
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def token(age_seconds: float = 60, salt: str | None = None) -> str:
-    return antispam.sign_timestamp(salt or SALT, at=time.time() - age_seconds)
-
-
-def volunteer_data(**overrides) -> dict:
-    defaults = {
-        "your_name": "Dev Okafor",
-        "email_address": "dev.okafor@example.org",
-        "phone_number": "024 7600 1234",
-        "how_would_you_like_to_help": ["Befriending", "Digital skills"],
-        "tell_us_a_little_about_yourself": "Retired nurse.\n\nFree on Tuesdays.",
-        "website": "",
-        "form_started": token(),
-    }
-    return with_overrides(defaults, overrides)
-
-
-def chat_data(**overrides) -> dict:
-    defaults = {
-        "your_name": "Margaret Ellis",
-        "email_address": "margaret.ellis@example.org",
-        "phone_number": "",
-        "best_time_to_call": "Evening",
-        "what_would_you_like_to_talk_about": "Starting a walking group on our estate.",
-        "website": "",
-        "form_started": token(),
-    }
-    return with_overrides(defaults, overrides)
-
-
-FORMS = {
-    "volunteer": (VOLUNTEER_URL, volunteer_data),
-    "have a chat": (CHAT_URL, chat_data),
-}
-TEXT_FIELDS = {
-    "volunteer": ["your_name", "phone_number", "tell_us_a_little_about_yourself"],
-    "have a chat": ["your_name", "phone_number", "what_would_you_like_to_talk_about"],
-}
-REQUIRED_FIELDS = {
-    "volunteer": ["your_name", "email_address"],
-    "have a chat": ["your_name", "email_address", "what_would_you_like_to_talk_about"],
-}
-CHOICE_FIELDS = {
-    "volunteer": ("how_would_you_like_to_help", ["Befriending", "Hacking"]),
-    "have a chat": ("best_time_to_call", "Midnight"),
-}
-
-
-def coventry_form(slug: str) -> FormPage:
-    return FormPage.objects.get(url_path=f"/coventry/get-involved/{slug}/")
-
-
-def submit(client, url, data, host=COVENTRY_HOST, **extra):
-    return client.post(url, data, HTTP_HOST=host, **extra)
-
-
-def submissions_of(page) -> list[FormSubmission]:
-    return list(FormSubmission.objects.filter(page=page).order_by("pk"))
-
-
-def make_national_form() -> FormPage:
-    home = Site.objects.get(is_default_site=True).root_page
-    page = FormPage(title="Contact the coalition", slug="contact", subject="Contact form")
-    page.form_fields = [
-        FormField(label="Your name", field_type="singleline", required=True),
-        FormField(label="Message", field_type="multiline", required=True),
-    ]
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
-
-@pytest.fixture
-def leeds(db):
-    return provision_chapter("leeds", "Leeds Connects", "leeds.localhost").chapter
-
-
-@pytest.fixture
-def other_sites(network, leeds):
-    """A national form and Leeds' two forms, each with a submission holding a secret."""
-    national = make_national_form()
-    FormSubmission.objects.create(
-        page=national, form_data={"your_name": "Nadia National", "message": "Nat-0x5ecret"}
-    )
-    leeds_forms = {
-        page.slug: page for page in FormPage.objects.filter(url_path__startswith="/leeds/")
-    }
-    assert set(leeds_forms) == {"volunteer", "have-a-chat"}  # provisioning made them
-    for page in leeds_forms.values():
-        FormSubmission.objects.create(
-            page=page, form_data={"your_name": "Lee Leeds", "email_address": "leeds-0x5ecret@x.org"}
-        )
-    return {
-        "national": national,
-        "leeds volunteer": leeds_forms["volunteer"],
-        "leeds chat": leeds_forms["have-a-chat"],
-    }
-
 
 # --- the form pages -------------------------------------------------------------------------
 
@@ -602,39 +508,12 @@ def test_a_superuser_sees_every_sites_forms(client, superuser, network, other_si
 # --- retention --------------------------------------------------------------------------------
 
 
-def _submission(page, age: datetime.timedelta, label: str) -> FormSubmission:
-    submission = FormSubmission.objects.create(page=page, form_data={"your_name": label})
-    FormSubmission.objects.filter(pk=submission.pk).update(submit_time=timezone.now() - age)
-    return submission
-
-
-def _remaining(*labels) -> set[str]:
-    names = (submission.form_data.get("your_name") for submission in FormSubmission.objects.all())
-    return {name for name in names if name in labels}
-
-
-@pytest.fixture
-def aged_submissions(network, other_sites):
-    volunteer, chat = coventry_form("volunteer"), coventry_form("have-a-chat")
-    days = datetime.timedelta(days=1)
-    return {
-        "coventry 400 days": _submission(volunteer, 400 * days, "coventry 400 days"),
-        "coventry chat 400 days": _submission(chat, 400 * days, "coventry chat 400 days"),
-        "coventry 45 days": _submission(volunteer, 45 * days, "coventry 45 days"),
-        "coventry 20 days": _submission(chat, 20 * days, "coventry 20 days"),
-        "national 400 days": _submission(other_sites["national"], 400 * days, "national 400 days"),
-        "national 45 days": _submission(other_sites["national"], 45 * days, "national 45 days"),
-        "leeds 45 days": _submission(other_sites["leeds volunteer"], 45 * days, "leeds 45 days"),
-        "leeds 300 days": _submission(other_sites["leeds chat"], 300 * days, "leeds 300 days"),
-    }
-
-
 def test_submissions_older_than_a_year_are_deleted_by_default(network, aged_submissions):
     assert SiteSettings.for_site(network.coventry_site).form_retention_months == 12
     before = FormSubmission.objects.count()
     assert delete_expired_submissions() == 3
     assert FormSubmission.objects.count() == before - 3
-    assert _remaining(*aged_submissions) == set(aged_submissions) - {
+    assert remaining_names(*aged_submissions) == set(aged_submissions) - {
         "coventry 400 days",
         "coventry chat 400 days",
         "national 400 days",
@@ -651,7 +530,7 @@ def test_a_site_with_a_shorter_retention_loses_only_its_own_older_submissions(
     site_settings.form_retention_months = 1
     site_settings.save()
     assert delete_expired_submissions() == 4
-    assert _remaining(*aged_submissions) == {
+    assert remaining_names(*aged_submissions) == {
         "coventry 20 days",
         "national 45 days",
         "leeds 45 days",
@@ -667,10 +546,10 @@ def test_a_translated_form_page_follows_its_sites_retention(network):
         welsh_page = english.copy_for_translation(welsh, copy_parents=True)
     welsh_page = welsh_page.specific
     assert welsh_page.get_site() == network.coventry_site
-    _submission(welsh_page, datetime.timedelta(days=400), "welsh 400 days")
-    _submission(welsh_page, datetime.timedelta(days=20), "welsh 20 days")
+    submission_aged(welsh_page, datetime.timedelta(days=400), "welsh 400 days")
+    submission_aged(welsh_page, datetime.timedelta(days=20), "welsh 20 days")
     assert delete_expired_submissions() == 1
-    assert _remaining("welsh 400 days", "welsh 20 days") == {"welsh 20 days"}
+    assert remaining_names("welsh 400 days", "welsh 20 days") == {"welsh 20 days"}
 
 
 def test_months_ago_handles_month_ends_and_year_boundaries():

@@ -2,22 +2,17 @@
 site, its editors are told by email, and no input (spam, hostile, huge, malformed) gives a 500,
 stores anything or sends anything."""
 
-import io
 import re
-import struct
 import time
-import zlib
 from unittest import mock
 
 import pytest
 from django import forms
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signing import TimestampSigner
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Revision
 
@@ -27,79 +22,22 @@ from cms.stories.models import Story, StoryIndexPage
 from cms.stories.sharing import SHARE_RATE_LIMIT, story_body_html, story_quote
 from cms.stories.tasks import notify_new_submission
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
-from tests.helpers import ESCAPED_SCRIPT, EXPIRED, GENERIC, INJECTION, SCRIPT, with_overrides
-
-SHARE_URL = "/stories/share/"
-THANKS_URL = "/stories/share/thanks/"
-# The editors who work on that site's stories (not the site's public contact address).
-COVENTRY_EDITORS = {"coventry-editor@connectioncoalition.example"}
-NATIONAL_EDITORS = {"national-editor@connectioncoalition.example"}
-STORY_TEXT = (
-    "When my mum went into hospital, Jean from the lunch club knocked on my door every day.\n\n"
-    "She brought soup, and news, and company.\nI will never forget it."
+from tests.helpers import ESCAPED_SCRIPT, EXPIRED, GENERIC, INJECTION, SCRIPT
+from tests.stories.sharing import (
+    COVENTRY_EDITORS,
+    NATIONAL_EDITORS,
+    SHARE_URL,
+    THANKS_URL,
+    corrupt_png,
+    headers_of,
+    image_bytes,
+    latest_resident_story,
+    photo,
+    png_declaring,
+    share,
+    token,
+    valid_data,
 )
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-
-def token(age_seconds: float = 60, salt: str | None = None) -> str:
-    """A timestamp as the form would have signed it `age_seconds` ago."""
-    return antispam.sign_timestamp(
-        salt or ShareStoryForm.get_antispam_salt(), at=time.time() - age_seconds
-    )
-
-
-def valid_data(**overrides) -> dict:
-    defaults = {
-        "name": "Amira Khan",
-        "email": "amira@example.com",
-        "town": "Coventry",
-        "story": STORY_TEXT,
-        "consent": "on",
-        "website": "",
-        "form_started": token(),
-    }
-    return with_overrides(defaults, overrides)
-
-
-def image_bytes(size=(8, 8), fmt="PNG") -> bytes:
-    buffer = io.BytesIO()
-    PILImage.new("RGB", size, (200, 30, 30)).save(buffer, fmt)
-    return buffer.getvalue()
-
-
-def png_declaring(width: int, height: int) -> bytes:
-    """A few hundred bytes on disk whose header claims `width` × `height` pixels."""
-    data = bytearray(image_bytes((1, 1)))
-    struct.pack_into(">II", data, 16, width, height)  # IHDR data starts at byte 16
-    struct.pack_into(">I", data, 29, zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
-
-
-def corrupt_png() -> bytes:
-    data = bytearray(image_bytes((32, 32)))
-    idat = data.index(b"IDAT")
-    data[idat + 6] ^= 0xFF  # damage the compressed pixels: the chunk's CRC no longer matches
-    return bytes(data)
-
-
-def photo(content: bytes, name="photo.png", content_type="image/png"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def share(client, data, host=COVENTRY_HOST, **extra):
-    return client.post(SHARE_URL, data, HTTP_HOST=host, **extra)
-
-
-def latest_resident_story():
-    return Story.objects.filter(source=Story.Source.RESIDENT).order_by("-pk").first()
-
-
-def headers_of(message) -> str:
-    raw = message.message().as_string()
-    return raw.split("\n\n", 1)[0]
-
 
 # --- the form page -------------------------------------------------------------------------
 
