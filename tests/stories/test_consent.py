@@ -19,8 +19,8 @@ from cms.stories.tasks import notify_consent_lapsed, withdraw_lapsed_stories
 from tests.factories import SiteFactory, StoryFactory, story_editor
 
 TASK_NAME = "cms.stories.tasks.withdraw_lapsed_stories"
-COVENTRY_EDITOR = "coventry-editor@example.test"
-NATIONAL_EDITOR = "national-editor@example.test"
+COVENTRY_EDITOR = "coventry-stories@example.test"
+NATIONAL_EDITOR = "network-stories@example.test"
 LAPSED = {"expired-yesterday", "expires-today", "withdrawn"}
 
 
@@ -45,8 +45,8 @@ def sites(db) -> dict:
     # The only active users: Coventry's story editor (a permission on its site) and a
     # network-wide one (a permission on every site's stories).
     editors = [
-        story_editor(coventry, username="coventry-editor", email=COVENTRY_EDITOR),
-        story_editor(username="national-editor", email=NATIONAL_EDITOR),
+        story_editor(coventry, email=COVENTRY_EDITOR),
+        story_editor(email=NATIONAL_EDITOR),
     ]
     get_user_model().objects.exclude(pk__in=[user.pk for user in editors]).update(is_active=False)
     return {"coventry": coventry, "national": national}
