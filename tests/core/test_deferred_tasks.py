@@ -18,7 +18,7 @@ from tests.coalition.support import (
     post_join,
 )
 from tests.formpages.support import COVENTRY_CONTACT, VOLUNTEER_URL, submit, volunteer_data
-from tests.stories.sharing import latest_resident_story, share, valid_data
+from tests.stories.share_form import latest_resident_story, share, valid_data
 
 BROKER_DOWN = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 

@@ -23,7 +23,7 @@ from cms.stories.sharing import SHARE_RATE_LIMIT, story_body_html, story_quote
 from cms.stories.tasks import notify_new_submission
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 from tests.helpers import ESCAPED_SCRIPT, EXPIRED, GENERIC, INJECTION, SCRIPT
-from tests.stories.sharing import (
+from tests.stories.share_form import (
     COVENTRY_EDITORS,
     NATIONAL_EDITORS,
     SHARE_URL,
