@@ -76,6 +76,7 @@ def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker)
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker) -> demo_db.Database:
+    """pytest-django's setup, then the demo's media files back in MEDIA_ROOT if it is there."""
     with django_db_blocker.unblock():
         return demo_db.after_setup(connections[DEFAULT_DB_ALIAS])
 
