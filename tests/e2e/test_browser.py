@@ -4,6 +4,8 @@ The demo servers, the browser and a phone in it are fixtures (tests/e2e/conftest
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.support import BIG_LIST, _log_in, _no_horizontal_scroll, needs_chromium
 
 pytestmark = needs_chromium
@@ -50,7 +52,7 @@ def test_faq_answers_open_one_at_a_time(demo_server, phone):
     answer = phone.get_by_text("Since the start of COVID-19")
     assert not answer.is_visible()
     phone.get_by_text("Why now?").click()
-    assert answer.is_visible()
+    expect(answer).to_be_visible()
 
 
 def test_coventry_editor_logs_in_and_sees_only_coventry(demo_server, browser):
@@ -86,8 +88,8 @@ def test_resident_shares_a_story_and_is_helped_through_mistakes(demo_server, pho
     phone.goto(f"http://coventry.localhost:{demo_server}/stories/share/")
     phone.get_by_role("button", name="Send my story").click()
     summary = phone.locator("#error-summary")
-    assert summary.is_visible()
-    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_visible()  # waits for the answer to the POST, as a reader would
+    expect(summary).to_be_focused()
     assert phone.locator("[aria-invalid=true]").count() >= 3
     phone.get_by_label("Your name").fill("Amira")
     phone.get_by_label("Your email address").fill("amira@example.org")
@@ -127,8 +129,8 @@ def test_resident_subscribes_on_a_phone_and_confirms_from_the_email(demo_server,
     phone.get_by_label("Your email address").fill("amira@example.org")
     phone.get_by_role("button", name="Subscribe").click()  # the consent box left unticked
     summary = phone.locator("#error-summary")
-    assert summary.is_visible()
-    assert phone.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_visible()  # waits for the answer to the POST, as a reader would
+    expect(summary).to_be_focused()
     assert _no_horizontal_scroll(phone)
     phone.locator("input[name=consent]").check()
     phone.get_by_role("button", name="Subscribe").click()
