@@ -6,17 +6,20 @@ admin, and recording the Content-Security-Policy violations a page raises.
 ``browser`` is a fixture used from two folders: each folder's conftest.py imports it from here.
 """
 
+import fcntl
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 
 from bench.harness.appserver import wait_until_answers
 from bench.harness.processes import free_port, start_process, stop_process
+from tests.demo_db import demo_fingerprint, schema_fingerprint
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -35,7 +38,8 @@ BIG_LIST = 3000
 
 @contextmanager
 def serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
-    """`make demo`'s steps in the folder `var`: migrate, load_demo, any `setup` commands, then
+    """`make demo`'s steps in the folder `var`: migrate and load_demo (a copy of their result,
+    see `_copy_demo`, unless `extra_env` brings services of its own), any `setup` commands, then
     runserver (its output to var/runserver.log); yields (port, environment) once /healthz
     answers."""
     port = free_port()
@@ -54,7 +58,11 @@ def serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
         **(extra_env or {}),
     )
     manage = [sys.executable, str(REPO / "manage.py")]
-    for args in (["migrate", "--noinput", "-v0"], ["load_demo"], *setup):
+    if extra_env:  # a demo with services of its own (a broker): made from scratch
+        _make_demo(manage, env)
+    else:
+        _copy_demo(manage, env, var, port)
+    for args in setup:
         subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
     log = var / "runserver.log"
     server = start_process([*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], log, env)
@@ -63,6 +71,32 @@ def serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
         yield port, env
     finally:
         stop_process(server)
+
+
+def _make_demo(manage: list[str], env: dict) -> None:
+    """`make demo`'s own steps into env's VAR_DIR: migrate, then load_demo."""
+    for args in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+        subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
+
+
+def _copy_demo(manage: list[str], env: dict, var: Path, port: int) -> None:
+    """The demo's folder (SQLite database and media) as `_make_demo` leaves it, made once per
+    version of the sources (tests/demo_db.py's fingerprint) under var/e2e-demo/ and copied into
+    `var`; its sites then get this server's port, as `load_demo --port` would give them."""
+    kept = REPO / "var" / "e2e-demo" / demo_fingerprint(schema_fingerprint())
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    with (kept.parent / "build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers: one builds, the other waits and copies
+        if not (kept / "db.sqlite3").exists():
+            for stale in kept.parent.iterdir():
+                if stale.is_dir():
+                    shutil.rmtree(stale)
+            building = kept.with_name(kept.name + ".building")
+            _make_demo(manage, {**env, "VAR_DIR": str(building)})
+            building.rename(kept)  # whole or not at all
+    shutil.copytree(kept, var, dirs_exist_ok=True)
+    with closing(sqlite3.connect(var / "db.sqlite3")) as database, database:
+        database.execute("UPDATE wagtailcore_site SET port = ?", (port,))
 
 
 @pytest.fixture(scope="module")
