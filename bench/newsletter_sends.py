@@ -24,7 +24,7 @@ from wagtail.models import Page, Site
 
 from bench.harness.cli import step
 from bench.harness.memory import MemorySampler
-from bench.harness.processes import HarnessError
+from bench.harness.processes import HarnessError, WaitTimeout, wait_for
 from bench.harness.report import aligned_table, machine_meta
 from bench.harness.worker import CeleryWorker
 from cms.celery import app
@@ -196,18 +196,18 @@ def start_worker(setup: Setup, processes: int) -> CeleryWorker:
 
 
 def wait_until_sent(send: Send, worker: CeleryWorker, size: int) -> None:
-    deadline = time.monotonic() + 120 + size / 20
-    while True:
+    def sent() -> bool:
         send.refresh_from_db()
-        if send.status == Send.Status.SENT:
-            return
         if send.status == Send.Status.PAUSED:
             raise HarnessError(f"the send paused: {send.paused_reason}")
         if not worker.alive:
             raise HarnessError("the worker died during the run")
-        if time.monotonic() > deadline:
-            raise HarnessError(f"the send did not finish in time (status {send.status})")
-        time.sleep(0.2)
+        return send.status == Send.Status.SENT
+
+    try:
+        wait_for(sent, timeout=120 + size / 20, what="the send to finish", every=0.2)
+    except WaitTimeout as timeout:
+        raise HarnessError(f"the send did not finish in time (status {send.status})") from timeout
 
 
 def measure(setup: Setup, site: Site, size: int, processes: int, baseline_messages: int) -> Run:

@@ -10,7 +10,7 @@ from cms.core.queue import enqueue_on_commit
 from cms.core.text import normalise_line_breaks
 
 from .. import tasks
-from ..models import NewsletterIssuePage, NewsletterList, Send, Subscription
+from ..models import NewsletterIssuePage, NewsletterList, Send
 from ..pipeline.counts import Counts, delivery_counts
 from ..pipeline.queueing import QueueOutcome, queue_send
 
@@ -66,11 +66,6 @@ def progress_of(sends) -> dict[int, Progress]:
 
 def send_progress(send: Send) -> Progress:
     return progress_of([send])[send.pk]
-
-
-def count_recipients(newsletter_list: NewsletterList) -> int:
-    """Who a send would record deliveries for (Subscription.objects.recipients)."""
-    return Subscription.objects.recipient_count(newsletter_list)
 
 
 def request_send(issue: NewsletterIssuePage, user, scheduled_for=None) -> QueueOutcome:

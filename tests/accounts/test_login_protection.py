@@ -78,50 +78,20 @@ def clone_test_database(tmp: Path) -> tuple[str, str | None]:
         return f"sqlite:///{target}", None
     if connection.vendor != "postgresql":
         pytest.skip(f"no way to copy a {connection.vendor} database")
-    import psycopg2
-    from psycopg2 import sql
-
     source = settings["NAME"]
     clone = f"{source}_server"
     connections.close_all()  # a template database must have no other session
-    admin = psycopg2.connect(
-        dbname="postgres",
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(clone)))
-        cursor.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(clone), sql.Identifier(source)
-            )
-        )
-    admin.close()
+    quote = connection.ops.quote_name
+    with connection._nodb_cursor() as cursor:  # Django's connection to the "postgres" database
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(clone)}")
+        cursor.execute(f"CREATE DATABASE {quote(clone)} TEMPLATE {quote(source)}")
     url = urlparse(os.environ["DATABASE_URL"])
     return url._replace(path=f"/{clone}").geturl(), clone
 
 
 def drop_database(name: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    settings = connection.settings_dict
-    admin = psycopg2.connect(
-        dbname="postgres",
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        user=settings["USER"] or None,
-        password=settings["PASSWORD"] or None,
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-    admin.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
 
 
 def run_manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -217,7 +187,8 @@ def server(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Ser
         if redis is not None:
             redis.stop()
         if clone:
-            drop_database(clone)
+            with django_db_blocker.unblock():
+                drop_database(clone)
 
 
 class Browser:

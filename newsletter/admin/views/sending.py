@@ -10,13 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ...models import NewsletterIssuePage, NewsletterList, Send
+from ...models import NewsletterIssuePage, NewsletterList, Send, Subscription
 from ...pipeline.queueing import AlreadySent, QueueOutcome
 from ..forms import ScheduleForm
 from ..permissions import issue_or_refuse, list_policy
 from ..services import (
     cancel_schedule,
-    count_recipients,
     request_send,
     resume_send,
     send_progress,
@@ -100,7 +99,7 @@ def send_view(request, page_id):
     newsletter_list = NewsletterList.objects.filter(site=site).first() if site else None
     recipients = None
     if newsletter_list is not None and (send is None or send.status == Send.Status.SCHEDULED):
-        recipients = count_recipients(newsletter_list)
+        recipients = Subscription.objects.recipient_count(newsletter_list)
     return TemplateResponse(
         request,
         "newsletter/admin/send.html",
