@@ -3,7 +3,6 @@ it holds and when it is rebuilt); the demo network, built by the same builders `
 is in it only once a test asks for it (`demo_network`, or a fixture below that depends on it).
 Every test then runs inside a transaction that is rolled back."""
 
-import io
 import shutil
 import tempfile
 import uuid
@@ -18,7 +17,7 @@ from wagtail.models import Page, Site
 
 from chapters.models import Chapter
 from cms.core.models import NationalHomePage
-from tests import demo_db, scheduling
+from tests import demo_db, scheduling, shared_chapter
 
 _MEDIA_ROOT = tempfile.mkdtemp(prefix="cms-test-media-")
 
@@ -164,26 +163,23 @@ COVENTRY_HOST = "coventry.localhost"
 NATIONAL_HOST = "localhost"
 
 
-# --- a second chapter, made in the test the way an operator makes one ---------------------
+# --- a second chapter, made the way an operator makes one ------------------------------------
 
-LEEDS_HOST = "leeds.localhost"
+LEEDS_HOST = shared_chapter.LEEDS_HOST
 
 
 @pytest.fixture
-def leeds(network) -> Chapter:
-    """Leeds, made by `create_chapter` inside the test (rolled back with it): every tenancy
-    test runs against a chapter the demo did not build by hand."""
-    from django.core.management import call_command
+def _leeds_made(demo_network, django_db_blocker):
+    """Leeds made by `create_chapter` in a transaction around this test and the Leeds tests
+    next to it (tests/shared_chapter.py); set up before the test's own transaction."""
+    shared_chapter.shared_leeds.open(django_db_blocker)
 
-    call_command(
-        "create_chapter",
-        "leeds",
-        name="Leeds Connects",
-        hostname=LEEDS_HOST,
-        city="Leeds",
-        stdout=io.StringIO(),
-    )
-    return Chapter.objects.select_related("site", "editors_group", "collection").get(slug="leeds")
+
+@pytest.fixture
+def leeds(_leeds_made, network) -> Chapter:
+    """Leeds, made by `create_chapter` (not built by hand as the demo's sites are): every
+    tenancy test also runs against it. Rolled back with the test, as any test's data."""
+    return shared_chapter.shared_leeds.leeds_for_test()
 
 
 @pytest.fixture
@@ -220,7 +216,9 @@ def pytest_collection_modifyitems(items):
     """Tests on a real database transaction (real Celery workers must see committed rows) end by
     flushing every table: they are marked `flushes_database`, run in a database of their own,
     and `make test` runs them on their own, after the rest has run in parallel (pytest-xdist).
-    Database tests of the DEMO_BY_DEFAULT modules set up the demo first."""
+    Database tests of the DEMO_BY_DEFAULT modules set up the demo first. Leeds is made before a
+    test's own transaction opens (tests/shared_chapter.py), and each file's Leeds tests run
+    last in it, so that one Leeds serves them all."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         transactional = marker is not None and marker.kwargs.get("transaction", False)
@@ -232,3 +230,27 @@ def pytest_collection_modifyitems(items):
             and "demo_network" not in item.fixturenames
         ):
             item.fixturenames.insert(0, "demo_network")  # session-scoped: set up first
+        if _shares_leeds(item):
+            item.fixturenames.remove(shared_chapter.FIXTURE)
+            item.fixturenames.insert(0, shared_chapter.FIXTURE)
+    files = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], len(files))
+    items.sort(key=lambda item: (files[item.nodeid.split("::", 1)[0]], _shares_leeds(item)))
+
+
+def _shares_leeds(item) -> bool:
+    return shared_chapter.FIXTURE in getattr(item, "fixturenames", ()) and not (
+        item.get_closest_marker("flushes_database")
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test's fixtures are gone: the Leeds transaction ends unless the next test uses
+    it too."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or not _shares_leeds(nextitem):
+            shared_chapter.shared_leeds.close()

@@ -39,9 +39,9 @@ BIG_LIST = 3000
 @contextmanager
 def serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
     """`make demo`'s steps in the folder `var`: migrate and load_demo (a copy of their result,
-    see `_copy_demo`, unless `extra_env` brings services of its own), any `setup` commands, then
-    runserver (its output to var/runserver.log); yields (port, environment) once /healthz
-    answers."""
+    see `_copy_demo`), any `setup` commands, then runserver (its output to var/runserver.log),
+    with `extra_env` (services such as a broker) from the setup commands on; yields (port,
+    environment) once /healthz answers."""
     port = free_port()
     env = {
         key: value
@@ -58,10 +58,14 @@ def serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
         **(extra_env or {}),
     )
     manage = [sys.executable, str(REPO / "manage.py")]
-    if extra_env:  # a demo with services of its own (a broker): made from scratch
-        _make_demo(manage, env)
-    else:
-        _copy_demo(manage, env, var, port)
+    # The demo's content does not depend on the services: `load_demo` sends no task and no mail
+    # that a demo with a broker would need queued, so it is the same copy either way.
+    _copy_demo(
+        manage,
+        {key: value for key, value in env.items() if key not in (extra_env or {})},
+        var,
+        port,
+    )
     for args in setup:
         subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
     log = var / "runserver.log"

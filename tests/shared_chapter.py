@@ -1,0 +1,92 @@
+"""Leeds, the chapter the tenancy tests are also run against, made by `create_chapter` once for
+each run of consecutive tests that use it: Django's setUpTestData, for pytest.
+
+Making a chapter costs about 0.7 s (eight published pages, groups, permissions, a workflow)
+and about 190 tests ask for Leeds. So the first test of a run of Leeds tests opens a
+transaction, runs `create_chapter` in it and leaves it open; that test's own transaction
+(pytest-django's, one per test) and every following one is then a savepoint inside it, rolled
+back after the test exactly as before, so each test still starts from the Leeds
+`create_chapter` made and nothing one test does is seen by the next. Before the first test
+that does not use Leeds (or at the end of the session) the outer transaction is rolled back:
+no other test ever sees Leeds. tests/conftest.py orders each file's Leeds tests last, so a
+file opens it once.
+
+A test on a real transaction (``flushes_database``), or one whose own transaction was opened
+first, gets Leeds made inside its own transaction instead, as every test did before.
+"""
+
+import io
+
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from chapters.models import Chapter
+
+LEEDS_HOST = "leeds.localhost"
+FIXTURE = "_leeds_made"  # requested by the `leeds` fixture; set up before the test's transaction
+
+
+def make_leeds() -> None:
+    """Leeds as an operator makes it: `create_chapter`."""
+    call_command(
+        "create_chapter",
+        "leeds",
+        name="Leeds Connects",
+        hostname=LEEDS_HOST,
+        city="Leeds",
+        stdout=io.StringIO(),
+    )
+
+
+def get_leeds() -> Chapter:
+    return Chapter.objects.select_related("site", "editors_group", "collection").get(slug="leeds")
+
+
+class SharedLeeds:
+    """The open transaction that holds Leeds between tests, if any."""
+
+    def __init__(self):
+        self.atomic = None
+        self.blocker = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.atomic is not None
+
+    def open(self, blocker) -> None:
+        """Leeds in a transaction left open (if it is not already), unless a transaction is
+        already open: then the test makes its own Leeds (see `leeds_for_test`)."""
+        if self.is_open:
+            return
+        with blocker.unblock():
+            if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+                return
+            atomic = transaction.atomic(using=DEFAULT_DB_ALIAS)
+            atomic._from_testcase = True  # as Django's own class-level transactions
+            atomic.__enter__()
+            try:
+                make_leeds()
+            except BaseException:
+                transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+                atomic.__exit__(None, None, None)
+                raise
+        self.atomic, self.blocker = atomic, blocker
+
+    def close(self) -> None:
+        """Roll Leeds back (called between tests, when the next one does not use it)."""
+        if not self.is_open:
+            return
+        atomic, blocker = self.atomic, self.blocker
+        self.atomic = self.blocker = None
+        with blocker.unblock():
+            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+            atomic.__exit__(None, None, None)
+
+    def leeds_for_test(self) -> Chapter:
+        """Leeds for the running test (inside its transaction)."""
+        if not self.is_open:
+            make_leeds()
+        return get_leeds()
+
+
+shared_leeds = SharedLeeds()
