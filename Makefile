@@ -33,15 +33,24 @@ demo: migrate
 
 ## test: the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set): one process per
 ## CPU (TEST_WORKERS), a file's tests in one process, the longest first (tests/scheduling.py);
-## then, alone, the tests that flush the database (exit status 5 = none selected, e.g. with
-## PYTEST_ARGS naming other files). The test databases and the demo in them are kept between
-## runs (tests/demo_db.py); CREATE_DB=1 migrates them afresh, as CI does (the flushing tests
-## always start from a new copy)
+## alongside them, in a process and a database of their own, the tests that flush the database
+## (real Celery workers and servers, mostly waiting on them), whose report follows (exit status
+## 5 = none selected, e.g. with PYTEST_ARGS naming other files). The test databases and the demo
+## in them are kept between runs (tests/demo_db.py); CREATE_DB=1 migrates them afresh, once for
+## both, as CI does (the flushing tests always start from a new copy)
 TEST_WORKERS ?= auto
 CREATE_DB ?=
 test: install
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not flushes_database" $(if $(CREATE_DB),--create-db) $(PYTEST_ARGS) || test $$? -eq 5
-	$(BIN)/python -m pytest -m flushes_database $(PYTEST_ARGS) || test $$? -eq 5
+	@mkdir -p var
+	@export TEST_RUN_ID=$$(date +%s%N); \
+	$(BIN)/python -m pytest -m flushes_database $(if $(CREATE_DB),--create-db) $(PYTEST_ARGS) \
+	  > var/test-flushing.log 2>&1 & flushing=$$!; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope -m "not flushes_database" \
+	  $(if $(CREATE_DB),--create-db) $(PYTEST_ARGS); parallel=$$?; \
+	wait $$flushing; flushed=$$?; \
+	echo "== the tests that flush the database (run alongside, in their own database)"; \
+	cat var/test-flushing.log; \
+	{ test $$parallel -eq 0 || test $$parallel -eq 5; } && { test $$flushed -eq 0 || test $$flushed -eq 5; }
 
 ## worker: a Celery worker with beat, against REDIS_URL
 worker: install

@@ -3,6 +3,7 @@ it holds and when it is rebuilt); the demo network, built by the same builders `
 is in it only once a test asks for it (`demo_network`, or a fixture below that depends on it).
 Every test then runs inside a transaction that is rolled back."""
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -36,6 +37,23 @@ def pytest_xdist_make_scheduler(config, log):
     return None
 
 
+BROWSER_TESTS = ("tests/e2e/", "tests/security/test_csp_browser.py")
+
+
+def pytest_collection_finish(session):
+    """A session that will serve the demo to a browser starts building it now (one process per
+    run: the first xdist worker's), alongside the test databases being made."""
+    worker = getattr(session.config, "workerinput", {}).get("workerid")
+    if worker not in (None, "gw0") or session.config.getoption("collectonly"):
+        return
+    if not any(item.nodeid.startswith(BROWSER_TESTS) for item in session.items):
+        return
+    from tests.e2e import support  # only a session with browser tests needs it
+
+    if support.CHROMIUM or os.environ.get("CI") == "true":
+        support.start_kept_demo()
+
+
 def pytest_unconfigure(config):
     shutil.rmtree(_MEDIA_ROOT, ignore_errors=True)
 
@@ -62,7 +80,12 @@ def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker)
     --create-db migrates the template again; a flushing session always gets a new copy."""
     if not request.config.getvalue("reuse_db"):
         return request.config.getvalue("create_db")
-    run = getattr(request.config, "workerinput", {}).get("testrunuid") or uuid.uuid4().hex
+    # One run of `make test` (TEST_RUN_ID: its two pytest processes) builds the template once.
+    run = (
+        os.environ.get("TEST_RUN_ID")
+        or getattr(request.config, "workerinput", {}).get("testrunuid")
+        or uuid.uuid4().hex
+    )
     with django_db_blocker.unblock():
         demo_db.prepare(
             connections[DEFAULT_DB_ALIAS],

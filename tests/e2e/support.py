@@ -27,6 +27,8 @@ needs_chromium = pytest.mark.skipif(
     CHROMIUM is None and os.environ.get("CI") != "true",
     reason="Debian's chromium is not installed (CI installs it and never skips these)",
 )
+# What a demo server never inherits from the test run: it is `make demo`, with its own services.
+SERVICES = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "CELERY_EAGER"}
 PHONE = {"width": 390, "height": 844}
 # Coventry's list in the demo with a worker (tests/e2e/conftest.py's `worker_demo`): enough
 # confirmed subscribers that a send takes a few seconds.
@@ -43,29 +45,16 @@ def serve_demo(var: Path, extra_env: dict | None = None, setup: tuple = ()):
     with `extra_env` (services such as a broker) from the setup commands on; yields (port,
     environment) once /healthz answers."""
     port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "CELERY_EAGER"}
-    }
+    env = demo_environment(var)
     env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
-        VAR_DIR=str(var),
         PORT=str(port),
-        DEBUG="1",
         ANTISPAM_MIN_SECONDS="0",  # a browser fills the forms faster than a person
         **(extra_env or {}),
     )
     manage = [sys.executable, str(REPO / "manage.py")]
-    # The demo's content does not depend on the services: `load_demo` sends no task and no mail
-    # that a demo with a broker would need queued, so it is the same copy either way.
-    _copy_demo(
-        manage,
-        {key: value for key, value in env.items() if key not in (extra_env or {})},
-        var,
-        port,
-    )
+    # The demo's content does not depend on the services: `load_demo` queues no task and sends
+    # no mail that a demo with a broker would need, so it is the same copy either way.
+    _copy_demo(var, port)
     for args in setup:
         subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
     log = var / "runserver.log"
@@ -83,21 +72,59 @@ def _make_demo(manage: list[str], env: dict) -> None:
         subprocess.run([*manage, *args], env=env, cwd=REPO, check=True, capture_output=True)
 
 
-def _copy_demo(manage: list[str], env: dict, var: Path, port: int) -> None:
+def demo_environment(var: Path) -> dict:
+    """The environment `make demo` runs in, its files in `var` (no services: SQLite, tasks
+    in-process, mail to var/outbox)."""
+    env = {key: value for key, value in os.environ.items() if key not in SERVICES}
+    env.update(DJANGO_SETTINGS_MODULE="cms.settings.dev", VAR_DIR=str(var), DEBUG="1")
+    return env
+
+
+def kept_demo() -> Path:
     """The demo's folder (SQLite database and media) as `_make_demo` leaves it, made once per
-    version of the sources (tests/demo_db.py's fingerprint) under var/e2e-demo/ and copied into
-    `var`; its sites then get this server's port, as `load_demo --port` would give them."""
+    version of the sources (tests/demo_db.py's fingerprint) under var/e2e-demo/, under a lock:
+    whoever comes first builds it (`start_kept_demo` at the start of a session that will need
+    it), the others wait for it."""
     kept = REPO / "var" / "e2e-demo" / demo_fingerprint(schema_fingerprint())
     kept.parent.mkdir(parents=True, exist_ok=True)
     with (kept.parent / "build.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # xdist workers: one builds, the other waits and copies
+        fcntl.flock(lock, fcntl.LOCK_EX)
         if not (kept / "db.sqlite3").exists():
             for stale in kept.parent.iterdir():
                 if stale.is_dir():
                     shutil.rmtree(stale)
             building = kept.with_name(kept.name + ".building")
-            _make_demo(manage, {**env, "VAR_DIR": str(building)})
+            _make_demo([sys.executable, str(REPO / "manage.py")], demo_environment(building))
             building.rename(kept)  # whole or not at all
+    return kept
+
+
+BUILD_KEPT_DEMO = (
+    "import django; django.setup(); from tests.e2e.support import kept_demo; kept_demo()"
+)
+
+
+def start_kept_demo() -> None:
+    """Build `kept_demo` in a process of its own, now: a session that will serve the demo calls
+    this as it starts, so the build (migrate and load_demo, about 25 s of one core) runs while
+    the test databases are still being made, and is ready, or nearly, when a test wants it."""
+    log = REPO / "var" / "e2e-demo-build.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as output:
+        subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-c", BUILD_KEPT_DEMO],
+            cwd=REPO,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _copy_demo(var: Path, port: int) -> None:
+    """`kept_demo` copied into `var`; its sites then get this server's port, as
+    `load_demo --port` would give them."""
+    kept = kept_demo()
     shutil.copytree(kept, var, dirs_exist_ok=True)
     with closing(sqlite3.connect(var / "db.sqlite3")) as database, database:
         database.execute("UPDATE wagtailcore_site SET port = ?", (port,))
