@@ -544,9 +544,7 @@ def test_demo_coventry_home(client, network):
     assert re.search(r"<figcaption>Rose, <span[^>]*>Coventry resident</span></figcaption>", html)
     assert "what kind of human being am I going to be beyond COVID-19?" in html
     volunteer = network.coventry_page("get-involved").get_children().get(slug="volunteer")
-    assert (
-        f'href="{path_on_site(volunteer)}">Volunteer your time, passions and skills</a>' in html
-    )
+    assert f'href="{path_on_site(volunteer)}">Volunteer your time, passions and skills</a>' in html
     assert_branded(html, "coventry")
 
 
