@@ -179,9 +179,11 @@ def test_news_is_found_and_labelled_news(client, network):
     ) in results
 
 
-def test_a_page_is_labelled_page(client, network, leeds):
-    results = page_results(search(client, "chat", LEEDS_HOST))
-    assert ("Have a chat", "/get-involved/have-a-chat/", "Page") in results
+def test_a_page_is_labelled_page_with_a_snippet(client, network, leeds):
+    doc = search(client, "chat", LEEDS_HOST)
+    assert ("Have a chat", "/get-involved/have-a-chat/", "Page") in page_results(doc)
+    result = doc.find("a", href="/get-involved/have-a-chat/").find_parent("li")
+    assert "Have a chat with one of our team." in result.get_text()
 
 
 # --- in Welsh on /cy/ ---------------------------------------------------------------------------
