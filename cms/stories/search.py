@@ -24,7 +24,9 @@ def search_stories(request, query: str, root, limit: int = 12) -> SearchResults 
     site = Site.find_for_request(request)
     if root is None or site is None or not terms:
         return None
-    index = StoryIndexPage.for_site(site, root.locale_id)
+    # Under `root`, the site's home in the reader's language (a translation is the home's
+    # sibling, not its child: StoryIndexPage.for_site would not find it).
+    index = StoryIndexPage.objects.live().descendant_of(root).order_by("depth").first()
     if index is None:
         return None
     visible = Story.objects.visible_on(site).filter(locale_id=index.locale_id)

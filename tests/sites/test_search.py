@@ -11,10 +11,11 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import Locale
 
 from cms.coalition.models import Member
 from cms.core.models import StandardPage
-from cms.stories.models import Story
+from cms.stories.models import Story, StoryIndexPage
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST, NATIONAL_HOST
 from tests.factories import StoryFactory, ThemeFactory
 
@@ -198,6 +199,19 @@ def test_welsh_pages_are_found_on_cy_and_english_ones_on_the_english_search(clie
     assert english_campaign and all(
         not link.startswith("/cy/") for _t, link, _k in english_campaign
     )
+
+
+def test_welsh_stories_are_found_on_cy_only(client, network):
+    welsh = Locale.objects.get(language_code="cy")
+    english_index = StoryIndexPage.for_site(network.national_site, Locale.get_default().pk)
+    welsh_index = english_index.copy_for_translation(welsh)
+    welsh_index.save_revision().publish()
+    story = _story(network.national_site, title="Cwtsh ar y stryd", locale=welsh, reach="network")
+
+    on_cy = search(client, "Cwtsh", path="/cy/search/")
+    assert story_titles(on_cy) == ["Cwtsh ar y stryd"]
+    assert on_cy.select_one("main section h3 a")["href"] == f"/cy/stories/{story.slug}/"
+    assert story_titles(search(client, "Cwtsh")) == []
 
 
 # --- bad input and a bounded number of queries --------------------------------------------------
