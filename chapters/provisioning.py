@@ -21,7 +21,13 @@ Hook read here:
   500   the Volunteer and Have a chat forms, under  cms/formpages/wagtail_hooks.py
         Get involved
   600   the site's newsletter list and /newsletter/ newsletter/wagtail_hooks.py
+  900   the ways to get involved: Get involved's    chapters/wagtail_hooks.py
+        buttons (newsletter, share your story) and
+        the home's hero button
   ===== =========================================== ============================================
+
+An index page (Get involved, About…) shows its live child pages as cards
+(templates/includes/child_cards.html), so the forms under Get involved need no link of their own.
 """
 
 from dataclasses import dataclass
@@ -30,6 +36,7 @@ from functools import partial
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.html import escape
 from wagtail import hooks
 from wagtail.models import (
     Collection,
@@ -185,6 +192,51 @@ def add_get_involved(setup: SiteSetup) -> None:
         "get-involved",
         partial(StandardPage, title="Get involved", intro="Volunteer, have a chat, or join us."),
     )
+
+
+def _cta(label: str, page: Page | None = None, url: str = "", style: str = "primary") -> dict:
+    value = {"label": label, "page": page.pk if page else None, "url": url, "style": style}
+    return {"type": "call_to_action", "value": value}
+
+
+def _get_involved_buttons(setup: SiteSetup) -> list[dict]:
+    """Buttons to what is not a child of Get involved: the newsletter signup, share your
+    story (a route of the story index, so a URL), and the home's hero button."""
+    buttons = []
+    if (newsletter := setup.sections.get("newsletter")) is not None:
+        buttons.append(_cta("Receive our newsletter", page=newsletter))
+    if (stories := setup.sections.get("stories")) is not None:
+        buttons.append(share_story_link(stories))
+    return buttons
+
+
+def share_story_link(stories: Page, label: str = "Share your story") -> dict:
+    """A paragraph linking the story index's "Share your story" form. A link in rich text,
+    not a button: its path is the site's own (no host or port, which a call to action's URL
+    would need, and which change when the site moves)."""
+    _site_id, _root_url, path = stories.get_url_parts()
+    href = escape(path + stories.specific.reverse_subpage("share"))
+    return {"type": "paragraph", "value": f'<p><a href="{href}">{escape(label)}</a></p>'}
+
+
+def link_ways_to_get_involved(setup: SiteSetup) -> None:
+    """Every way to get involved one click from the home: its hero button leads to Get
+    involved, which lists the forms under it as cards and has buttons to the rest. Only what
+    an editor has not filled in yet is written."""
+    get_involved = setup.sections.get("get-involved")
+    if get_involved is None:
+        return
+    get_involved = get_involved.specific
+    if not get_involved.body:
+        buttons = _get_involved_buttons(setup)
+        if buttons:
+            get_involved.body = buttons
+            get_involved.save_revision().publish()
+    home = setup.home
+    if hasattr(home, "hero_cta_page") and not home.hero_cta_page_id and not home.hero_cta_label:
+        home.hero_cta_label = "Get involved"
+        home.hero_cta_page = get_involved
+        home.save_revision().publish()
 
 
 def add_news(setup: SiteSetup) -> None:

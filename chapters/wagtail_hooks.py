@@ -82,3 +82,4 @@ def link_documents_on_their_own_site(features):
 hooks.register("provision_chapter_site", provisioning.add_about, order=100)
 hooks.register("provision_chapter_site", provisioning.add_get_involved, order=300)
 hooks.register("provision_chapter_site", provisioning.add_news, order=400)
+hooks.register("provision_chapter_site", provisioning.link_ways_to_get_involved, order=900)

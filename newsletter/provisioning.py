@@ -17,12 +17,13 @@ NEWSLETTER_INTRO = (
 def add_newsletter(setup: SiteSetup) -> None:
     """A newsletter page the editors already put under the home (at any slug) is left alone."""
     home = setup.home
-    if not NewsletterIndexPage.objects.child_of(home).exists():
-        child_page(
-            home,
-            "newsletter",
-            partial(NewsletterIndexPage, title="Newsletter", intro=NEWSLETTER_INTRO),
-        )
+    page = NewsletterIndexPage.objects.child_of(home).first() or child_page(
+        home,
+        "newsletter",
+        partial(NewsletterIndexPage, title="Newsletter", intro=NEWSLETTER_INTRO),
+    )
+    # In the site's menu, after the sections before it: every site links its signup.
+    setup.sections["newsletter"] = page
     NewsletterList.objects.get_or_create(
         site=setup.site, defaults={"name": setup.name, "from_name": setup.name}
     )

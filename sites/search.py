@@ -5,16 +5,19 @@ Hook read here:
 - ``register_site_search_results``: a function ``fn(request, query, root)`` (``root``: the
   site's root page, or None) returning a SearchResults section to show above the site's pages,
   or None when that app has nothing on this site for the query. Sections show in hook order.
-  The coalition's member search is one (cms/coalition/wagtail_hooks.py).
+  The coalition's member search is one (cms/coalition/wagtail_hooks.py), the stories the site
+  shows another (cms/stories/wagtail_hooks.py).
 """
 
 import logging
 from dataclasses import dataclass
 
 from django.db import DatabaseError
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
 
+from cms.core.models import NewsArticlePage
 from cms.core.pagination import paginate
 
 SITE_SEARCH_RESULTS_HOOK = "register_site_search_results"
@@ -50,6 +53,11 @@ def search_pages(request, query: str, root: Page | None):
     except DatabaseError:
         logger.exception("Search failed for %r", query)
         return paginate(request, Page.objects.none(), SEARCH_RESULTS_PER_PAGE)
+
+
+def result_kind(page: Page) -> str:
+    """What a page result is, to label it: news, or a page."""
+    return _("News") if isinstance(page, NewsArticlePage) else _("Page")
 
 
 def registered_results(request, query: str, root: Page | None) -> list[SearchResults]:

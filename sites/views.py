@@ -16,7 +16,7 @@ from cms.core.text import query_param
 
 from .branding import Brand
 from .models import SiteSettings
-from .search import registered_results, search_pages
+from .search import registered_results, result_kind, search_pages
 from .sitemap import SiteSitemap
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ def search(request):
     if query:
         root = Brand.for_request(request).root_page
         results = search_pages(request, query, root)
+        for page in results:
+            page.search_kind = result_kind(page)
         sections = registered_results(request, query, root)
     context = {
         "query": query,

@@ -2,7 +2,7 @@
 and brand from the seeds."""
 
 from chapters.models import Chapter
-from chapters.provisioning import provision_chapter
+from chapters.provisioning import provision_chapter, share_story_link
 from sites.models import SiteSettings, SocialLink
 
 from . import content
@@ -27,7 +27,12 @@ def build_coventry(port: int = 80, hostname: str = "coventry.localhost") -> Chap
 
 
 def _write_home(home) -> None:
-    get_involved = home.get_children().filter(slug="get-involved").first()
+    """The seeds' home page; each button leads straight to what it offers (the forms under
+    Get involved, the newsletter signup, the story form)."""
+    sections = {page.slug: page for page in home.get_children()}
+    get_involved = sections.get("get-involved")
+    forms = {page.slug: page for page in get_involved.get_children()} if get_involved else {}
+    stories = sections.get("stories")
     home.hero_heading = "CommUNITY is not just for pandemics"
     home.hero_text = "Connecting for good in Coventry"
     home.hero_cta_label = "Let's end isolation together"
@@ -51,10 +56,12 @@ def _write_home(home) -> None:
         paragraph(texts),
         heading("Let's end isolation together"),
         paragraph(["We're inviting you to join us - connect today!"]),
-        cta("Volunteer your time, passions and skills", page=get_involved),
-        cta("Have a chat with one of our team", page=get_involved, style="secondary"),
-        cta("Receive our latest news", page=home.get_children().filter(slug="news").first()),
+        cta("Volunteer your time, passions and skills", page=forms.get("volunteer")),
+        cta("Have a chat with one of our team", page=forms.get("have-a-chat"), style="secondary"),
+        cta("Receive our latest news", page=sections.get("newsletter")),
     ]
+    if stories is not None:
+        body.append(share_story_link(stories))
     home.body = body
     publish(home)
 

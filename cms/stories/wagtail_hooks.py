@@ -14,6 +14,7 @@ from .blocks import FeaturedStoriesBlock
 from .models import Story
 from .permissions import StoryPermissionPolicy
 from .provisioning import add_story_index
+from .search import search_stories
 
 register_permission_policy(Story, StoryPermissionPolicy(Story))
 # A form accepts the stories the story chooser offers: the site's own and the network's.
@@ -37,6 +38,9 @@ def newsletter_body_blocks():
     """Featured stories in newsletter issues: the email renderer shows its story_links()."""
     return [("featured_stories", FeaturedStoriesBlock())]
 
+
+# The stories a site shows, in its search (sites.search), after the coalition's members.
+hooks.register("register_site_search_results", search_stories, order=200)
 
 # A new chapter's /stories/, second in its menu (chapters.provisioning).
 hooks.register("provision_chapter_site", add_story_index, order=200)

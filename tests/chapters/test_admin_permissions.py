@@ -399,7 +399,7 @@ def test_coventry_editor_can_edit_own_settings(network, coventry_client):
     assert NATIONAL_EMAIL not in body(form)
 
     data = form_data(form)
-    assert data["navigation_items-TOTAL_FORMS"] == ["4"]
+    assert data["navigation_items-TOTAL_FORMS"] == ["5"]
     assert data["social_links-TOTAL_FORMS"] == ["1"]
     data["display_name"] = ["Connecting for Good (Coventry)"]
     before_national = snapshot(network)["national_settings"]
@@ -409,7 +409,7 @@ def test_coventry_editor_can_edit_own_settings(network, coventry_client):
 
     settings = SiteSettings.for_site(network.coventry_site)
     assert settings.display_name == "Connecting for Good (Coventry)"
-    assert settings.navigation_items.count() == 4
+    assert settings.navigation_items.count() == 5
     assert settings.social_links.count() == 1
     assert snapshot(network)["national_settings"] == before_national
 

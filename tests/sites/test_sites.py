@@ -174,6 +174,7 @@ COVENTRY_MENU = [
     ("/stories/", "Stories"),
     ("/get-involved/", "Get involved"),
     ("/news/", "News"),
+    ("/newsletter/", "Newsletter"),
 ]
 
 
@@ -211,7 +212,7 @@ def test_coventry_home_marks_no_menu_item_current(client, network):
 def test_navigation_leaves_out_unpublished_pages(client, network):
     network.coventry_page("stories").unpublish()
     links = nav_links(coventry(client, "/").content.decode())
-    assert [label for _, label, _ in links] == ["About", "Get involved", "News"]
+    assert [label for _, label, _ in links] == ["About", "Get involved", "News", "Newsletter"]
 
 
 @pytest.mark.django_db

@@ -179,11 +179,16 @@ class Story(
         index.SearchField("quote"),
         index.SearchField("body"),
         index.SearchField("person_name"),
+        index.SearchField("town"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
         index.AutocompleteField("title"),
         index.FilterField("site"),
         index.FilterField("live"),
         index.FilterField("reach"),
         index.FilterField("locale"),
+        # What a site's search filters on (StoryQuerySet.visible_on: live and consented).
+        index.FilterField("consent_withdrawn_at"),
+        index.FilterField("consent_expires_on"),
     ]
 
     class Meta(TranslatableMixin.Meta):
