@@ -194,3 +194,37 @@ def test_checkboxes_and_radios_are_44px_touch_targets(a11y_demo, browser, host):
             checked += 1
     assert checked >= 2, "no checkbox or radio found on the share and newsletter forms"
     context.close()
+
+
+CONTROL_STYLE = """(el) => {
+  const s = getComputedStyle(el);
+  return [el.tagName.toLowerCase() + (el.type ? "[" + el.type + "]" : ""),
+          s.borderTopWidth + " " + s.borderTopStyle + " " + s.borderRadius,
+          el.getBoundingClientRect().height];
+}"""
+
+
+@pytest.mark.parametrize("host", ["coventry.localhost", "leeds.localhost"])
+def test_form_controls_look_alike_and_show_where_the_focus_is(a11y_demo, browser, host):
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"http://{host}:{a11y_demo}/stories/share/")
+    controls = page.locator(
+        "main .form-field input:not([type=checkbox]):not([type=radio]):visible,"
+        "main .form-field select:visible, main .form-field textarea:visible"
+    )
+    styles = [control.evaluate(CONTROL_STYLE) for control in controls.all()]
+    kinds = {kind for kind, _look, _height in styles}
+    assert {"input[text]", "input[email]", "textarea[textarea]", "input[file]"} <= kinds, kinds
+    assert {look for _kind, look, _height in styles} == {"2px solid 8px"}, styles
+    assert all(height >= 44 for _kind, _look, height in styles), styles
+
+    first = controls.first
+    first.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focused from the keyboard, so :focus-visible applies
+    ring = first.evaluate(
+        "(el) => [getComputedStyle(el).outlineStyle, getComputedStyle(el).outlineWidth]"
+    )
+    assert ring == ["solid", "3px"]
+    context.close()

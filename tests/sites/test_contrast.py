@@ -1,7 +1,10 @@
 """Brand colours an editor saves must keep every text/background pair the themes use at WCAG AA
 (sites.contrast); the demo's colours and a new chapter's defaults pass."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from sites.contrast import contrast_failures, contrast_ratio, format_ratio
 from sites.models import SiteSettings
@@ -107,3 +110,13 @@ def test_site_settings_accept_passing_colours(where, request, network, coventry_
     assert response.status_code == 302, form_errors(response)
     saved = SiteSettings.for_site(site)
     assert (saved.primary_colour, saved.accent_colour) == ("#004d40", "#bf360c")
+
+
+@pytest.mark.parametrize(("before", "after"), [("#d84315", "#c63f0f"), ("#bf360c", "#bf360c")])
+def test_load_demo_on_an_existing_database_replaces_only_the_old_failing_orange(
+    network, before, after
+):
+    """`make demo` again: Coventry's first orange (4.43:1) is moved on; an editor's is kept."""
+    SiteSettings.objects.filter(site=network.coventry_site).update(accent_colour=before)
+    call_command("load_demo", port=network.coventry_site.port, stdout=io.StringIO())
+    assert SiteSettings.for_site(network.coventry_site).accent_colour == after
