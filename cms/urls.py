@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from chapters.admin_guards import guard_admin_urls
 from cms.accounts.password_reset import ThrottledPasswordResetView
+from sites import favicon as site_favicon
 from sites import views as site_views
 
 # Wagtail's admin views that answer for every site are scoped on Wagtail's own URL patterns.
@@ -24,6 +25,8 @@ urlpatterns = [
     path("sitemap.xml", site_views.sitemap, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("theme.css", site_views.theme_css, name="theme_css"),
+    path("favicon.ico", site_favicon.favicon, name="favicon"),
+    path("favicon.svg", site_favicon.favicon_svg, name="favicon_svg"),
     path("healthz", site_views.healthz, name="healthz"),
     path("subscriptions/", include("newsletter.urls")),
 ]

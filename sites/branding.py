@@ -5,6 +5,7 @@ reads it, so admin pages pay nothing, and each value is fetched once per request
 number of queries however many sites the network has.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +15,10 @@ from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page, Site
 
 from .models import SiteSettings
+
+logger = logging.getLogger(__name__)
+
+FAVICON_FILTER = "max-64x64"
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,18 @@ class Brand:
     @cached_property
     def base_template(self):
         return select_template(themed("base.html", self.theme))
+
+    @cached_property
+    def logo_icon_url(self) -> str | None:
+        """The logo's small rendition for the favicon, or None without a logo or when it cannot
+        be rendered (a missing file): sites.favicon then draws the site's initials."""
+        if self.settings is None or self.settings.logo is None:
+            return None
+        try:
+            return self.settings.logo.get_rendition(FAVICON_FILTER).url
+        except Exception:
+            logger.warning("No favicon rendition for logo %s", self.settings.logo_id, exc_info=True)
+            return None
 
     @cached_property
     def active_locale(self) -> Locale:
