@@ -137,6 +137,9 @@ class Story(
     submitter_email = models.EmailField(
         blank=True, help_text=_("Private: only to contact the person about their story")
     )
+    # When the resident was told their story is live: they are told once, whatever is published
+    # after. Kept out of revisions (with_content_json), so publishing one never clears it.
+    publication_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -231,6 +234,12 @@ class Story(
     def attribution(self) -> str:
         parts = [self.person_name, self.person_role or self.organisation]
         return ", ".join(part for part in parts if part)
+
+    def with_content_json(self, content):
+        """A revision's content on this row, keeping what is not the editors' to revise."""
+        obj = super().with_content_json(content)
+        obj.publication_notice_sent_at = self.publication_notice_sent_at
+        return obj
 
     def get_preview_template(self, request, mode_name):
         return "stories/story_detail.html"
