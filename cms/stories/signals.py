@@ -21,11 +21,8 @@ WAGTAIL_TASK_SUBMITTED_UID = "group_approval_task_submitted_email_notification"
 
 
 def announce_publication(sender, instance, **kwargs) -> None:
-    if (
-        instance.source == Story.Source.RESIDENT
-        and instance.submitter_email
-        and instance.publication_notice_sent_at is None
-    ):
+    # The task tells them once only (a PublicationNotice row): every publish may ask.
+    if instance.source == Story.Source.RESIDENT and instance.submitter_email:
         enqueue_on_commit(notify_story_published, instance.pk)
 
 

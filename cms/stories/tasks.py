@@ -12,7 +12,7 @@ from cms.core.queue import enqueue_on_commit
 from sites.models import SiteSettings
 
 from .models import pages as story_pages  # a module: pages imports sharing, which imports us
-from .models.story import Story
+from .models.story import PublicationNotice, Story
 from .notifications import send_to_editors
 
 logger = logging.getLogger(__name__)
@@ -134,8 +134,9 @@ def acknowledge_shared_story(story_id: int) -> int:
 
 @shared_task
 def notify_story_published(story_id: int) -> int:
-    """Tell the resident their story is live, with its link on its own site: once, ever (the
-    row remembers; a republished story sends nothing), and only while it is live and consented."""
+    """Tell the resident their story is live, with its link on its own site: once, ever (a
+    PublicationNotice row remembers; a republished story sends nothing), and only while it is
+    live and consented."""
     story = (
         Story.objects.select_related("site")
         .filter(pk=story_id, source=Story.Source.RESIDENT, live=True)
@@ -148,15 +149,13 @@ def notify_story_published(story_id: int) -> int:
     url = story_pages.canonical_story_url(story)
     if not url:  # the site shows no stories: nothing to link to yet
         return 0
-    claimed = Story.objects.filter(pk=story_id, publication_notice_sent_at__isnull=True).update(
-        publication_notice_sent_at=timezone.now()
-    )
-    if not claimed:
+    _notice, claimed = PublicationNotice.objects.get_or_create(story=story)
+    if not claimed:  # told already (or another run is telling them now)
         return 0
     try:
         return _send_to_resident(
             story, "published", {**_resident_context(story), "story_url": url}
         )
     except Exception:
-        Story.objects.filter(pk=story_id).update(publication_notice_sent_at=None)
+        PublicationNotice.objects.filter(story=story).delete()  # let a retry send it
         raise

@@ -137,9 +137,6 @@ class Story(
     submitter_email = models.EmailField(
         blank=True, help_text=_("Private: only to contact the person about their story")
     )
-    # When the resident was told their story is live: they are told once, whatever is published
-    # after. Kept out of revisions (with_content_json), so publishing one never clears it.
-    publication_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -235,12 +232,6 @@ class Story(
         parts = [self.person_name, self.person_role or self.organisation]
         return ", ".join(part for part in parts if part)
 
-    def with_content_json(self, content):
-        """A revision's content on this row, keeping what is not the editors' to revise."""
-        obj = super().with_content_json(content)
-        obj.publication_notice_sent_at = self.publication_notice_sent_at
-        return obj
-
     def get_preview_template(self, request, mode_name):
         return "stories/story_detail.html"
 
@@ -249,3 +240,13 @@ class Story(
         context["story"] = self
         context["is_preview"] = True
         return context
+
+
+class PublicationNotice(models.Model):
+    """That the resident who shared a story was told it is live: told once, whatever is published
+    after. A row of its own, not a field of the story, which every published revision rewrites."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="publication_notice"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
