@@ -9,7 +9,9 @@ committed; the resident is told again when it is published (cms.stories.signals)
 
 import re
 import secrets
+from functools import partial
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -73,6 +75,8 @@ def create_resident_story(data: dict, *, site: Site, locale: Locale) -> Story:
         if image is not None:  # the row is rolled back; don't leave its file behind
             image.file.delete(save=False)
         raise
+    if data.get("kept_photo"):  # the photo kept from an earlier try: the story has its copy
+        transaction.on_commit(partial(default_storage.delete, data["kept_photo"]))
     return story
 
 
