@@ -175,9 +175,13 @@ class ShareStoryForm(AntiSpamFormMixin, forms.Form):
     def full_clean(self):
         super().full_clean()
         # Not for a form the spam checks refused (a non-field error): a bot's files are not kept.
-        if self.is_bound and self.errors and not self.non_field_errors():
-            if "photo" not in self.errors:
-                self.keep_photo()
+        if (
+            self.is_bound
+            and self.errors
+            and not self.non_field_errors()
+            and "photo" not in self.errors
+        ):
+            self.keep_photo()
 
     def keep_photo(self) -> None:
         """Sent back with errors, the form keeps a good photo on the server, for the resident's

@@ -153,9 +153,7 @@ def notify_story_published(story_id: int) -> int:
     if not claimed:  # told already (or another run is telling them now)
         return 0
     try:
-        return _send_to_resident(
-            story, "published", {**_resident_context(story), "story_url": url}
-        )
+        return _send_to_resident(story, "published", {**_resident_context(story), "story_url": url})
     except Exception:
         PublicationNotice.objects.filter(story=story).delete()  # let a retry send it
         raise

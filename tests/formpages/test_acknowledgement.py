@@ -65,7 +65,7 @@ def test_the_resident_is_thanked_in_the_sites_name_and_told_what_happens_next(
     assert "What happens next" in thanks.body and "get in touch with you" in thanks.body
     assert f"Dear {data['your_name']}," in thanks.body
     assert f"http://{host}" in thanks.body
-    (html, mimetype), = thanks.alternatives
+    ((html, mimetype),) = thanks.alternatives
     assert mimetype == "text/html"
     assert site_name in html and "What happens next" in html
 
@@ -83,7 +83,7 @@ def test_what_the_resident_typed_is_escaped_in_their_acknowledgement(
     host, _site_name, _contact = site_under_test
     _response, data = post(client, form, host, django_capture_on_commit_callbacks, your_name=SCRIPT)
     (thanks,) = resident_mail(mailoutbox, data["email_address"])
-    (html, _mimetype), = thanks.alternatives
+    ((html, _mimetype),) = thanks.alternatives
     for text in (thanks.body, html):
         assert "<script" not in text and ESCAPED_SCRIPT in text
     assert "script" not in thanks.subject

@@ -26,7 +26,6 @@ from cms.formpages.tasks import (
 from sites.models import SiteSettings
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 from tests.formpages.support import (
-    assert_safe_headers,
     CHAT_URL,
     CHOICE_FIELDS,
     COVENTRY_CONTACT,
@@ -35,12 +34,13 @@ from tests.formpages.support import (
     SALT,
     TEXT_FIELDS,
     VOLUNTEER_URL,
+    assert_safe_headers,
     chat_data,
     coventry_form,
     remaining_names,
+    resident_mail,
     submission_aged,
     submissions_of,
-    resident_mail,
     submit,
     team_mail,
     token,
@@ -56,7 +56,6 @@ from tests.helpers import (
     REQUIRED,
     SCRIPT,
     assert_form_rejected,
-    assert_no_injected_headers,
     assert_no_nul,
     assert_plain_text,
     assert_refused,

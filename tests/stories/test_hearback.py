@@ -57,7 +57,7 @@ def test_the_resident_is_thanked_in_the_sites_name_and_editors_are_told_once(
     assert thanks.reply_to == [site_settings.contact_email]
     assert "What happens next" in thanks.body and "we will email you its link" in thanks.body
     assert site_settings.display_name in thanks.body
-    (html, mimetype), = thanks.alternatives
+    ((html, mimetype),) = thanks.alternatives
     assert mimetype == "text/html"
     for text in (thanks.body, html):
         assert ESCAPED_SCRIPT in text and "<script" not in text
@@ -94,7 +94,7 @@ def test_publishing_tells_the_resident_once_with_the_link_on_its_own_site(
     assert notice.subject == f"Your story is now on {display_name}"
     link = f"http://{host}/stories/{story.slug}/"
     assert link in notice.body
-    (html, _mimetype), = notice.alternatives
+    ((html, _mimetype),) = notice.alternatives
     assert f'href="{link}"' in html
     assert client.get(f"/stories/{story.slug}/", HTTP_HOST=host).status_code == 200
     story.refresh_from_db()

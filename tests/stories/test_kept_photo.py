@@ -111,7 +111,9 @@ def test_a_bad_reference_is_ignored_and_never_a_500(client, host, reference):
 def test_a_form_the_spam_checks_refuse_keeps_nothing(client, host):
     response = share(
         client,
-        valid_data(website="http://spam.example", photo=photo(image_bytes()), photo_description="x"),
+        valid_data(
+            website="http://spam.example", photo=photo(image_bytes()), photo_description="x"
+        ),
         host=host,
     )
     assert response.status_code == 200

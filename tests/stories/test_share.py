@@ -331,7 +331,7 @@ def test_markup_is_escaped_in_the_admin_the_preview_the_email_and_the_page(
     assert ESCAPED_SCRIPT in note.body
     (thanks,) = [m for m in mailoutbox if m.to == ["amira@example.com"]]
     assert ESCAPED_SCRIPT in thanks.body
-    (html, _mimetype), = thanks.alternatives
+    ((html, _mimetype),) = thanks.alternatives
     assert "<script" not in html and ESCAPED_SCRIPT in html
 
     # Once an editor publishes it, the public page escapes it too.

@@ -250,3 +250,6 @@ class PublicationNotice(models.Model):
         Story, on_delete=models.CASCADE, primary_key=True, related_name="publication_notice"
     )
     sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Publication notice for story {self.story_id}"
