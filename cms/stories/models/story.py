@@ -232,6 +232,12 @@ class Story(
         parts = [self.person_name, self.person_role or self.organisation]
         return ", ".join(part for part in parts if part)
 
+    def submission_announced_elsewhere(self, user) -> bool:
+        """A story a resident shared enters moderation with no user: its editors get our own
+        note about it (cms.stories.tasks.notify_new_submission), not also Wagtail's "waiting for
+        your approval" (cms.core.moderation asks)."""
+        return user is None and self.source == self.Source.RESIDENT
+
     def get_preview_template(self, request, mode_name):
         return "stories/story_detail.html"
 
