@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from bench.harness.mail import MailServer
 from bench.harness.processes import wait_for
-from tests.e2e.support import serve_demo
+from tests.e2e.support import needs_chromium, serve_demo
 from tests.stories.share_form import STORY_TEXT
 
-pytestmark = pytest.mark.usefixtures("browser")
+pytestmark = needs_chromium
 
 MAIL_WAIT_SECONDS = 20
 
