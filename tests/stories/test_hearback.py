@@ -156,3 +156,23 @@ def test_a_story_an_editor_added_tells_nobody_when_published(
         revision.publish()
     assert Story.objects.get(pk=story.pk).live
     assert mailoutbox == []
+
+
+BAD_ADDRESSES = {
+    "no email": "",
+    "malformed": "amira@",
+    "header injection": "amira@example.com\r\nBcc: evil@example.com",
+}
+
+
+@pytest.mark.parametrize("case", BAD_ADDRESSES)
+def test_a_bad_address_is_refused_and_nothing_is_sent(
+    client, home, mailoutbox, django_capture_on_commit_callbacks, case
+):
+    before = Story.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = share(client, valid_data(email=BAD_ADDRESSES[case]), host=home[0])
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.content.decode()
+    assert Story.objects.count() == before
+    assert mailoutbox == []
