@@ -1,18 +1,62 @@
 """Plain-text notifications, sent by workers: rendered from a pair of templates, one line of
 subject (nothing typed can start another header), one message per recipient."""
 
+from email.utils import formataddr, parseaddr
+
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
-from django.core.mail import send_mail
+from django.core.exceptions import DisallowedHost, ValidationError
+from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.validators import validate_email
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 
 def one_line(value) -> str:
     """Words for a header: one line, so they never start a header of their own."""
     return " ".join(str(value).split())
+
+
+def email_text(value) -> str:
+    """Neutralise markup in a plain-text email (some mail clients render text as HTML) without
+    the noise of escaping quotes: O'Brien stays O'Brien, <script> becomes &lt;script&gt;."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return mark_safe(text)  # noqa: S308 - escaped just here
+
+
+def valid_address(value) -> str | None:
+    """`value` if it is one valid email address (no line break, no display name), else None:
+    what a resident typed becomes a recipient or a Reply-To only through this."""
+    if not isinstance(value, str) or value != value.strip() or len(value) > 254:
+        return None
+    try:
+        validate_email(value)
+    except ValidationError:
+        return None
+    return value
+
+
+def site_sender(name: str) -> str:
+    """A From header in a site's name: its display name with the network's sender address (one
+    verified sending domain for every site; the name is what residents recognise)."""
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+    name = one_line(name)
+    return formataddr((name, address)) if name else address
+
+
+def send_text_and_html(
+    template: str, context: dict, to: str, *, from_email: str, reply_to=()
+) -> int:
+    """One message to `to`, from `<template>_subject.txt`, `<template>.txt` and `<template>.html`
+    (the text part first, the HTML part its alternative)."""
+    subject, body = render_email(template, context)
+    message = EmailMultiAlternatives(
+        subject, body, from_email, [to], reply_to=[address for address in reply_to if address]
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message.send()
 
 
 def render_email(template: str, context: dict) -> tuple[str, str]:

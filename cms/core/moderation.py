@@ -15,7 +15,15 @@ from .models import SiteScopedApprovalTask
 
 class SiteAwareTaskSubmissionNotifier(GroupApprovalTaskStateSubmissionEmailNotifier):
     """Recipients: the reviewers who may review this object (SiteScopedApprovalTask), those of
-    the object's own site first."""
+    the object's own site first. Not sent for an object that says its submission is announced
+    by its own app (`submission_announced_elsewhere(user)`: a story a resident shared)."""
+
+    def can_handle(self, instance, **kwargs) -> bool:
+        if not super().can_handle(instance, **kwargs):
+            return False
+        obj = instance.workflow_state.content_object
+        announced_elsewhere = getattr(obj, "submission_announced_elsewhere", None)
+        return not (callable(announced_elsewhere) and announced_elsewhere(kwargs.get("user")))
 
     def get_recipient_users(self, task_state, **kwargs) -> QuerySet:
         users = super().get_recipient_users(task_state, **kwargs)

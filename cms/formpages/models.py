@@ -2,7 +2,8 @@
 
 On top of Wagtail's form pages: the honeypot and signed timestamp of every public form, a rate
 limit per client, text cleaned of control characters (PostgreSQL cannot store a NUL in JSON),
-and the notification sent by a worker after the submission is stored, never inside the request.
+and the mail (the team's notification, the resident's acknowledgement) sent by workers after the
+submission is stored, never inside the request.
 Submissions live with the page, so a chapter's editors see their own site's only (Wagtail lists
 submissions of the form pages a user may edit).
 """
@@ -11,7 +12,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.forms import FormBuilder, WagtailAdminFormPageForm
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
@@ -23,7 +24,7 @@ from cms.core.choosing import ChosenObjectsFormMixin
 from cms.core.queue import enqueue_on_commit
 from cms.core.text import clean_text
 
-from .tasks import send_submission_notification
+from .tasks import send_submission_acknowledgement, send_submission_notification
 
 SUBMISSION_LIMIT = (5, 600)  # per client per ten minutes, per form
 
@@ -75,7 +76,8 @@ class FormPage(AbstractEmailForm):
                         "site's contact email from its settings."
                     ),
                 ),
-                FieldRowPanel([FieldPanel("from_address"), FieldPanel("subject")]),
+                # No "from" address: mail goes in the site's name (cms.formpages.tasks).
+                FieldPanel("subject"),
             ],
             heading=_("Email"),
         ),
@@ -110,4 +112,5 @@ class FormPage(AbstractEmailForm):
         }
         submission = self.get_submission_class().objects.create(form_data=data, page=self)
         enqueue_on_commit(send_submission_notification, submission.pk)
+        enqueue_on_commit(send_submission_acknowledgement, submission.pk)
         return submission

@@ -1,16 +1,28 @@
-"""Mail and housekeeping for form pages. Tasks take ids and are safe to run twice."""
+"""Mail and housekeeping for form pages. Tasks take ids and are safe to run twice.
+
+Every mail is in the site's name (its display name, the network's sender address). The editors'
+notification carries the resident's address as Reply-To, so answering it answers them; the
+resident's acknowledgement carries the site's contact address, so answering it reaches the team."""
 
 import datetime
 import logging
 
 from celery import shared_task
-from django.core.mail import send_mail
+from django.core.cache import cache
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page
 
-from cms.core.mail import admin_url, one_line
+from cms.core.mail import (
+    admin_url,
+    email_text,
+    one_line,
+    send_text_and_html,
+    site_sender,
+    valid_address,
+)
 from sites.models import SiteSettings
 
 logger = logging.getLogger(__name__)
@@ -24,19 +36,39 @@ def months_ago(months: int, now: datetime.datetime | None = None) -> datetime.da
     return now.replace(year=year, month=month + 1, day=day)
 
 
+ACKNOWLEDGED_FOR_SECONDS = 30 * 24 * 3600  # a task redelivered later than this is long gone
+
+
+def site_name(site) -> str:
+    """What residents know the site as: its display name in site settings."""
+    if site is None:
+        return ""
+    return SiteSettings.for_site(site).display_name or site.site_name or site.hostname
+
+
+def resident_address(page, submission) -> str | None:
+    """The address the resident gave in the form's first email field, if it is a valid one."""
+    data = submission.get_data()
+    for field in page.get_form_fields():
+        if field.field_type == "email":
+            return valid_address(data.get(field.clean_name))
+    return None
+
+
 @shared_task
 def send_submission_notification(submission_id: int) -> int:
-    """Tell the form's team of a submission. What the resident typed goes in the body only:
-    never in the subject, the sender or any other header."""
+    """Tell the form's team of a submission, Reply-To the resident (when they gave a valid
+    address). What the resident typed goes in the body only: the address is checked to be one
+    valid address before it is a header, nothing else they typed is."""
     submission = FormSubmission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None:
         return 0
     page = submission.page.specific
     site = page.get_site()
     recipients = [address.strip() for address in page.to_address.split(",") if address.strip()]
-    if not recipients and site is not None:
-        contact = SiteSettings.for_site(site).contact_email
-        recipients = [contact] if contact else []
+    settings = SiteSettings.for_site(site) if site is not None else None
+    if not recipients and settings is not None and settings.contact_email:
+        recipients = [settings.contact_email]
     if not recipients:
         logger.warning("Form %s has no address to send submission %s to", page.pk, submission_id)
         return 0
@@ -57,7 +89,59 @@ def send_submission_notification(submission_id: int) -> int:
         },
     )
     subject = one_line(page.subject or f"New submission: {page.title}")  # editors' words
-    return send_mail(subject, body, page.from_address or None, recipients)
+    reply_to = resident_address(page, submission)
+    return EmailMessage(
+        subject,
+        body,
+        site_sender(site_name(site)),
+        recipients,
+        reply_to=[reply_to] if reply_to else None,
+    ).send()
+
+
+@shared_task
+def send_submission_acknowledgement(submission_id: int) -> int:
+    """Thank the resident, in the site's name, and say what happens next: once per submission
+    (Celery may deliver a task twice), and only to a valid address."""
+    submission = FormSubmission.objects.select_related("page").filter(pk=submission_id).first()
+    if submission is None:
+        return 0
+    page = submission.page.specific
+    address = resident_address(page, submission)
+    site = page.get_site()
+    if address is None or site is None:
+        return 0
+    once_key = f"formpages:acknowledged:{submission_id}"
+    if not cache.add(once_key, True, timeout=ACKNOWLEDGED_FOR_SECONDS):
+        return 0
+    settings = SiteSettings.for_site(site)
+    data = submission.get_data()
+    name_field = next(
+        (
+            field.clean_name
+            for field in page.get_form_fields()
+            if field.field_type == "singleline" and "name" in field.clean_name
+        ),
+        None,
+    )
+    context = {
+        "site_name": site_name(site),
+        "site_url": site.root_url,
+        "form_title": page.title,
+        "name": email_text(data.get(name_field, "")) if name_field else "",
+        "contact_email": settings.contact_email,
+    }
+    try:
+        return send_text_and_html(
+            "formpages/email/acknowledgement",
+            context,
+            address,
+            from_email=site_sender(context["site_name"]),
+            reply_to=[settings.contact_email],
+        )
+    except Exception:
+        cache.delete(once_key)  # let a retry send it
+        raise
 
 
 @shared_task

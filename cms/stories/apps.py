@@ -9,3 +9,8 @@ class StoriesConfig(AppConfig):
     name = "cms.stories"
     label = "stories"
     verbose_name = "Stories"
+
+    def ready(self):
+        from .signals import connect
+
+        connect()

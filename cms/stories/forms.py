@@ -1,11 +1,16 @@
 """The public "Share your story" form. Everything a resident types is plain text: cleaned of
 control characters (cms.core.text) and escaped wherever it is shown."""
 
+import datetime
+import secrets
 import warnings
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
@@ -16,6 +21,10 @@ MAX_STORY_CHARS = 5000
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_SIDE = 6000
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# A photo chosen on a form sent back with errors waits here, for the same resident's next try.
+KEPT_PHOTOS_DIR = "story-photos-kept"
+KEPT_PHOTO_SALT = "stories.kept-photo"
+KEPT_PHOTO_SECONDS = 2 * 3600  # as long as the form's own timestamp lives
 
 
 class PhotoField(forms.FileField):
@@ -127,6 +136,8 @@ class ShareStoryForm(AntiSpamFormMixin, forms.Form):
         required=False,
         help_text=_("JPEG, PNG or WebP, up to 5 MB. Only share a photo you took or may share."),
     )
+    # A signed reference to the photo kept from the resident's last try (see keep_photo).
+    kept_photo = forms.CharField(required=False, widget=forms.HiddenInput)
     photo_description = PlainTextField(
         label=_("What the photo shows"),
         required=False,
@@ -147,6 +158,48 @@ class ShareStoryForm(AntiSpamFormMixin, forms.Form):
         error_messages={"required": _("Tick the box to say we may share your story.")},
     )
 
+    kept_photo_name = ""  # the stored photo this submission uses, if it was kept
+    photo_kept = False  # sent back with errors, this form keeps the resident's photo
+
+    def clean_photo(self):
+        """A new photo wins; else the one kept from the last try, checked again."""
+        upload = self.cleaned_data.get("photo")
+        if upload or "photo" in self.files:
+            return upload
+        kept = kept_photo_file(self.data.get("kept_photo", ""))
+        if kept is None:
+            return None
+        self.kept_photo_name = kept.name  # deleted once the story has its own copy
+        return self.fields["photo"].to_python(kept)
+
+    def full_clean(self):
+        super().full_clean()
+        # Not for a form the spam checks refused (a non-field error): a bot's files are not kept.
+        if (
+            self.is_bound
+            and self.errors
+            and not self.non_field_errors()
+            and "photo" not in self.errors
+        ):
+            self.keep_photo()
+
+    def keep_photo(self) -> None:
+        """Sent back with errors, the form keeps a good photo on the server, for the resident's
+        next try (a browser never refills a file field): its signed name goes in the form."""
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return
+        if self.kept_photo_name:
+            token = self.data.get("kept_photo", "")  # kept already: the same reference
+        else:
+            name = f"{KEPT_PHOTOS_DIR}/{secrets.token_hex(16)}.{PHOTO_FORMATS[upload.image_format]}"
+            upload.seek(0)
+            token = signing.dumps(default_storage.save(name, upload), salt=KEPT_PHOTO_SALT)
+            delete_abandoned_photos()
+        self.data = self.data.copy()
+        self.data["kept_photo"] = token
+        self.photo_kept = True
+
     def clean(self):
         # Our own checks first, so they show alongside an expired-form message.
         if self.cleaned_data.get("photo") and not self.cleaned_data.get("photo_description"):
@@ -156,4 +209,37 @@ class ShareStoryForm(AntiSpamFormMixin, forms.Form):
                     _("Describe the photo, for people who cannot see it."), code="required"
                 ),
             )
-        return super().clean()
+        cleaned_data = super().clean()
+        if cleaned_data is not None:
+            cleaned_data["kept_photo"] = self.kept_photo_name
+        return cleaned_data
+
+
+def kept_photo_file(token: str):
+    """The kept photo a signed reference names, opened; None if forged, expired or gone."""
+    if not token or len(token) > 500:
+        return None
+    try:
+        name = signing.loads(token, salt=KEPT_PHOTO_SALT, max_age=KEPT_PHOTO_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(name, str) or not name.startswith(KEPT_PHOTOS_DIR + "/"):
+        return None
+    if not default_storage.exists(name):
+        return None
+    kept = default_storage.open(name)
+    kept.name = name
+    return kept
+
+
+def delete_abandoned_photos() -> None:
+    """Photos kept for a try that never came: gone once their reference has expired."""
+    try:
+        _dirs, files = default_storage.listdir(KEPT_PHOTOS_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = timezone.now() - datetime.timedelta(seconds=KEPT_PHOTO_SECONDS)
+    for file_name in files:
+        path = f"{KEPT_PHOTOS_DIR}/{file_name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)

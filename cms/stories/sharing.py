@@ -3,12 +3,15 @@ into a draft Story (the form is served by StoryIndexPage's share route).
 
 A shared story arrives as a draft of the site it was sent from, for that site's editors to
 moderate; nothing a resident sends is shown anywhere until an editor publishes it. The editors
-hear about it by email from a Celery task, enqueued once the draft is committed.
+hear about it by email, and the resident is thanked, by Celery tasks enqueued once the draft is
+committed; the resident is told again when it is published (cms.stories.signals).
 """
 
 import re
 import secrets
+from functools import partial
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -21,7 +24,7 @@ from cms.core.queue import enqueue_on_commit
 
 from .forms import PHOTO_FORMATS
 from .models.story import Story
-from .tasks import notify_new_submission
+from .tasks import acknowledge_shared_story, notify_new_submission
 
 # Every POST counts, valid or not: a person correcting mistakes needs a few, a bot many.
 SHARE_RATE_LIMIT = 10
@@ -67,10 +70,13 @@ def create_resident_story(data: dict, *, site: Site, locale: Locale) -> Story:
             if workflow is not None:  # into the site's moderation queue
                 workflow.start(story, user=None)
             enqueue_on_commit(notify_new_submission, story.pk)
+            enqueue_on_commit(acknowledge_shared_story, story.pk)
     except Exception:
         if image is not None:  # the row is rolled back; don't leave its file behind
             image.file.delete(save=False)
         raise
+    if data.get("kept_photo"):  # the photo kept from an earlier try: the story has its copy
+        transaction.on_commit(partial(default_storage.delete, data["kept_photo"]))
     return story
 
 

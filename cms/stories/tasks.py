@@ -6,12 +6,13 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
-from cms.core.mail import admin_url
+from cms.core.mail import admin_url, email_text, send_text_and_html, site_sender, valid_address
 from cms.core.queue import enqueue_on_commit
+from sites.models import SiteSettings
 
-from .models.story import Story
+from .models import pages as story_pages  # a module: pages imports sharing, which imports us
+from .models.story import PublicationNotice, Story
 from .notifications import send_to_editors
 
 logger = logging.getLogger(__name__)
@@ -71,10 +72,10 @@ def notify_new_submission(story_id: int) -> int:
     context = {
         "site_name": story.site.site_name or story.site.hostname,
         "admin_url": _admin_url(story),
-        "name": _email_text(story.person_name),
-        "town": _email_text(story.town),
-        "email": _email_text(story.submitter_email),
-        "quote": _email_text(story.quote),
+        "name": email_text(story.person_name),
+        "town": email_text(story.town),
+        "email": email_text(story.submitter_email),
+        "quote": email_text(story.quote),
         "has_photo": bool(story.image_id),
         "submitted_on": story.created_at,
     }
@@ -85,9 +86,74 @@ def notify_new_submission(story_id: int) -> int:
         raise
 
 
-def _email_text(value: str) -> str:
-    """Neutralise markup in a plain-text email (some mail clients render text as HTML) without
-    the noise of escaping quotes: O'Brien stays O'Brien, <script> becomes &lt;script&gt;."""
-    return mark_safe(  # noqa: S308 - escaped just here
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+ACKNOWLEDGED_FOR_SECONDS = 30 * 24 * 3600  # a task redelivered later than this is long gone
+
+
+def _resident_context(story: Story) -> dict:
+    site = story.site
+    settings = SiteSettings.for_site(site)
+    return {
+        "site_name": settings.display_name or site.site_name or site.hostname,
+        "site_url": site.root_url,
+        "contact_email": settings.contact_email,
+        "name": email_text(story.person_name),
+        "quote": email_text(story.quote),
+    }
+
+
+def _send_to_resident(story: Story, template: str, context: dict) -> int:
+    return send_text_and_html(
+        f"stories/email/{template}",
+        context,
+        story.submitter_email,
+        from_email=site_sender(context["site_name"]),
+        reply_to=[context["contact_email"]],
     )
+
+
+@shared_task
+def acknowledge_shared_story(story_id: int) -> int:
+    """Thank the resident who shared a story, in its site's name, and say what happens next:
+    once per story (Celery may deliver a task twice), only to a valid address."""
+    story = (
+        Story.objects.select_related("site")
+        .filter(pk=story_id, source=Story.Source.RESIDENT)
+        .first()
+    )
+    if story is None or valid_address(story.submitter_email) is None:
+        return 0
+    once_key = f"stories:share-acknowledged:{story_id}"
+    if not cache.add(once_key, True, timeout=ACKNOWLEDGED_FOR_SECONDS):
+        return 0
+    try:
+        return _send_to_resident(story, "shared_acknowledgement", _resident_context(story))
+    except Exception:
+        cache.delete(once_key)  # let a retry send it
+        raise
+
+
+@shared_task
+def notify_story_published(story_id: int) -> int:
+    """Tell the resident their story is live, with its link on its own site: once, ever (a
+    PublicationNotice row remembers; a republished story sends nothing), and only while it is
+    live and consented."""
+    story = (
+        Story.objects.select_related("site")
+        .filter(pk=story_id, source=Story.Source.RESIDENT, live=True)
+        .first()
+    )
+    if story is None or not story.consent_is_valid:
+        return 0
+    if valid_address(story.submitter_email) is None:
+        return 0
+    url = story_pages.canonical_story_url(story)
+    if not url:  # the site shows no stories: nothing to link to yet
+        return 0
+    _notice, claimed = PublicationNotice.objects.get_or_create(story=story)
+    if not claimed:  # told already (or another run is telling them now)
+        return 0
+    try:
+        return _send_to_resident(story, "published", {**_resident_context(story), "story_url": url})
+    except Exception:
+        PublicationNotice.objects.filter(story=story).delete()  # let a retry send it
+        raise

@@ -1,23 +1,18 @@
-"""Fixtures of the form-page tests: Leeds (a chapter provisioned in the test), the other sites'
-forms with their submissions, and submissions of every age for the retention task."""
+"""Fixtures of the form-page tests: the other sites' forms with their submissions (Leeds is the
+`leeds` of tests/conftest.py, made by create_chapter), and submissions of every age for the
+retention task."""
 
 import datetime
 
 import pytest
 from wagtail.contrib.forms.models import FormSubmission
 
-from chapters.provisioning import provision_chapter
 from cms.formpages.models import FormPage
 from tests.formpages.support import (
     coventry_form,
     make_national_form,
     submission_aged,
 )
-
-
-@pytest.fixture
-def leeds(db):
-    return provision_chapter("leeds", "Leeds Connects", "leeds.localhost").chapter
 
 
 @pytest.fixture

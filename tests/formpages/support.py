@@ -2,6 +2,7 @@
 the data a resident posts to each with its signed timestamp, the fields each has, submitting,
 and submissions made with an age."""
 
+import copy
 import datetime
 import time
 
@@ -13,6 +14,7 @@ from cms.core import antispam
 from cms.formpages.models import FormField, FormPage
 from tests.conftest import COVENTRY_HOST
 from tests.helpers import (
+    assert_no_injected_headers,
     with_overrides,
 )
 
@@ -109,3 +111,22 @@ def submission_aged(page, age: datetime.timedelta, label: str) -> FormSubmission
 def remaining_names(*labels) -> set[str]:
     names = (submission.form_data.get("your_name") for submission in FormSubmission.objects.all())
     return {name for name in names if name in labels}
+
+
+def team_mail(outbox, resident: str) -> list:
+    """The messages to the form's team (every one not addressed to the resident)."""
+    return [message for message in outbox if resident not in message.to]
+
+
+def resident_mail(outbox, resident: str) -> list:
+    return [message for message in outbox if message.to == [resident]]
+
+
+def assert_safe_headers(message, reply_to: list[str]) -> None:
+    """Only the headers Django builds, plus the Reply-To we expect: nothing else from input."""
+    assert message.reply_to == reply_to
+    raw_headers = message.message().as_string().split("\n\n", 1)[0]
+    assert "evil@example.com" not in raw_headers and "Bcc" not in raw_headers
+    without_reply_to = copy.copy(message)
+    without_reply_to.reply_to = []
+    assert_no_injected_headers(without_reply_to)

@@ -34,12 +34,15 @@ from tests.formpages.support import (
     SALT,
     TEXT_FIELDS,
     VOLUNTEER_URL,
+    assert_safe_headers,
     chat_data,
     coventry_form,
     remaining_names,
+    resident_mail,
     submission_aged,
     submissions_of,
     submit,
+    team_mail,
     token,
     volunteer_data,
 )
@@ -53,12 +56,13 @@ from tests.helpers import (
     REQUIRED,
     SCRIPT,
     assert_form_rejected,
-    assert_no_injected_headers,
     assert_no_nul,
     assert_plain_text,
     assert_refused,
     body,
 )
+
+COVENTRY_SENDER = f"Connecting for Good Coventry <{settings.DEFAULT_FROM_EMAIL.split('<')[-1]}"
 
 # --- the form pages -------------------------------------------------------------------------
 
@@ -105,7 +109,7 @@ def test_a_volunteer_is_stored_and_coventry_is_told_by_email(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Thank you" in html and 'class="error-summary"' not in html
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the team's notification, the resident's acknowledgement
 
     stored = submissions_of(page)
     assert len(stored) == len(before) + 1
@@ -118,12 +122,11 @@ def test_a_volunteer_is_stored_and_coventry_is_told_by_email(
         "tell_us_a_little_about_yourself": "Retired nurse.\n\nFree on Tuesdays.",
     }  # nothing of the spam checks
 
-    assert len(mailoutbox) == 1
-    message = mailoutbox[0]
+    (message,) = team_mail(mailoutbox, "dev.okafor@example.org")
     assert message.to == [COVENTRY_CONTACT]
     assert message.subject == page.subject == "Volunteer form"
-    assert message.from_email == settings.DEFAULT_FROM_EMAIL
-    assert_no_injected_headers(message)
+    assert message.from_email == COVENTRY_SENDER
+    assert_safe_headers(message, reply_to=["dev.okafor@example.org"])
     for value in ["Dev Okafor", "dev.okafor@example.org", "024 7600 1234", "Free on Tuesdays"]:
         assert value in message.body
         assert value not in message.subject and value not in str(message.message()["From"])
@@ -152,8 +155,9 @@ def test_a_chat_request_is_stored_and_sent(
     assert submission.form_data["best_time_to_call"] == "Evening"
     assert submission.form_data["your_name"] == "Margaret Ellis"
     assert set(submission.form_data) == set(chat_data()) - {"website", "form_started"}
-    assert [m.to for m in mailoutbox] == [[COVENTRY_CONTACT]]
+    assert [m.to for m in mailoutbox] == [[COVENTRY_CONTACT], ["margaret.ellis@example.org"]]
     assert mailoutbox[0].subject == "Have a chat form"
+    assert mailoutbox[0].reply_to == ["margaret.ellis@example.org"]
     assert "Starting a walking group" in mailoutbox[0].body
 
 
@@ -162,16 +166,16 @@ def test_the_pages_own_addresses_win_over_the_sites_contact(
 ):
     page = coventry_form("volunteer")
     page.to_address = "team@coventry.example, lead@coventry.example"
-    page.from_address = "forms@coventry.example"
+    page.from_address = "forms@coventry.example"  # an old page's: mail goes in the site's name
     page.save()
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, VOLUNTEER_URL, volunteer_data())
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["team@coventry.example", "lead@coventry.example"]
-    assert mailoutbox[0].from_email == "forms@coventry.example"
+    (message,) = team_mail(mailoutbox, "dev.okafor@example.org")
+    assert message.to == ["team@coventry.example", "lead@coventry.example"]
+    assert message.from_email == COVENTRY_SENDER
 
 
-def test_no_address_anywhere_stores_the_submission_and_sends_nothing(
+def test_no_address_anywhere_stores_the_submission_and_tells_only_the_resident(
     client, network, mailoutbox, django_capture_on_commit_callbacks
 ):
     SiteSettings.objects.filter(site=network.coventry_site).update(contact_email="")
@@ -179,7 +183,9 @@ def test_no_address_anywhere_stores_the_submission_and_sends_nothing(
         response = submit(client, VOLUNTEER_URL, volunteer_data())
     assert response.status_code == 200
     assert submissions_of(coventry_form("volunteer"))[-1].form_data["your_name"] == "Dev Okafor"
-    assert mailoutbox == []
+    assert team_mail(mailoutbox, "dev.okafor@example.org") == []
+    (thanks,) = resident_mail(mailoutbox, "dev.okafor@example.org")
+    assert thanks.reply_to == []  # no contact address to offer
 
 
 def test_the_notification_task_ignores_a_missing_submission(network, mailoutbox):
@@ -260,9 +266,12 @@ def test_line_breaks_in_every_field_never_reach_a_header(
     submission = FormSubmission.objects.latest("pk")
     for name in values:
         assert "\r" not in submission.form_data[name]
-    assert len(mailoutbox) == 1
-    assert_no_injected_headers(mailoutbox[0])
-    assert mailoutbox[0].recipients() == [COVENTRY_CONTACT]
+    assert len(mailoutbox) == 2  # the team's and the resident's
+    resident = build()["email_address"]
+    team, thanks = mailoutbox
+    assert_safe_headers(team, reply_to=[resident])
+    assert_safe_headers(thanks, reply_to=[COVENTRY_CONTACT])
+    assert [team.recipients(), thanks.recipients()] == [[COVENTRY_CONTACT], [resident]]
 
 
 # --- rejected: nothing stored, nothing sent, never a 500 -------------------------------------

@@ -135,18 +135,21 @@ def test_a_story_shared_on_coventry_is_a_coventry_draft_and_its_editors_are_told
     )
     assert story.image is None
 
-    # Two pieces of mail, both sent by workers after the commit: our "a resident shared a
-    # story" note and Wagtail's "waiting for your approval" (the story entered moderation).
+    # Sent by workers after the commit: one note to each editor (not also Wagtail's "waiting
+    # for your approval", though the story entered moderation) and the resident's thanks.
     assert len(callbacks) == 2
     assert story.workflow_in_progress
-    recipients = [address for message in mailoutbox for address in message.to]
-    assert set(recipients) == COVENTRY_EDITORS
-    assert all(len(message.to) == 1 for message in mailoutbox)  # one message per editor
+    to_editors = [m for m in mailoutbox if "amira@example.com" not in m.to]
+    recipients = [address for message in to_editors for address in message.to]
+    assert sorted(recipients) == sorted(COVENTRY_EDITORS)  # one message per editor, once
     assert not NATIONAL_EDITORS & set(recipients)
-    (message,) = [m for m in mailoutbox if m.subject.startswith("New story to review")]
+    (message,) = to_editors
+    assert message.subject.startswith("New story to review")
     assert "Amira" not in message.subject and "Coventry" in message.subject
     assert f"/admin/snippets/stories/story/edit/{story.pk}/" in message.body
     assert "Amira Khan" in message.body and "amira@example.com" in message.body
+    (thanked,) = [m for m in mailoutbox if m.to == ["amira@example.com"]]
+    assert thanked.subject == "Thank you for sharing your story with Connecting for Good Coventry"
 
     thanks = client.get(THANKS_URL, HTTP_HOST=COVENTRY_HOST)
     assert thanks.status_code == 200
@@ -163,7 +166,7 @@ def test_a_story_shared_on_the_national_site_is_a_national_draft(
     assert story.site == network.national_site
     assert story.live is False
     recipients = {address for message in mailoutbox for address in message.to}
-    assert recipients == NATIONAL_EDITORS
+    assert recipients == NATIONAL_EDITORS | {"amira@example.com"}
     assert not COVENTRY_EDITORS & recipients
 
 
@@ -323,9 +326,13 @@ def test_markup_is_escaped_in_the_admin_the_preview_the_email_and_the_page(
     for message in mailoutbox:
         assert "<script" not in message.body
         assert "<script" not in message.subject and "alert" not in message.subject
-    # Our note quotes the resident, escaped; Wagtail's moderation mail does not quote at all.
+    # Our note and the resident's thanks quote the resident, escaped, in text and in HTML.
     (note,) = [m for m in mailoutbox if m.subject.startswith("New story to review")]
     assert ESCAPED_SCRIPT in note.body
+    (thanks,) = [m for m in mailoutbox if m.to == ["amira@example.com"]]
+    assert ESCAPED_SCRIPT in thanks.body
+    ((html, _mimetype),) = thanks.alternatives
+    assert "<script" not in html and ESCAPED_SCRIPT in html
 
     # Once an editor publishes it, the public page escapes it too.
     story.latest_revision.publish()

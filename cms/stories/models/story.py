@@ -237,6 +237,12 @@ class Story(
         parts = [self.person_name, self.person_role or self.organisation]
         return ", ".join(part for part in parts if part)
 
+    def submission_announced_elsewhere(self, user) -> bool:
+        """A story a resident shared enters moderation with no user: its editors get our own
+        note about it (cms.stories.tasks.notify_new_submission), not also Wagtail's "waiting for
+        your approval" (cms.core.moderation asks)."""
+        return user is None and self.source == self.Source.RESIDENT
+
     def get_preview_template(self, request, mode_name):
         return "stories/story_detail.html"
 
@@ -245,3 +251,16 @@ class Story(
         context["story"] = self
         context["is_preview"] = True
         return context
+
+
+class PublicationNotice(models.Model):
+    """That the resident who shared a story was told it is live: told once, whatever is published
+    after. A row of its own, not a field of the story, which every published revision rewrites."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="publication_notice"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Publication notice for story {self.story_id}"
