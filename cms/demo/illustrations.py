@@ -119,15 +119,24 @@ class Canvas:
         wall = self.rng.choice(WALLS)
         self.rect(x, ground_y - height, x + width, ground_y, wall)
         self.polygon(
-            [(x - 14, ground_y - height), (x + width / 2, ground_y - height - width * 0.45),
-             (x + width + 14, ground_y - height)],
+            [
+                (x - 14, ground_y - height),
+                (x + width / 2, ground_y - height - width * 0.45),
+                (x + width + 14, ground_y - height),
+            ],
             roof,
         )
         door = self.palette.warm if self.rng.random() < 0.5 else self.palette.accent
         self.rect(x + width * 0.4, ground_y - height * 0.42, x + width * 0.6, ground_y, door, 6)
         for wx in (x + width * 0.12, x + width * 0.66):
-            self.rect(wx, ground_y - height * 0.8, wx + width * 0.22, ground_y - height * 0.55,
-                      "#dff1ff", 4)
+            self.rect(
+                wx,
+                ground_y - height * 0.8,
+                wx + width * 0.22,
+                ground_y - height * 0.55,
+                "#dff1ff",
+                4,
+            )
 
     def street(self, ground_y=560):
         x = -30
@@ -148,8 +157,11 @@ class Canvas:
         hip_y, neck_y, head_r = feet_y - 4.6 * unit, feet_y - 8.1 * unit, 0.95 * unit
         if pose == "run":
             self.line([(x, hip_y), (x - 1.8 * unit, feet_y - 0.8 * unit)], legs, 1.1 * unit)
-            self.line([(x, hip_y), (x + 1.2 * unit, hip_y + 2.2 * unit),
-                       (x + 2.2 * unit, feet_y)], legs, 1.1 * unit)
+            self.line(
+                [(x, hip_y), (x + 1.2 * unit, hip_y + 2.2 * unit), (x + 2.2 * unit, feet_y)],
+                legs,
+                1.1 * unit,
+            )
         else:
             for side in (-0.55, 0.55):
                 self.line([(x + side * unit, hip_y), (x + side * unit, feet_y)], legs, 1.1 * unit)
@@ -159,9 +171,15 @@ class Canvas:
         self.circle(x, head_y, head_r * 1.08, hair)
         self.circle(x, head_y + 0.12 * unit, head_r, skin)
         self.draw.chord(
-            self._xy([(x - head_r * 1.08, head_y - head_r * 1.1),
-                      (x + head_r * 1.08, head_y + head_r * 0.6)]),
-            180, 360, fill=hair,
+            self._xy(
+                [
+                    (x - head_r * 1.08, head_y - head_r * 1.1),
+                    (x + head_r * 1.08, head_y + head_r * 0.6),
+                ]
+            ),
+            180,
+            360,
+            fill=hair,
         )
 
     def _arms(self, x, neck_y, unit, pose, top, skin):
@@ -193,6 +211,10 @@ class Canvas:
         self.circle(x, head_y, 1.03 * unit, hair)
         self.circle(x + facing * 0.1 * unit, head_y + 0.12 * unit, 0.95 * unit, skin)
         self.draw.chord(
-            self._xy([(x - 1.03 * unit, head_y - 1.05 * unit), (x + 1.03 * unit, head_y + 0.6 * unit)]),
-            180, 360, fill=hair,
+            self._xy(
+                [(x - 1.03 * unit, head_y - 1.05 * unit), (x + 1.03 * unit, head_y + 0.6 * unit)]
+            ),
+            180,
+            360,
+            fill=hair,
         )

@@ -14,7 +14,9 @@ def _svg(width: int, height: int, label: str, body: str) -> bytes:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
-        f"<title>{escape(label)}</title>{body}</svg>"
+        f"<title>{escape(label)}</title>"
+        # A white ground of its own: the logo reads on the header's brand colour and on white.
+        f'<rect width="{width}" height="{height}" rx="12" fill="#ffffff"/>{body}</svg>'
     ).encode()
 
 
@@ -53,14 +55,13 @@ def community_makes_us_logo(primary: str = "#c0265f", dark: str = "#2b2d6e") -> 
 
 
 def connecting_for_good_logo(primary: str = "#00695c", accent: str = "#bf360c") -> bytes:
-    """A heart drawn from two joined links, then "Connecting for Good" and the city."""
+    """A mark only, a heart with two hands joined across it: the chapter theme spells out the
+    chapter's name beside its logo."""
     body = (
         f'<path d="M 40 70 C 8 48 6 26 20 16 C 30 9 40 15 40 25 C 40 15 50 9 60 16 '
         f'C 74 26 72 48 40 70 Z" fill="{primary}"/>'
-        '<path d="M 27 36 L 53 36" stroke="#ffffff" stroke-width="6" stroke-linecap="round"/>'
-        f'<text x="86" y="34" {FONT} font-size="22" font-weight="700" fill="{primary}">'
-        "Connecting for Good</text>"
-        f'<text x="86" y="62" {FONT} font-size="18" font-weight="400" fill="{accent}" '
-        'letter-spacing="3">COVENTRY</text>'
+        f'<path d="M 24 38 L 38 38 M 42 38 L 56 38" stroke="#ffffff" stroke-width="7" '
+        'stroke-linecap="round"/>'
+        f'<circle cx="40" cy="38" r="5" fill="{accent}"/>'
     )
-    return _svg(320, 80, "Connecting for Good Coventry", body)
+    return _svg(80, 80, "Connecting for Good Coventry", body)

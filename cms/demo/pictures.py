@@ -52,7 +52,14 @@ def _food_hub(c: Canvas) -> None:
     c.rect(60, 320, 420, 340, "#8d6e63")
     for shelf_y in (180, 320):
         for x in range(80, 400, 50):
-            c.rect(x, shelf_y - 70, x + 36, shelf_y, c.rng.choice([c.palette.warm, "#e57373", "#81c784"]), 4)
+            c.rect(
+                x,
+                shelf_y - 70,
+                x + 36,
+                shelf_y,
+                c.rng.choice([c.palette.warm, "#e57373", "#81c784"]),
+                4,
+            )
     c.person(620, 700, height=330, pose="carry")
     c.person(900, 700, height=310, pose="stand")
     c.rect(380, 560, 1140, 590, "#a1887f", 6)  # the table, parcels on it
