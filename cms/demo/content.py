@@ -293,7 +293,5 @@ TOOLKIT_EMAIL_BODY = [
     "Let\u2019s remember that we are the ones that make our community. And our community makes us.",
 ]
 TOOLKIT_HOW_TO_JOIN = FAQ[4][1]  # "Can I sign up? And how?"
-TOOLKIT_PICTURE_ALT = "Illustration: two neighbours chat over a pot of tea at a cafe table"
-ORLA_AND_JEAN_ALT = (
-    "Illustration: a woman waves through a window to her friend inside, a book left on the sill"
-)
+TOOLKIT_PICTURE_ALT = "Two neighbours chatting over a pot of tea at a cafe table"
+ORLA_AND_JEAN_ALT = "Orla waving to her friend Jean through a window, a book left on the sill"

@@ -39,7 +39,7 @@ STORIES = [
         "themes": ["mutual-aid", "health-and-wellbeing"],
         "photo": ("runners", "coalition"),
         "photo_credit": "This Mum Runs",
-        "image_alt": "Illustration: three runners set off down a street, one carrying a "
+        "image_alt": "Three runners from This Mum Runs set off down a street, one carrying a "
         "prescription bag",
         "home": "national",
         "reach": Story.Reach.NETWORK,
@@ -59,7 +59,7 @@ STORIES = [
         "themes": ["volunteering", "kindness"],
         "photo": ("food_hub", "coalition"),
         "photo_credit": "QPG Hub",
-        "image_alt": "Illustration: volunteers pack food parcels on a table at a community hub",
+        "image_alt": "Zak packing food parcels at QPG Hub",
         "home": "national",
         "reach": Story.Reach.NETWORK,
     },
@@ -102,7 +102,7 @@ STORIES = [
         "themes": ["kindness", "friendship"],
         "photo": ("garden", "coventry"),
         "photo_credit": "Connecting for Good Coventry",
-        "image_alt": "Illustration: neighbours tend the raised beds of a community garden",
+        "image_alt": "Rose and her neighbours tending the raised beds of a community garden",
         "home": "coventry",
         "reach": Story.Reach.LOCAL,
     },
