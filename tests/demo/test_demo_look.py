@@ -159,7 +159,8 @@ def _assert_branded_404(response, site_name: str) -> None:
     page = html_lib.unescape(response.content.decode())
     assert "We can't find that page" in page
     assert f"Go to the {site_name} home page" in page
-    assert re.search(r'<form role="search" action="/search/"', page)
+    search = re.search(r'<form role="search"[^>]*aria-label="Search for the page"[^>]*>', page)
+    assert search and 'action="/search/"' in search.group(0)
     assert "Using the URLconf" not in page  # not Django's technical page
 
 
