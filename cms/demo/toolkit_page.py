@@ -65,7 +65,7 @@ def _toolkit_page(links: ToolkitLinks, pdf, picture, join: Page) -> StandardPage
         title="Community Makes Us toolkit",
         intro=content.TOOLKIT_INTRO[0],
         body=[
-            image_block(picture),
+            image_block(picture, alt=content.TOOLKIT_PICTURE_ALT),
             paragraph(content.TOOLKIT_INTRO[1:]),
             _documents(pdf),
             heading("Ready-to-post social copy"),

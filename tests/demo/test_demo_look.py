@@ -121,6 +121,7 @@ def test_the_toolkit_page_shows_the_copy_with_copy_buttons_and_the_pdf(client, n
     statuses = re.findall(r'<p id="(copy-status-\w+)"[^>]*aria-live="polite"', page)
     assert len(set(statuses)) == len(buttons)
     assert f'href="{_toolkit_pdf().url}"' in page
+    assert f'alt="{content.TOOLKIT_PICTURE_ALT}"' in page  # its picture says what it shows
     campaign = client.get("/community-makes-us/", HTTP_HOST=NATIONAL_HOST).content.decode()
     assert (
         f'href="{TOOLKIT_URL}"' in campaign or f'href="http://localhost{TOOLKIT_URL}"' in campaign
