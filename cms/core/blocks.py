@@ -18,6 +18,8 @@ when first used); reading it earlier, or two blocks of one name, stops the proje
 rather than leaving a block out of a page type.
 """
 
+import hashlib
+
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.forms.utils import ErrorList
@@ -154,6 +156,31 @@ class EmbedMediaBlock(blocks.StructBlock):
         description = _("A video or post from another website.")
 
 
+class CopyTextBlock(blocks.StructBlock):
+    """Ready-made words for others to post or send (a campaign's social and email copy),
+    shown as text with a button that copies it."""
+
+    label = blocks.CharBlock(max_length=200, help_text=_("e.g. Post for Facebook or Instagram"))
+    text = blocks.TextBlock(help_text=_("The words as they should be pasted"))
+
+    class Meta:
+        icon = "clipboard-list"
+        template = "blocks/copy_text_block.html"
+        description = _("Words to copy and paste, such as a ready-to-post social media post.")
+        preview_value = {
+            "label": "Post for Facebook or Instagram",
+            "text": "Let's remember that we are the ones that make our community. And our "
+            "community makes us. #CommunityMakesUs",
+        }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        # An id for the button's status line, the same for the same words on every render.
+        digest = hashlib.sha1(value["text"].encode(), usedforsecurity=False).hexdigest()[:10]
+        context["status_id"] = f"copy-status-{digest}"
+        return context
+
+
 class CompleteStreamBlock(blocks.StreamBlock):
     """A page body whose form data arrived incomplete (a count or a block's fields missing or
     garbled, from a hand-made or cut-off POST) is a form error, not the KeyError or ValueError
@@ -242,6 +269,7 @@ class BaseStreamBlock(CompleteStreamBlock):
     faq = FAQListBlock()
     embed = EmbedMediaBlock()
     documents = DocumentListBlock()
+    copy_text = CopyTextBlock()
 
     def __init__(self, local_blocks=None, **kwargs):
         features = registered_blocks(PAGE_BODY_BLOCKS_HOOK, taken=self.base_blocks)

@@ -258,3 +258,40 @@ WELSH_HOME = {
         "sy\u2019n gwneud ein cymuned. A\u2019n cymuned sy\u2019n ein gwneud ni."
     ),
 }
+
+# The toolkit's ready-to-post words: the campaign's own sentences (seeds), nothing attributed
+# to anyone; the campaign's link is added where the demo knows it.
+TOOLKIT_SOCIAL_POSTS = [
+    (
+        "Post for Facebook or Instagram",
+        "Right now when so much of our lives have changed the small ways we can connect with "
+        "each other mean more than ever. #CommunityMakesUs",
+    ),
+    (
+        "Post for X or Threads",
+        "Let\u2019s remember that we are the ones that make our community. And our community "
+        "makes us. #CommunityMakesUs",
+    ),
+    (
+        "Post for LinkedIn",
+        "It\u2019s a chance to build stronger, kinder better-connected communities. It\u2019s a "
+        "change we need, not just now, in the worst of times, but always. #CommunityMakesUs",
+    ),
+    (
+        "Post about the manifesto",
+        "We\u2019re learning that everyone has value. That every little connection helps. That "
+        "the daisy chain of kindness is growing unbreakably strong. #CommunityMakesUs",
+    ),
+]
+TOOLKIT_EMAIL_SUBJECT = "Community Makes Us"
+TOOLKIT_EMAIL_BODY = [
+    CAMPAIGN_INTRO,
+    "More of us are remembering to look out for each other, to take care of one another, to be "
+    "there for one another. We see that people are trying new things and developing different "
+    "habits and that this is a chance to really change the way we see each other, the places "
+    "we live and how we each fit in.",
+    "Let\u2019s remember that we are the ones that make our community. And our community makes us.",
+]
+TOOLKIT_HOW_TO_JOIN = FAQ[4][1]  # "Can I sign up? And how?"
+TOOLKIT_PICTURE_ALT = "Two neighbours chatting over a pot of tea at a cafe table"
+ORLA_AND_JEAN_ALT = "Orla waving to her friend Jean through a window, a book left on the sill"

@@ -6,7 +6,8 @@ from chapters.provisioning import provision_chapter, share_story_link
 from sites.models import SiteSettings, SocialLink
 
 from . import content
-from .media import draw_logo, get_or_create_image
+from .logos import connecting_for_good_logo
+from .media import get_or_create_image
 from .pages import cta, heading, paragraph, publish
 
 
@@ -89,8 +90,8 @@ def _style(chapter: Chapter) -> None:
         return
     site_settings.logo = get_or_create_image(
         "Connecting for Good logo",
-        draw_logo("CfG", "#00695c"),
-        "connecting-for-good-logo.png",
+        connecting_for_good_logo(),
+        "connecting-for-good-logo.svg",
         chapter.collection,
         alt_text="Connecting for Good Coventry",
     )

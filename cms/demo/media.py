@@ -1,4 +1,6 @@
-"""Images and documents the demo needs, drawn here so the repo holds no binary files."""
+"""Images and documents the demo needs, drawn here so the repo holds no binary files: member
+wordmarks, and the placeholders tests use. The demo's pictures are illustrations
+(pictures.py), its sites' logos SVG (logos.py), its toolkit a PDF (toolkit.py)."""
 
 import io
 import zlib
@@ -32,7 +34,8 @@ def draw_logo(text: str, background: str, foreground: str = "#ffffff") -> bytes:
 
 
 def draw_photo(colours: tuple[str, str], label: str, size=(1200, 800)) -> bytes:
-    """A stand-in photograph: a soft two-colour gradient with a caption strip."""
+    """A labelled placeholder for tests that need some image file (the label tells test
+    pictures apart); the demo's own pictures are pictures.draw_illustration, uncaptioned."""
     width, height = size
     top = PILImage.new("RGB", size, colours[0])
     bottom = PILImage.new("RGB", size, colours[1])
@@ -51,7 +54,8 @@ def draw_photo(colours: tuple[str, str], label: str, size=(1200, 800)) -> bytes:
 
 
 def minimal_pdf(title: str, lines: list[str]) -> bytes:
-    """A one-page PDF with a title and lines of text (Helvetica), valid enough for any reader."""
+    """A one-page PDF with a title and lines of text (Helvetica), valid enough for any reader:
+    for tests that need some document."""
 
     def escape(text: str) -> str:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")

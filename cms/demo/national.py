@@ -17,8 +17,11 @@ from sites.models import NavigationItem, SiteSettings, SocialLink
 
 from . import content
 from .coalition import build_coalition_pages
-from .media import draw_logo, draw_photo, get_or_create_document, get_or_create_image, minimal_pdf
+from .logos import connection_coalition_logo
+from .media import get_or_create_image
 from .pages import cta, heading, image_block, paragraph, paragraphs, publish
+from .pictures import draw_illustration
+from .toolkit_page import build_toolkit
 
 
 def ensure_national_site(port: int = 80) -> tuple[Site, NationalHomePage]:
@@ -59,15 +62,15 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
     """The national site's pages under its home, then the home's own body (once)."""
     photo = get_or_create_image(
         "Orla and Jean",
-        draw_photo(("#f4a261", "#2a9d8f"), "Orla and Jean, North London Cares"),
+        draw_illustration("window_wave", "coalition", seed="orla-and-jean"),
         "orla-and-jean.jpg",
         collection,
-        alt_text="Orla waving to her friend Jean through a window",
+        alt_text=content.ORLA_AND_JEAN_ALT,
     )
-    toolkit_pdf = _toolkit(collection)
     about = child_page(home, "about", _about_page)
-    campaign = child_page(home, "community-makes-us", lambda: _campaign_page(photo, toolkit_pdf))
+    campaign = child_page(home, "community-makes-us", lambda: _campaign_page(photo))
     coalition_pages = build_coalition_pages(home)
+    toolkit = build_toolkit(campaign, coalition_pages["join"], collection)
     news = child_page(
         home,
         "news",
@@ -81,26 +84,11 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
     return {
         "about": about,
         "campaign": campaign,
+        "toolkit": toolkit,
         "news": news,
         "article": article,
         **coalition_pages,
     }
-
-
-def _toolkit(collection: Collection):
-    return get_or_create_document(
-        "Community Makes Us Toolkit",
-        minimal_pdf(
-            "Community Makes Us Toolkit",
-            [
-                "Share the campaign across your websites, social media and newsletters.",
-                "Suggested post: Let's remember that we are the ones that make our community.",
-                "And our community makes us. #CommunityMakesUs",
-            ],
-        ),
-        "community-makes-us-toolkit.pdf",
-        collection,
-    )
 
 
 def _about_page() -> StandardPage:
@@ -128,7 +116,8 @@ def _about_page() -> StandardPage:
     )
 
 
-def _campaign_page(photo, toolkit_pdf) -> CampaignPage:
+def _campaign_page(photo) -> CampaignPage:
+    """The campaign; build_toolkit adds its toolkit downloads and the link to the toolkit page."""
     return CampaignPage(
         title="Community Makes Us",
         intro=content.CAMPAIGN_INTRO,
@@ -142,21 +131,6 @@ def _campaign_page(photo, toolkit_pdf) -> CampaignPage:
         manifesto_title="The Community Makes Us Manifesto",
         manifesto=paragraphs(content.MANIFESTO),
         toolkit_intro=paragraphs(content.TOOLKIT_INTRO),
-        toolkit=[
-            {
-                "type": "documents",
-                "value": {
-                    "heading": "Get the toolkit",
-                    "documents": [
-                        {
-                            "document": toolkit_pdf.pk,
-                            "title": "Community Makes Us Toolkit",
-                            "description": "Posts, images and wording to share the campaign",
-                        }
-                    ],
-                },
-            }
-        ],
         share_text="Community Makes Us: let's remember that we are the ones that make our "
         "community.",
     )
@@ -219,8 +193,8 @@ def style_national_site(site: Site, pages: dict[str, Page], collection: Collecti
     site_settings.tagline = content.NATIONAL_TAGLINE
     site_settings.logo = get_or_create_image(
         "Connection Coalition logo",
-        draw_logo("Connection Coalition", "#2b2d6e"),
-        "connection-coalition-logo.png",
+        connection_coalition_logo(),
+        "connection-coalition-logo.svg",
         collection,
         alt_text="Connection Coalition",
     )

@@ -6,7 +6,9 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from cms.stories.models import Story, StoryIndexPage, Theme
 
-from .media import draw_photo, get_or_create_image
+from . import content
+from .media import get_or_create_image
+from .pictures import draw_illustration
 
 THEMES = [
     ("Mutual aid", "mutual-aid"),
@@ -35,9 +37,10 @@ STORIES = [
         "organisation": "This Mum Runs",
         "town": "Bristol",
         "themes": ["mutual-aid", "health-and-wellbeing"],
-        "photo": (("#ef476f", "#ffd166"), "This Mum Runs, Bristol"),
+        "photo": ("runners", "coalition"),
         "photo_credit": "This Mum Runs",
-        "image_alt": "Runners from This Mum Runs setting off together",
+        "image_alt": "Three runners from This Mum Runs set off down a street, one carrying a "
+        "prescription bag",
         "home": "national",
         "reach": Story.Reach.NETWORK,
     },
@@ -54,7 +57,7 @@ STORIES = [
         "organisation": "QPG Hub",
         "town": "London",
         "themes": ["volunteering", "kindness"],
-        "photo": (("#118ab2", "#06d6a0"), "Zak, QPG Hub, London"),
+        "photo": ("food_hub", "coalition"),
         "photo_credit": "QPG Hub",
         "image_alt": "Zak packing food parcels at QPG Hub",
         "home": "national",
@@ -75,7 +78,7 @@ STORIES = [
         "themes": ["friendship", "older-people"],
         "photo": None,  # the coalition's own photo of Orla and Jean
         "photo_credit": "The Cares Family",
-        "image_alt": "Orla waving to her friend Jean through a window",
+        "image_alt": content.ORLA_AND_JEAN_ALT,
         "home": "national",
         "reach": Story.Reach.NETWORK,
     },
@@ -97,9 +100,9 @@ STORIES = [
         "organisation": "",
         "town": "Coventry",
         "themes": ["kindness", "friendship"],
-        "photo": (("#00695c", "#a5d6a7"), "Rose, Coventry"),
+        "photo": ("garden", "coventry"),
         "photo_credit": "Connecting for Good Coventry",
-        "image_alt": "Rose smiling in a Coventry park",
+        "image_alt": "Rose and her neighbours tending the raised beds of a community garden",
         "home": "coventry",
         "reach": Story.Reach.LOCAL,
     },
@@ -145,10 +148,10 @@ def build_stories(
             if data["photo"] is None:
                 image = orla_photo
             else:
-                colours, label = data["photo"]
+                scene, palette = data["photo"]
                 image = get_or_create_image(
                     data["title"],
-                    draw_photo(colours, label),
+                    draw_illustration(scene, palette, seed=data["slug"]),
                     f"{data['slug']}.jpg",
                     collections[data["home"]],
                     alt_text=data["image_alt"],

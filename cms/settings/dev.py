@@ -11,3 +11,5 @@ DEMO_CONTENT_ALLOWED = True
 WAGTAILADMIN_BASE_URL = env_str(
     "WAGTAILADMIN_BASE_URL", f"http://localhost:{env_int('PORT', 8000)}"
 )
+# DEBUG shows Django's technical 404; residents trying the demo see the site's own 404.
+MIDDLEWARE = [*MIDDLEWARE, "cms.demo.middleware.BrandedNotFoundMiddleware"]  # noqa: F405

@@ -80,6 +80,7 @@ PAGE_BODY_BLOCKS = [
     "faq",
     "embed",
     "documents",
+    "copy_text",
     "featured_stories",
     "newsletter_signup",
 ]
