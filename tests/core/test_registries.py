@@ -171,4 +171,5 @@ def test_a_new_chapter_is_provisioned_in_the_order_of_its_menu_then_forms_then_n
         chapter_provisioning.add_news,
         add_chapter_forms,
         add_newsletter,
+        chapter_provisioning.link_ways_to_get_involved,  # last: links what the others made
     ]
