@@ -274,7 +274,8 @@ def render_issue(issue: NewsletterIssuePage, language: str, request=None) -> Ren
             "list_name": list_name,
             "site_name": site.site_name or site.hostname,
             "site_url": root_url,
-            "web_url": page.get_full_url(site_request) if page.live else "",
+            # The archive copy: sending publishes it, so the preview shows the link too.
+            "web_url": page.get_full_url(site_request) or "",
             "preferences_url": PREFERENCES_PLACEHOLDER,
             "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
             **site_branding(site, root_url),

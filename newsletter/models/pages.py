@@ -11,6 +11,7 @@ from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
 
 from ..blocks import NewsletterStreamBlock
+from ..panels import NewsletterSendPanel
 
 
 class NewsletterIndexPage(RoutablePageMixin, BasePage):
@@ -39,6 +40,7 @@ class NewsletterIssuePage(BasePage):
     body = StreamField(NewsletterStreamBlock, blank=True)
 
     content_panels = [
+        NewsletterSendPanel(),
         *Page.content_panels,
         FieldPanel("subject"),
         FieldPanel("preheader"),
