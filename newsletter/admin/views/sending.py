@@ -7,6 +7,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
@@ -53,7 +54,7 @@ def _confirm_send_now(request, issue: NewsletterIssuePage):
 
 def _say_outcome(request, outcome: QueueOutcome, when) -> None:
     if outcome.changed and when:
-        local = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+        local = date_format(timezone.localtime(when), "DATETIME_FORMAT")
         messages.success(request, _("Scheduled for %(when)s.") % {"when": local})
     elif outcome.changed:
         messages.success(request, _("Sending has started."))
