@@ -3,9 +3,8 @@
 from django import template
 from django.urls import reverse
 
-from ..admin.permissions import may_send
-from ..admin.services import send_progress
-from ..models import Send
+from ..models import Send, may_send
+from ..pipeline.counts import Counts, delivery_counts
 
 register = template.Library()
 
@@ -22,7 +21,7 @@ def newsletter_send_summary(context, issue):
     return {
         "saved": True,
         "send": send,
-        "progress": send_progress(send) if send else None,
+        "counts": delivery_counts([send.pk]).get(send.pk, Counts()) if send else None,
         "may_send": user is not None and may_send(user, issue),
         "send_url": reverse("newsletter_admin:send", args=[issue.pk]),
     }
