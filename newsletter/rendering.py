@@ -223,7 +223,8 @@ def site_branding(site: Site, root_url: str) -> dict:
     site_settings = SiteSettings.for_site(site)
     name = site_settings.display_name or site.site_name or site.hostname
     logo = None
-    if site_settings.logo is not None:
+    # Gmail and Outlook do not show SVG: an SVG logo leaves the site's name in the masthead.
+    if site_settings.logo is not None and not site_settings.logo.is_svg():
         rendition = site_settings.logo.get_rendition(EMAIL_LOGO_RENDITION)
         # At most 240 x 80 on screen (half the rendition: sharp on high-density screens).
         scale = min(1.0, 240 / (rendition.width or 240), 80 / (rendition.height or 80))

@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.urls import reverse
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from newsletter.message import build_message
 from newsletter.models import Delivery, NewsletterList, Rendering, Send, Subscription
@@ -17,6 +19,7 @@ from sites.models import SiteSettings
 from tests.newsletter.admin_support import add_issue_under
 from tests.newsletter.support import add_subscribers
 
+LOGO_ALT = "Our logo: two hands meeting"
 ADDRESS = "Connecting for Good\nc/o Central Library\nCoventry CV1 1FY"
 
 
@@ -42,6 +45,9 @@ def site_issue(request, network):
             live=True,
         )
     site_settings = SiteSettings.for_site(issue.get_site())
+    site_settings.logo = get_image_model().objects.create(
+        title="Logo", description=LOGO_ALT, file=get_test_image_file(size=(600, 200))
+    )
     site_settings.postal_address = ADDRESS
     site_settings.primary_colour = "#123456"
     site_settings.accent_colour = "#654321"
@@ -61,12 +67,9 @@ def test_the_email_carries_the_sites_logo_colours_footer_and_postal_address(site
     masthead = re.search(r'<td class="masthead"[^>]*style="([^"]*)"', html)[1]
     assert "background: #123456" in masthead and "#654321" in masthead
     assert "color: #123456" in _styled(html, "a")  # links in the site's colour
-    if site_settings.logo is not None:
-        logo = re.search(r'<td class="masthead".*?(<img [^>]*>)', html, re.S)[1]
-        assert f'src="{root_url}/media/images/' in logo  # absolute: mail is read off the site
-        assert re.search(r'alt="[^"]+"', logo)
-    else:
-        assert site_settings.display_name in html  # no logo: the site's name in the masthead
+    logo = re.search(r'<td class="masthead".*?(<img [^>]*>)', html, re.S)[1]
+    assert f'src="{root_url}/media/images/' in logo  # absolute: mail is read off the site
+    assert f'alt="{LOGO_ALT}"' in logo and 'width="240" height="80"' in logo
     for image in re.findall(r"<img [^>]*>", html):
         assert "alt=" in image
     address = "Connecting for Good<br>c/o Central Library<br>Coventry CV1 1FY"
