@@ -69,7 +69,7 @@ def _list_for(issue):
 
 
 @pytest.mark.parametrize("who", ["superuser", "coventry_editor", "leeds_editor"])
-def test_the_admin_asks_no_third_party_for_avatars(who, request, client):
+def test_the_admin_asks_no_third_party_for_avatars(who, request, network, client):
     user = request.getfixturevalue(who)
     client.force_login(user)
     for url in (reverse("wagtailadmin_home"), reverse("wagtailadmin_account")):
