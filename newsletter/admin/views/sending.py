@@ -88,7 +88,8 @@ def _act(request, issue: NewsletterIssuePage, send: Send | None, schedule_form: 
         if not has_body(issue):
             messages.error(request, EMPTY_ISSUE)
             return here
-        if action == "send_now" and request.POST.get("confirmed") != "yes":
+        startable = send is None or send.status == Send.Status.SCHEDULED
+        if action == "send_now" and startable and request.POST.get("confirmed") != "yes":
             return _confirm_send_now(request, issue)
         if action == "schedule" and not schedule_form.is_valid():
             return None
