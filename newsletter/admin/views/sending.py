@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from sites.models import SiteSettings
+
 from ...models import NewsletterIssuePage, NewsletterList, Send, Subscription
 from ...pipeline.queueing import AlreadySent, EmptyIssue, QueueOutcome, has_body
 from ..forms import ScheduleForm
@@ -37,14 +39,17 @@ def _recipients(newsletter_list: NewsletterList | None) -> int:
 def _confirm_send_now(request, issue: NewsletterIssuePage):
     """The step between "Send now" and sending: the list and how many people it reaches, and a
     second POST (confirmed=yes) to go ahead. Nothing is written until then."""
-    newsletter_list = NewsletterList.objects.filter(site=issue.get_site()).first()
+    site = issue.get_site()
+    newsletter_list = NewsletterList.objects.filter(site=site).first()
     return TemplateResponse(
         request,
         "newsletter/admin/send_confirm.html",
         {
             "issue": issue,
             "newsletter_list": newsletter_list,
-            "list_name": newsletter_list.name if newsletter_list else issue.get_site().site_name,
+            "list_name": newsletter_list.name if newsletter_list else site.site_name,
+            # Marketing mail must say where its sender can be written to (PECR, CAN-SPAM).
+            "no_postal_address": not SiteSettings.for_site(site).postal_address.strip(),
             "recipients": _recipients(newsletter_list),
             "page_title": _("Send “%(title)s” now?") % {"title": issue.get_admin_display_title()},
             "header_icon": "mail",
