@@ -142,6 +142,8 @@ def begin_send(send_id: int) -> int | None:
                 .order_by()
             )
             issue = send.issue.specific
+            if len(issue.body) == 0:  # emptied and published after it was scheduled
+                raise EmptyIssue("it has nothing in its body")
             for language in languages:
                 if not Rendering.objects.filter(send=send, language=language).exists():
                     rendered = render_issue(issue, language)

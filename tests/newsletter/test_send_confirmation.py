@@ -9,8 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
-from newsletter.models import NewsletterList, Send
+from newsletter.models import Delivery, NewsletterList, Rendering, Send
+from newsletter.pipeline.queueing import begin_send
 from tests.helpers import body as text
 from tests.newsletter.admin_support import (
     COVENTRY_LIST,
@@ -100,3 +102,20 @@ def test_an_issue_with_an_empty_body_cannot_be_sent_or_scheduled(
         call_command("send_newsletter", str(issue.pk), "--no-wait", stdout=io.StringIO())
     assert not Send.objects.filter(issue=issue).exists()
     assert state() == before  # not published either
+
+
+def test_a_scheduled_issue_emptied_since_is_paused_not_sent(coventry_client, coventry_issue):
+    coventry_client.post(
+        send_url(coventry_issue), {"action": "schedule", "scheduled_for": future()}
+    )
+    send = Send.objects.get(issue=coventry_issue)
+    emptied = coventry_issue.get_latest_revision_as_object()
+    emptied.body = []
+    emptied.save_revision().publish()
+    Send.objects.filter(pk=send.pk).update(scheduled_for=timezone.now())  # now due
+
+    assert begin_send(send.pk) is None
+    send.refresh_from_db()
+    assert send.status == Send.Status.PAUSED and "nothing in its body" in send.paused_reason
+    assert not Delivery.objects.filter(send=send).exists()
+    assert not Rendering.objects.filter(send=send).exists()
