@@ -36,6 +36,11 @@ INDEX_INTRO = (
     "ways to get involved, a few times a year.</p>"
 )
 
+DEMO_POSTAL_ADDRESS = (
+    "%(name)s\n(Example for the demo: put the postal address where people can write to you "
+    "in Settings → Site settings → Footer.)"
+)
+
 # (email, name, language); example.org addresses never reach anyone.
 NATIONAL_SUBSCRIBERS = [
     ("amira.khan@example.org", "Amira Khan", "en"),
@@ -90,7 +95,12 @@ def ensure_list(site: Site, name: str, from_name: str) -> NewsletterList:
     if not newsletter_list.from_name:
         newsletter_list.from_name = from_name
         changed.append("from_name")
-    contact = SiteSettings.for_site(site).contact_email
+    site_settings = SiteSettings.for_site(site)
+    if not site_settings.postal_address:
+        # The seeds give no postal address: the demo says plainly that this one is an example.
+        site_settings.postal_address = DEMO_POSTAL_ADDRESS % {"name": from_name}
+        site_settings.save(update_fields=["postal_address"])
+    contact = site_settings.contact_email
     if not newsletter_list.reply_to and contact:
         newsletter_list.reply_to = contact
         changed.append("reply_to")

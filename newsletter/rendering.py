@@ -12,6 +12,7 @@ from html import escape
 from html.parser import HTMLParser
 from typing import NamedTuple
 
+import css_inline
 from django.template.loader import render_to_string
 from django.utils import translation
 from wagtail.coreutils import get_dummy_request
@@ -19,6 +20,7 @@ from wagtail.models import Locale, Site
 from wagtail.rich_text import expand_db_html
 
 from cms.core.mail import one_line
+from sites.models import SiteSettings
 
 from .models import NewsletterIssuePage, NewsletterList
 
@@ -28,6 +30,11 @@ UNSUBSCRIBE_PLACEHOLDER = "%%NEWSLETTER_UNSUBSCRIBE_URL%%"
 
 EMAIL_IMAGE_RENDITION = "width-1200"  # shown at 600 px: sharp on high-density screens
 EMAIL_IMAGE_WIDTH = 600
+EMAIL_LOGO_RENDITION = "max-480x160"  # shown at most 240 x 80 px
+
+# The stylesheet of newsletter/email/issue.html moved into style attributes: many mail clients
+# (Gmail's apps, Outlook) drop or mangle <style>. Made once; reused for every rendering.
+_INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
 
 class RenderedIssue(NamedTuple):
@@ -210,6 +217,39 @@ def email_block(block, request, root_url: str) -> EmailBlock | None:
     return EmailBlock("fallback", value, {"html": html, "text": html_to_text(html, root_url)})
 
 
+def site_branding(site: Site, root_url: str) -> dict:
+    """What makes the email look like the site and say who sends it: the logo (an absolute
+    rendition URL, its alt text), the colours, the footer and the sender's postal address."""
+    site_settings = SiteSettings.for_site(site)
+    name = site_settings.display_name or site.site_name or site.hostname
+    logo = None
+    # Gmail and Outlook do not show SVG: an SVG logo leaves the site's name in the masthead.
+    if site_settings.logo is not None and not site_settings.logo.is_svg():
+        rendition = site_settings.logo.get_rendition(EMAIL_LOGO_RENDITION)
+        # At most 240 x 80 on screen (half the rendition: sharp on high-density screens).
+        scale = min(1.0, 240 / (rendition.width or 240), 80 / (rendition.height or 80))
+        logo = {
+            "url": absolute(rendition.url, root_url),
+            "width": round(rendition.width * scale),
+            "height": round(rendition.height * scale),
+            "alt": getattr(site_settings.logo, "description", "") or name,
+        }
+    return {
+        "sender_name": name,
+        "logo": logo,
+        "primary_colour": site_settings.primary_colour,
+        "accent_colour": site_settings.accent_colour,
+        "footer_text": site_settings.footer_text,
+        "postal_address": site_settings.postal_address.strip(),
+        "contact_email": site_settings.contact_email,
+    }
+
+
+def inline_css(html: str) -> str:
+    """The email's <style> rules written into each element's style attribute."""
+    return _INLINER.inline(html)
+
+
 def render_issue(issue: NewsletterIssuePage, language: str, request=None) -> RenderedIssue:
     """The issue as an email in `language`: subject, HTML and plain text, with the personal
     links left as placeholders (see fill_links and newsletter.message).
@@ -235,11 +275,13 @@ def render_issue(issue: NewsletterIssuePage, language: str, request=None) -> Ren
             "list_name": list_name,
             "site_name": site.site_name or site.hostname,
             "site_url": root_url,
-            "web_url": page.get_full_url(site_request) if page.live else "",
+            # The archive copy: sending publishes it, so the preview shows the link too.
+            "web_url": page.get_full_url(site_request) or "",
             "preferences_url": PREFERENCES_PLACEHOLDER,
             "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+            **site_branding(site, root_url),
         }
-        html = render_to_string("newsletter/email/issue.html", context)
+        html = inline_css(render_to_string("newsletter/email/issue.html", context))
         text = render_to_string("newsletter/email/issue.txt", context)
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     return RenderedIssue(one_line(page.subject), absolutise_html(html, root_url), text)

@@ -51,6 +51,14 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
     background_colour = models.CharField(max_length=7, default="#ffffff", validators=[hex_colour])
     contact_email = models.EmailField(blank=True)
     footer_text = models.TextField(blank=True)
+    postal_address = models.TextField(
+        blank=True,
+        help_text=_(
+            "Who sends this site's newsletters and where to write to them: shown in every "
+            "newsletter's footer (UK PECR asks marketing mail to identify the sender with a "
+            "valid contact address; US CAN-SPAM asks for a postal address)."
+        ),
+    )
     locales_offered = ParentalManyToManyField(
         "wagtailcore.Locale",
         blank=True,
@@ -85,6 +93,7 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
     navigation_panels = [InlinePanel("navigation_items", label=_("Menu item"))]
     footer_panels = [
         FieldPanel("contact_email"),
+        FieldPanel("postal_address"),
         FieldPanel("form_retention_months"),
         FieldPanel("footer_text"),
         InlinePanel("social_links", label=_("Social link")),

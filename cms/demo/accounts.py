@@ -1,4 +1,10 @@
-"""The demo's accounts: the national editors' group and the demo users."""
+"""The demo's accounts: the national editors' group and the demo users.
+
+They follow the README's "Who publishes": a site's editors publish directly (national-editor
+on the national site, coventry-editor through Coventry's editors group, made by
+create_chapter), and each site's approval workflow is reviewed by that site's own people only
+(here the national editors; a chapter's "<name> moderators").
+"""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -16,6 +22,8 @@ DEFAULT_PASSWORD = "demo"  # noqa: S105 - demo accounts only; refused under prod
 
 
 def national_editors_group(site: Site, collection: Collection) -> Group:
+    """The national team: publishes the national site directly and approves what is submitted
+    to its workflow; curates every site's stories."""
     group, _ = Group.objects.get_or_create(name=NATIONAL_EDITORS)
     grant_site_editing(group, site, collection, MODERATOR_PAGE_PERMISSIONS)
     # The whole story library, every site's: curate, promote, edit any story; manage themes.

@@ -150,6 +150,17 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# British dates, site-wide and in the admin. Django's "en" formats are American and a
+# language's format module wins over the settings below, so "en" gets ours (cms/formats/en);
+# the settings are the fallback and say the same. Wagtail's date pickers follow them.
+FORMAT_MODULE_PATH = ["cms.formats"]
+DATE_FORMAT = "j F Y"  # 25 October 2006
+DATETIME_FORMAT = "j F Y, H:i"  # 25 October 2006, 14:30
+SHORT_DATE_FORMAT = "d/m/Y"  # 25/10/2006
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 
 # Static and media files.
 STATIC_URL = "/static/"

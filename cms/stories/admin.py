@@ -11,15 +11,17 @@ import datetime
 import django_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
-from wagtail.models import Site, TaskState
+from wagtail.admin.ui.tables import Column, StatusTagColumn, UpdatedAtColumn
+from wagtail.models import Site, TaskState, WorkflowState
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -83,13 +85,18 @@ class StoryAdminForm(ChosenObjectsFormMixin, WagtailAdminModelForm):
 Story.base_form_class = StoryAdminForm
 
 
+# A story whose consent ends within this many days is "lapsing": its editors should ask the
+# resident again (the listing's status column and its "Expires within 30 days" filter).
+CONSENT_LAPSING_DAYS = 30
+
+
 class ConsentFilter(django_filters.ChoiceFilter):
     def filter(self, queryset, value):
         today = timezone.localdate()
         if value == "valid":
             return queryset.consented(today)
         if value == "expiring":
-            soon = today + datetime.timedelta(days=30)
+            soon = today + datetime.timedelta(days=CONSENT_LAPSING_DAYS)
             return queryset.consented(today).filter(consent_expires_on__lte=soon)
         if value == "lapsed":
             return queryset.lapsed(today)
@@ -203,6 +210,45 @@ class SiteColumn(Column):
         return instance.site.site_name or instance.site.hostname
 
 
+class StoryStatusColumn(StatusTagColumn):
+    """Draft, in moderation or live, and whether the resident's consent is lapsing (ends within
+    CONSENT_LAPSING_DAYS) or has lapsed. Reads only the row and the `in_moderation` annotation
+    of StoryViewSet.get_queryset: no query per row."""
+
+    cell_template_name = "stories/admin/status_cell.html"
+
+    def get_value(self, instance):
+        if getattr(instance, "in_moderation", False):
+            return _("in moderation")
+        return _("live") if instance.live else _("draft")
+
+    def get_primary(self, instance):
+        return instance.live and not getattr(instance, "in_moderation", False)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        today = timezone.localdate()
+        expires = instance.consent_expires_on
+        if instance.consent_withdrawn_at or (expires and expires <= today):
+            context["consent"] = _("consent lapsed")
+        elif expires and expires <= today + datetime.timedelta(days=CONSENT_LAPSING_DAYS):
+            context["consent"] = _("consent lapsing: ends %(date)s") % {
+                "date": date_format(expires)
+            }
+        return context
+
+
+def in_moderation():
+    """Whether a story has a workflow in progress, as an annotation (one subquery)."""
+    return Exists(
+        WorkflowState.objects.filter(
+            base_content_type=story_content_type(),
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+            status=WorkflowState.STATUS_IN_PROGRESS,
+        )
+    )
+
+
 class StoryViewSet(SnippetViewSet):
     model = Story
     icon = "openquote"
@@ -220,6 +266,7 @@ class StoryViewSet(SnippetViewSet):
         SiteColumn("site", label=_("Home site")),
         "reach",
         "town",
+        StoryStatusColumn("status", label=_("Status")),
         UpdatedAtColumn(),
     ]
     list_per_page = 50
@@ -230,6 +277,7 @@ class StoryViewSet(SnippetViewSet):
         return (
             policy.instances_user_has_any_permission_for(request.user, ["view"])
             .select_related("site", "locale")
+            .annotate(in_moderation=in_moderation())
             .order_by("-updated_at", "-pk")
         )
 

@@ -10,7 +10,7 @@ from wagtail.models import Page, Site
 from wagtail.permission_policies.sites import SitePermissionPolicy
 from wagtail.permissions import page_permission_policy
 
-from ..models import NewsletterIssuePage, NewsletterList
+from ..models import NewsletterIssuePage, NewsletterList, may_send
 
 ERASE_EVERYWHERE_PERMISSION = "newsletter.erase_subscriber_everywhere"
 
@@ -67,10 +67,6 @@ list_policy = NewsletterListPermissionPolicy()
 def may_erase_everywhere(user) -> bool:
     """The national data team: who may erase a person from every list of the network."""
     return user.is_authenticated and user.is_active and user.has_perm(ERASE_EVERYWHERE_PERMISSION)
-
-
-def may_send(user, page: Page) -> bool:
-    return page.permissions_for_user(user).can_publish()
 
 
 def issue_or_refuse(request, page_id):

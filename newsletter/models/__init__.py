@@ -9,7 +9,7 @@ duplicates are bounded by the rows in flight.
 """
 
 from .lists import DEFAULT_CONSENT_WORDING, NewsletterList
-from .pages import NewsletterIndexPage, NewsletterIssuePage
+from .pages import NewsletterIndexPage, NewsletterIssuePage, may_send
 from .sends import Delivery, Rendering, Send
 from .subscribers import (
     ConsentRecord,
@@ -23,6 +23,7 @@ from .subscribers import (
 )
 
 __all__ = [
+    "may_send",
     "DEFAULT_CONSENT_WORDING",
     "ConsentRecord",
     "Delivery",

@@ -11,6 +11,7 @@ from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
 
 from ..blocks import NewsletterStreamBlock
+from ..panels import NewsletterSendPanel
 
 
 class NewsletterIndexPage(RoutablePageMixin, BasePage):
@@ -39,6 +40,7 @@ class NewsletterIssuePage(BasePage):
     body = StreamField(NewsletterStreamBlock, blank=True)
 
     content_panels = [
+        NewsletterSendPanel(),
         *Page.content_panels,
         FieldPanel("subject"),
         FieldPanel("preheader"),
@@ -59,3 +61,9 @@ class NewsletterIssuePage(BasePage):
         if mode_name == "email":
             return "newsletter/email/preview.html"
         return super().get_preview_template(request, mode_name)
+
+
+def may_send(user, page: Page) -> bool:
+    """Whoever may publish an issue may send it (any page: the admin checks this before the
+    page's type, so a page the user may not publish is refused alike whatever it is)."""
+    return page.permissions_for_user(user).can_publish()

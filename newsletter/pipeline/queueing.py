@@ -26,6 +26,16 @@ class AlreadySent(Exception):
     """Another language version of this issue already has a send: one issue, one mailing."""
 
 
+class EmptyIssue(Exception):
+    """The issue's latest version has nothing in its body: there is nothing to send."""
+
+
+def has_body(issue: NewsletterIssuePage) -> bool:
+    """Whether the version that would be mailed (the latest revision) has any body block."""
+    latest = issue.get_latest_revision_as_object() if issue.pk else issue
+    return len(latest.body) > 0
+
+
 @dataclass
 class QueueOutcome:
     send: Send
@@ -45,7 +55,10 @@ def queue_send(
 ) -> QueueOutcome:
     """Send now (scheduled_for None) or schedule: the issue's one Send is created once (a
     racing second create meets the unique key and gets the first's row), and an existing one
-    moves on only from scheduled, by a conditional UPDATE. Enqueueing is the caller's."""
+    moves on only from scheduled, by a conditional UPDATE. Enqueueing is the caller's. An issue
+    with an empty body is refused (EmptyIssue) before anything is written."""
+    if not has_body(issue):
+        raise EmptyIssue(issue.pk)
     newsletter_list = NewsletterList.for_site(issue_site(issue))
     status = Status.SCHEDULED if scheduled_for else Status.QUEUED
     with transaction.atomic():
@@ -129,6 +142,8 @@ def begin_send(send_id: int) -> int | None:
                 .order_by()
             )
             issue = send.issue.specific
+            if len(issue.body) == 0:  # emptied and published after it was scheduled
+                raise EmptyIssue("it has nothing in its body")
             for language in languages:
                 if not Rendering.objects.filter(send=send, language=language).exists():
                     rendered = render_issue(issue, language)

@@ -40,7 +40,7 @@ from tests.newsletter.admin_support import (
 
 POST_ACTIONS = {
     "test": {"action": "test"},
-    "send_now": {"action": "send_now"},
+    "send_now": {"action": "send_now", "confirmed": "yes"},
     "schedule": {"action": "schedule", "scheduled_for": future()},
     "cancel": {"action": "cancel"},
     "resume": {"action": "resume"},
@@ -140,9 +140,15 @@ def test_send_now_twice_sends_once_and_publishes_the_issue(
 ):
     assert not coventry_issue.live
     with django_capture_on_commit_callbacks(execute=True):
-        first = logged_in(coventry_editor).post(send_url(coventry_issue), {"action": "send_now"})
-        again = logged_in(coventry_editor).post(send_url(coventry_issue), {"action": "send_now"})
-        other = logged_in(superuser).post(send_url(coventry_issue), {"action": "send_now"})
+        first = logged_in(coventry_editor).post(
+            send_url(coventry_issue), {"action": "send_now", "confirmed": "yes"}
+        )
+        again = logged_in(coventry_editor).post(
+            send_url(coventry_issue), {"action": "send_now", "confirmed": "yes"}
+        )
+        other = logged_in(superuser).post(
+            send_url(coventry_issue), {"action": "send_now", "confirmed": "yes"}
+        )
     assert first.status_code == again.status_code == other.status_code == 302
     send = Send.objects.get(issue=coventry_issue)
     assert Send.objects.filter(issue=coventry_issue).count() == 1
@@ -224,8 +230,8 @@ def test_schedule_then_reschedule_send_now_or_cancel(
         coventry_client.post(
             send_url(coventry_issue), {"action": "schedule", "scheduled_for": future(24)}
         )
-        coventry_client.post(send_url(coventry_issue), {"action": "send_now"})
-        coventry_client.post(send_url(coventry_issue), {"action": "send_now"})
+        coventry_client.post(send_url(coventry_issue), {"action": "send_now", "confirmed": "yes"})
+        coventry_client.post(send_url(coventry_issue), {"action": "send_now", "confirmed": "yes"})
     send = Send.objects.get(issue=coventry_issue)
     assert send.status == Send.Status.QUEUED
     enqueued.calls["start_send"].assert_called_once_with(send.pk)
@@ -374,7 +380,7 @@ def test_send_now_goes_out_through_the_pipeline(
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        coventry_client.post(send_url(coventry_issue), {"action": "send_now"})
+        coventry_client.post(send_url(coventry_issue), {"action": "send_now", "confirmed": "yes"})
     coventry = NewsletterList.objects.get(name=COVENTRY_LIST)
     confirmed = set(
         coventry.subscriptions.filter(status="confirmed").values_list(

@@ -26,13 +26,22 @@ built once for the module (`_library_ids` in tests/stories/conftest.py) and roll
 its end; tests/stories/library.py holds the stories and the views under test.
 """
 
+import datetime
+import re
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.models import (
+    Site,
     WorkflowState,
 )
 
+from cms.stories.admin import CONSENT_LAPSING_DAYS
 from cms.stories.models import Story
 from tests.helpers import (
     DENIED,
@@ -597,3 +606,62 @@ def test_accounts_are_what_the_tests_assume(coventry_editor, national_editor):
         assert not user.is_superuser
     assert not coventry_editor.has_perm("stories.change_story")
     assert national_editor.has_perm("stories.change_story")
+
+
+# --- the listing's status column ---------------------------------------------------------------
+
+
+def _status_of(text: str, title: str) -> str:
+    """The status cell's words in the listing row of the story titled `title`."""
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*?{re.escape(title)}(?:(?!</tr>).)*</tr>", text, re.S)
+    assert row, f"{title} is not in the listing"
+    tags = re.findall(r'<span class="w-status[^"]*">\s*([^<]*?)\s*</span>', row[0])
+    return " / ".join(tags)
+
+
+def _listing(client) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(story_url("list"))
+    assert response.status_code == 200
+    return body(response), len(queries)
+
+
+def test_listing_shows_each_storys_status(library, story_workflow, national_editor):
+    """Draft, in moderation, live, and a consent that lapses soon or has lapsed; on the
+    national site, Coventry and Leeds (made by provision_chapter, as create_chapter does)."""
+    moderate(library.targets["leeds_draft"], story_workflow, national_editor)
+    soon = timezone.localdate() + datetime.timedelta(days=CONSENT_LAPSING_DAYS - 10)
+    Story.objects.filter(pk=library.targets["leeds_live"].pk).update(consent_expires_on=soon)
+    Story.objects.filter(title=ROSE_TITLE).update(consent_withdrawn_at=timezone.now())
+
+    text, _queries = _listing(logged_in(national_editor))
+    assert _status_of(text, COVENTRY_DRAFT_TITLE) == "draft"
+    assert _status_of(text, EMBARGO_TITLE) == "draft"
+    assert _status_of(text, LEEDS_DRAFT_TITLE) == "in moderation"
+    assert _status_of(text, AMIRA_TITLE) == "live"
+    assert _status_of(text, PRIYA_TITLE) == f"live / consent lapsing: ends {date_format(soon)}"
+    assert _status_of(text, ROSE_TITLE) == "live / consent lapsed"
+
+
+def test_listing_status_costs_no_query_per_row(library, story_workflow, national_editor):
+    client = logged_in(national_editor)
+    _listing(client)  # warm: Wagtail caches the content types and site roots
+    text, before = _listing(client)
+    shown = text.count('<span class="w-status')
+    leeds = Site.objects.get(pk=library.leeds_site.pk)
+    for number in range(6):
+        story = Story.objects.create(
+            slug=f"status-{number}",
+            title=f"Status story {number}",
+            quote="A few words.",
+            site=leeds,
+            live=number % 2 == 0,
+            consent_given_on=datetime.date(2024, 3, 1),
+            consent_expires_on=timezone.localdate() + datetime.timedelta(days=number),
+        )
+        if number < 3:
+            story.save_revision(user=national_editor)
+            story_workflow.start(story, national_editor)
+    text, after = _listing(client)
+    assert text.count('<span class="w-status') > shown + 6  # the new rows are on the page
+    assert after == before

@@ -7,11 +7,15 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
+from sites.models import SiteSettings
+
 from ...models import NewsletterIssuePage, NewsletterList, Send, Subscription
-from ...pipeline.queueing import AlreadySent, QueueOutcome
+from ...pipeline.queueing import AlreadySent, EmptyIssue, QueueOutcome, has_body
 from ..forms import ScheduleForm
 from ..permissions import issue_or_refuse, list_policy
 from ..services import (
@@ -23,11 +27,39 @@ from ..services import (
 )
 
 ACTIONS = {"test", "send_now", "schedule", "cancel", "resume"}
+EMPTY_ISSUE = _lazy(
+    "This issue has nothing in its body yet: add some content before sending it. Nothing was sent."
+)
+
+
+def _recipients(newsletter_list: NewsletterList | None) -> int:
+    return Subscription.objects.recipient_count(newsletter_list) if newsletter_list else 0
+
+
+def _confirm_send_now(request, issue: NewsletterIssuePage):
+    """The step between "Send now" and sending: the list and how many people it reaches, and a
+    second POST (confirmed=yes) to go ahead. Nothing is written until then."""
+    site = issue.get_site()
+    newsletter_list = NewsletterList.objects.filter(site=site).first()
+    return TemplateResponse(
+        request,
+        "newsletter/admin/send_confirm.html",
+        {
+            "issue": issue,
+            "newsletter_list": newsletter_list,
+            "list_name": newsletter_list.name if newsletter_list else site.site_name,
+            # Marketing mail must say where its sender can be written to (PECR, CAN-SPAM).
+            "no_postal_address": not SiteSettings.for_site(site).postal_address.strip(),
+            "recipients": _recipients(newsletter_list),
+            "page_title": _("Send “%(title)s” now?") % {"title": issue.get_admin_display_title()},
+            "header_icon": "mail",
+        },
+    )
 
 
 def _say_outcome(request, outcome: QueueOutcome, when) -> None:
     if outcome.changed and when:
-        local = timezone.localtime(when).strftime("%Y-%m-%d %H:%M")
+        local = date_format(timezone.localtime(when), "DATETIME_FORMAT")
         messages.success(request, _("Scheduled for %(when)s.") % {"when": local})
     elif outcome.changed:
         messages.success(request, _("Sending has started."))
@@ -58,6 +90,12 @@ def _act(request, issue: NewsletterIssuePage, send: Send | None, schedule_form: 
         messages.error(request, _("This issue is not on any site, so it has no list."))
         return here
     if action in {"send_now", "schedule"}:
+        if not has_body(issue):
+            messages.error(request, EMPTY_ISSUE)
+            return here
+        startable = send is None or send.status == Send.Status.SCHEDULED
+        if action == "send_now" and startable and request.POST.get("confirmed") != "yes":
+            return _confirm_send_now(request, issue)
         if action == "schedule" and not schedule_form.is_valid():
             return None
         when = schedule_form.cleaned_data["scheduled_for"] if action == "schedule" else None
@@ -67,6 +105,8 @@ def _act(request, issue: NewsletterIssuePage, send: Send | None, schedule_form: 
             messages.error(
                 request, _("Another language version of this issue has already been sent.")
             )
+        except EmptyIssue:
+            messages.error(request, EMPTY_ISSUE)
         return here
     if send is None:
         messages.warning(request, _("This issue has not been sent or scheduled."))
@@ -99,7 +139,7 @@ def send_view(request, page_id):
     newsletter_list = NewsletterList.objects.filter(site=site).first() if site else None
     recipients = None
     if newsletter_list is not None and (send is None or send.status == Send.Status.SCHEDULED):
-        recipients = Subscription.objects.recipient_count(newsletter_list)
+        recipients = _recipients(newsletter_list)
     return TemplateResponse(
         request,
         "newsletter/admin/send.html",
@@ -111,6 +151,7 @@ def send_view(request, page_id):
             "progress": send_progress(send) if send else None,
             "recipients": recipients,
             "schedule_form": schedule_form,
+            "empty": not has_body(issue),
             "may_see_list": newsletter_list is not None
             and list_policy.may_see(request.user, newsletter_list),
             "page_title": _("Send “%(title)s”") % {"title": issue.get_admin_display_title()},

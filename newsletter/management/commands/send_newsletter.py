@@ -11,7 +11,7 @@ from newsletter import tasks
 from newsletter.models import Delivery, NewsletterIssuePage, Send
 from newsletter.pipeline.batch import Stop, send_next_batch
 from newsletter.pipeline.counts import Counts, delivery_counts
-from newsletter.pipeline.queueing import AlreadySent, begin_send, queue_send
+from newsletter.pipeline.queueing import AlreadySent, EmptyIssue, begin_send, queue_send
 from newsletter.pipeline.sweep import requeue_stale_claims
 
 POLL_SECONDS = 0.5
@@ -81,6 +81,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Another language version of issue {issue_id} already has its send: an "
                 "issue goes out once."
+            ) from exc
+        except EmptyIssue as exc:
+            raise CommandError(
+                f"Issue {issue_id} has nothing in its body: write it before sending."
             ) from exc
         send = outcome.send
         newsletter_list = send.newsletter_list
