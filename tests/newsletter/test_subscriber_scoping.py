@@ -351,7 +351,14 @@ def test_another_lists_admin_is_refused(seat, lists, river):
 
 def _issue(newsletter_list, slug) -> NewsletterIssuePage:
     index = NewsletterIndexPage.objects.child_of(newsletter_list.site.root_page).get()
-    issue = NewsletterIssuePage(title=f"Issue {slug}", slug=slug, subject=f"Subject {slug}")
+    issue = NewsletterIssuePage(
+        title=f"Issue {slug}",
+        slug=slug,
+        subject=f"Subject {slug}",
+        body=[
+            {"type": "paragraph", "value": "<p>News from the list.</p>"}
+        ],  # an empty one is refused
+    )
     index.add_child(instance=issue)
     issue.save_revision().publish()
     return issue
