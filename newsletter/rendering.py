@@ -217,22 +217,30 @@ def email_block(block, request, root_url: str) -> EmailBlock | None:
     return EmailBlock("fallback", value, {"html": html, "text": html_to_text(html, root_url)})
 
 
+def email_logo(site_settings: SiteSettings):
+    """The image a newsletter shows as the site's logo: its logo for emails, else its logo
+    unless that is an SVG (Gmail and Outlook do not show SVG: then the site's name), or None."""
+    for image in (site_settings.email_logo, site_settings.logo):
+        if image is not None and not image.is_svg():
+            return image
+    return None
+
+
 def site_branding(site: Site, root_url: str) -> dict:
     """What makes the email look like the site and say who sends it: the logo (an absolute
     rendition URL, its alt text), the colours, the footer and the sender's postal address."""
     site_settings = SiteSettings.for_site(site)
     name = site_settings.display_name or site.site_name or site.hostname
-    logo = None
-    # Gmail and Outlook do not show SVG: an SVG logo leaves the site's name in the masthead.
-    if site_settings.logo is not None and not site_settings.logo.is_svg():
-        rendition = site_settings.logo.get_rendition(EMAIL_LOGO_RENDITION)
+    logo, image = None, email_logo(site_settings)
+    if image is not None:
+        rendition = image.get_rendition(EMAIL_LOGO_RENDITION)
         # At most 240 x 80 on screen (half the rendition: sharp on high-density screens).
         scale = min(1.0, 240 / (rendition.width or 240), 80 / (rendition.height or 80))
         logo = {
             "url": absolute(rendition.url, root_url),
             "width": round(rendition.width * scale),
             "height": round(rendition.height * scale),
-            "alt": getattr(site_settings.logo, "description", "") or name,
+            "alt": getattr(image, "description", "") or name,
         }
     return {
         "sender_name": name,

@@ -44,6 +44,18 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
     logo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    email_logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("logo for emails"),
+        help_text=_(
+            "A PNG or JPEG of the logo for newsletters: Gmail and Outlook do not show SVG. "
+            "Without it the logo above is used, unless it is an SVG: then the site's name."
+        ),
+    )
     theme = models.CharField(max_length=32, choices=THEMES, default="coalition")
     primary_colour = models.CharField(max_length=7, default="#1d3557", validators=[hex_colour])
     # The default accent passes AA with white text (4.97:1; the old #e63946 gave 4.17:1).
@@ -72,7 +84,7 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    select_related = ["logo"]
+    select_related = ["logo", "email_logo"]
     # The logo and the menu's pages must be the site's own (or already there).
     base_form_class = ChosenObjectsModelForm
 
@@ -80,6 +92,7 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
         FieldPanel("display_name"),
         FieldPanel("tagline"),
         FieldPanel("logo"),
+        FieldPanel("email_logo"),
         FieldPanel("theme"),
         MultiFieldPanel(
             [

@@ -6,6 +6,7 @@ from chapters.provisioning import provision_chapter, share_story_link
 from sites.models import SiteSettings, SocialLink
 
 from . import content
+from .email_logos import connecting_for_good_png, ensure_email_logo
 from .logos import connecting_for_good_logo
 from .media import get_or_create_image
 from .pages import cta, heading, paragraph, publish
@@ -85,6 +86,14 @@ def _accessible_accent(chapter: Chapter) -> None:
 
 def _style(chapter: Chapter) -> None:
     """Coventry's logo, colours, contact and footer, once: editors' changes are left alone."""
+    ensure_email_logo(
+        chapter.site,
+        "Connecting for Good logo for emails",
+        connecting_for_good_png(),
+        "connecting-for-good-logo.png",
+        chapter.collection,
+        "Connecting for Good Coventry",
+    )
     site_settings = SiteSettings.for_site(chapter.site)
     if site_settings.logo_id is not None:
         return

@@ -17,6 +17,7 @@ from sites.models import NavigationItem, SiteSettings, SocialLink
 
 from . import content
 from .coalition import build_coalition_pages
+from .email_logos import connection_coalition_png, ensure_email_logo
 from .logos import connection_coalition_logo
 from .media import get_or_create_image
 from .pages import cta, heading, image_block, paragraph, paragraphs, publish
@@ -186,6 +187,14 @@ def translate_national_home(home: NationalHomePage) -> NationalHomePage:
 
 
 def style_national_site(site: Site, pages: dict[str, Page], collection: Collection) -> None:
+    ensure_email_logo(
+        site,
+        "Connection Coalition logo for emails",
+        connection_coalition_png(),
+        "connection-coalition-logo.png",
+        collection,
+        "Connection Coalition",
+    )
     site_settings = SiteSettings.for_site(site)
     if site_settings.display_name:
         return  # already set up: leave editors' changes alone

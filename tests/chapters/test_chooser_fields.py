@@ -236,6 +236,7 @@ def settings_snapshot(site) -> tuple:
     settings = SiteSettings.objects.get(site=site)
     return (
         settings.logo_id,
+        settings.email_logo_id,
         settings.updated_at,
         list(settings.navigation_items.values_list("pk", "page_id", "url", "label")),
     )
@@ -408,7 +409,12 @@ def settings_post(client, site, **changes):
 
 @pytest.mark.parametrize("whose", FOREIGN)
 @pytest.mark.parametrize(
-    "change, kind, message", [("logo", "image", IMAGE_REFUSED), ("menu_page", "page", PAGE_REFUSED)]
+    "change, kind, message",
+    [
+        ("logo", "image", IMAGE_REFUSED),
+        ("email_logo", "image", IMAGE_REFUSED),
+        ("menu_page", "page", PAGE_REFUSED),
+    ],
 )
 def test_site_settings_refuse_a_foreign_choice(side, whose, change, kind, message):
     foreign = getattr(getattr(side, whose), kind)

@@ -48,6 +48,7 @@ def site_issue(request, network):
     site_settings.logo = get_image_model().objects.create(
         title="Logo", description=LOGO_ALT, file=get_test_image_file(size=(600, 200))
     )
+    site_settings.email_logo = None  # the demo's PNG for emails would come first
     site_settings.postal_address = ADDRESS
     site_settings.primary_colour = "#123456"
     site_settings.accent_colour = "#654321"
@@ -118,3 +119,41 @@ def test_the_preview_is_exactly_what_is_sent(site_issue, client, superuser):
     for url in personal:
         sent = sent.replace(f'href="{url}"', 'href="#"')
     assert preview.strip() == sent.strip()
+
+
+SVG_LOGO = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="80" height="80">'
+    b'<rect width="80" height="80"/></svg>'
+)
+
+
+def test_an_svg_logo_is_mailed_as_the_logo_for_emails_or_else_as_the_sites_name(site_issue):
+    """Gmail and Outlook do not show SVG: a site with an SVG logo mails its "logo for emails"
+    (a PNG), and without one its name, never an <img> of the SVG."""
+    from django.core.files.base import ContentFile
+
+    issue, site_settings = site_issue
+    images = get_image_model().objects
+    site_settings.logo = images.create(
+        title="SVG logo", description=LOGO_ALT, file=ContentFile(SVG_LOGO, name="logo.svg")
+    )
+    site_settings.save()
+    masthead = re.search(r'<td class="masthead".*?</td>', render_issue(issue, "en").html, re.S)[0]
+    assert "<img" not in masthead and site_settings.display_name in masthead
+
+    site_settings.email_logo = images.create(
+        title="PNG logo", description="Our logo for emails", file=get_test_image_file()
+    )
+    site_settings.save()
+    masthead = re.search(r'<td class="masthead".*?</td>', render_issue(issue, "en").html, re.S)[0]
+    (logo,) = re.findall(r"<img [^>]*>", masthead)
+    assert 'alt="Our logo for emails"' in logo and ".png" in logo and ".svg" not in logo
+
+
+def test_the_demo_sites_mail_their_logos_for_emails(network):
+    """The demo's logos are SVG; each site also has its logo drawn as a PNG for emails."""
+    for site in (network.national_site, network.coventry_site):
+        site_settings = SiteSettings.for_site(site)
+        assert site_settings.logo.is_svg()
+        assert site_settings.email_logo is not None and not site_settings.email_logo.is_svg()
+        assert site_settings.email_logo.description
