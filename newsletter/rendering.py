@@ -20,7 +20,7 @@ from wagtail.models import Locale, Site
 from wagtail.rich_text import expand_db_html
 
 from cms.core.mail import one_line
-from sites.models import SiteSettings
+from sites.models import SiteSettings, public_name
 
 from .models import NewsletterIssuePage, NewsletterList
 
@@ -230,7 +230,7 @@ def site_branding(site: Site, root_url: str) -> dict:
     """What makes the email look like the site and say who sends it: the logo (an absolute
     rendition URL, its alt text), the colours, the footer and the sender's postal address."""
     site_settings = SiteSettings.for_site(site)
-    name = site_settings.display_name or site.site_name or site.hostname
+    name = public_name(site, site_settings)
     logo, image = None, email_logo(site_settings)
     if image is not None:
         rendition = image.get_rendition(EMAIL_LOGO_RENDITION)

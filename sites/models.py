@@ -142,6 +142,13 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
             raise ValidationError(errors)
 
 
+def public_name(site, site_settings: SiteSettings | None = None) -> str:
+    """What residents know a site as: its display name in site settings, else the Site's name,
+    else its hostname (`site_settings`: the site's, when the caller has them already)."""
+    site_settings = site_settings or SiteSettings.for_site(site)
+    return site_settings.display_name or site.site_name or site.hostname
+
+
 class NavigationItem(Orderable):
     """A menu entry: a page of this site (its title follows the reader's language) or a link."""
 

@@ -4,6 +4,7 @@ subject (nothing typed can start another header), one message per recipient."""
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import DisallowedHost, ValidationError
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.core.validators import validate_email
@@ -44,6 +45,19 @@ def site_sender(name: str) -> str:
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
     name = one_line(name)
     return formataddr((name, address)) if name else address
+
+
+def send_once(key: str, timeout: int, send) -> int:
+    """send() unless it already ran for `key` (Celery may deliver a task twice): the key is
+    taken in the cache first, for `timeout` seconds, and given back if sending fails, so that a
+    retry sends. What send() returns, or 0."""
+    if not cache.add(key, True, timeout=timeout):
+        return 0
+    try:
+        return send()
+    except Exception:
+        cache.delete(key)
+        raise
 
 
 def send_text_and_html(

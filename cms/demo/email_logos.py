@@ -5,6 +5,7 @@ shows them, on the same white ground."""
 import io
 
 from PIL import Image, ImageDraw, ImageFont
+from wagtail.models import Site
 
 from sites.models import SiteSettings
 
@@ -52,7 +53,7 @@ def connecting_for_good_png(primary: str = "#00695c", accent: str = "#bf360c") -
     return _png(image)
 
 
-def ensure_email_logo(site: object, title: str, png: bytes, filename: str, collection, alt: str):
+def ensure_email_logo(site: Site, title: str, png: bytes, filename: str, collection, alt: str):
     """The site's logo for emails, once: an editor's own choice is left alone."""
     site_settings = SiteSettings.for_site(site)
     if site_settings.email_logo_id is not None:

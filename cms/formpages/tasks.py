@@ -8,7 +8,6 @@ import datetime
 import logging
 
 from celery import shared_task
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,11 +18,12 @@ from cms.core.mail import (
     admin_url,
     email_text,
     one_line,
+    send_once,
     send_text_and_html,
     site_sender,
     valid_address,
 )
-from sites.models import SiteSettings
+from sites.models import SiteSettings, public_name
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +37,6 @@ def months_ago(months: int, now: datetime.datetime | None = None) -> datetime.da
 
 
 ACKNOWLEDGED_FOR_SECONDS = 30 * 24 * 3600  # a task redelivered later than this is long gone
-
-
-def site_name(site) -> str:
-    """What residents know the site as: its display name in site settings."""
-    if site is None:
-        return ""
-    return SiteSettings.for_site(site).display_name or site.site_name or site.hostname
 
 
 def resident_address(page, submission) -> str | None:
@@ -93,7 +86,7 @@ def send_submission_notification(submission_id: int) -> int:
     return EmailMessage(
         subject,
         body,
-        site_sender(site_name(site)),
+        site_sender(public_name(site, settings) if site is not None else ""),
         recipients,
         reply_to=[reply_to] if reply_to else None,
     ).send()
@@ -111,9 +104,6 @@ def send_submission_acknowledgement(submission_id: int) -> int:
     site = page.get_site()
     if address is None or site is None:
         return 0
-    once_key = f"formpages:acknowledged:{submission_id}"
-    if not cache.add(once_key, True, timeout=ACKNOWLEDGED_FOR_SECONDS):
-        return 0
     settings = SiteSettings.for_site(site)
     data = submission.get_data()
     name_field = next(
@@ -125,23 +115,23 @@ def send_submission_acknowledgement(submission_id: int) -> int:
         None,
     )
     context = {
-        "site_name": site_name(site),
+        "site_name": public_name(site, settings),
         "site_url": site.root_url,
         "form_title": page.title,
         "name": email_text(data.get(name_field, "")) if name_field else "",
         "contact_email": settings.contact_email,
     }
-    try:
-        return send_text_and_html(
+    return send_once(
+        f"formpages:acknowledged:{submission_id}",
+        ACKNOWLEDGED_FOR_SECONDS,
+        lambda: send_text_and_html(
             "formpages/email/acknowledgement",
             context,
             address,
             from_email=site_sender(context["site_name"]),
             reply_to=[settings.contact_email],
-        )
-    except Exception:
-        cache.delete(once_key)  # let a retry send it
-        raise
+        ),
+    )
 
 
 @shared_task

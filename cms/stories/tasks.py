@@ -3,13 +3,19 @@
 import logging
 
 from celery import shared_task
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from cms.core.mail import admin_url, email_text, send_text_and_html, site_sender, valid_address
+from cms.core.mail import (
+    admin_url,
+    email_text,
+    send_once,
+    send_text_and_html,
+    site_sender,
+    valid_address,
+)
 from cms.core.queue import enqueue_on_commit
-from sites.models import SiteSettings
+from sites.models import SiteSettings, public_name
 
 from .models import pages as story_pages  # a module: pages imports sharing, which imports us
 from .models.story import PublicationNotice, Story
@@ -66,9 +72,6 @@ def notify_new_submission(story_id: int) -> int:
     )
     if story is None:
         return 0
-    once_key = f"stories:new-submission-notified:{story_id}"
-    if not cache.add(once_key, True, timeout=7 * 24 * 3600):
-        return 0
     context = {
         "site_name": story.site.site_name or story.site.hostname,
         "admin_url": _admin_url(story),
@@ -79,11 +82,11 @@ def notify_new_submission(story_id: int) -> int:
         "has_photo": bool(story.image_id),
         "submitted_on": story.created_at,
     }
-    try:
-        return send_to_editors(story.site, "new_submission", context)
-    except Exception:
-        cache.delete(once_key)  # let a retry send it
-        raise
+    return send_once(
+        f"stories:new-submission-notified:{story_id}",
+        7 * 24 * 3600,
+        lambda: send_to_editors(story.site, "new_submission", context),
+    )
 
 
 ACKNOWLEDGED_FOR_SECONDS = 30 * 24 * 3600  # a task redelivered later than this is long gone
@@ -93,7 +96,7 @@ def _resident_context(story: Story) -> dict:
     site = story.site
     settings = SiteSettings.for_site(site)
     return {
-        "site_name": settings.display_name or site.site_name or site.hostname,
+        "site_name": public_name(site, settings),
         "site_url": site.root_url,
         "contact_email": settings.contact_email,
         "name": email_text(story.person_name),
@@ -122,14 +125,11 @@ def acknowledge_shared_story(story_id: int) -> int:
     )
     if story is None or valid_address(story.submitter_email) is None:
         return 0
-    once_key = f"stories:share-acknowledged:{story_id}"
-    if not cache.add(once_key, True, timeout=ACKNOWLEDGED_FOR_SECONDS):
-        return 0
-    try:
-        return _send_to_resident(story, "shared_acknowledgement", _resident_context(story))
-    except Exception:
-        cache.delete(once_key)  # let a retry send it
-        raise
+    return send_once(
+        f"stories:share-acknowledged:{story_id}",
+        ACKNOWLEDGED_FOR_SECONDS,
+        lambda: _send_to_resident(story, "shared_acknowledgement", _resident_context(story)),
+    )
 
 
 @shared_task
