@@ -54,7 +54,7 @@ from wagtail.models import (
 )
 
 from cms.core.models import ChapterHomePage, NewsIndexPage, SiteScopedApprovalTask, StandardPage
-from cms.core.provisioning import SiteSetup
+from cms.core.provisioning import SiteSetup, call_to_action
 from cms.stories.models import Story
 from sites.models import NavigationItem, SiteSettings
 
@@ -194,17 +194,12 @@ def add_get_involved(setup: SiteSetup) -> None:
     )
 
 
-def _cta(label: str, page: Page | None = None, url: str = "", style: str = "primary") -> dict:
-    value = {"label": label, "page": page.pk if page else None, "url": url, "style": style}
-    return {"type": "call_to_action", "value": value}
-
-
 def _get_involved_buttons(setup: SiteSetup) -> list[dict]:
     """Buttons to what is not a child of Get involved: the newsletter signup, share your
     story (a route of the story index, so a URL), and the home's hero button."""
     buttons = []
     if (newsletter := setup.sections.get("newsletter")) is not None:
-        buttons.append(_cta("Receive our newsletter", page=newsletter))
+        buttons.append(call_to_action("Receive our newsletter", page=newsletter))
     if (stories := setup.sections.get("stories")) is not None:
         buttons.append(share_story_link(stories))
     return buttons

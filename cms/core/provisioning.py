@@ -24,6 +24,14 @@ def child_page(parent: Page, slug: str, build: Callable[[], Page]) -> Page:
     return page
 
 
+def call_to_action(label: str, page: Page | None = None, url: str = "", style: str = "primary"):
+    """A page body's "call_to_action" block, as a StreamField value: to a page or a URL."""
+    return {
+        "type": "call_to_action",
+        "value": {"label": label, "page": page.pk if page else None, "url": url, "style": style},
+    }
+
+
 @dataclass
 class SiteSetup:
     """A site being provisioned, as each step sees it: its Site and home page, the name and
