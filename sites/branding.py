@@ -22,10 +22,28 @@ FAVICON_FILTER = "max-64x64"
 
 
 @dataclass(frozen=True)
+class Text:
+    """Words a site's editors wrote, and their language where it is not the page's (for a
+    `lang` attribute: English shown on a Welsh page until the Welsh is written)."""
+
+    value: str
+    lang: str = ""
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+@dataclass(frozen=True)
 class MenuLink:
     label: str
     url: str
     is_current: bool = False
+    # Set when the link leads to a page in another language than the reader's (its hreflang),
+    # and its label is in that language.
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,10 +85,51 @@ class Brand:
         return SiteSettings.for_request(self.request)
 
     @cached_property
-    def name(self) -> str:
+    def name_text(self) -> Text:
+        """The site's name in the reader's language where editors gave one, else its own."""
+        if self.site_text and self.site_text.display_name:
+            return Text(self.site_text.display_name)
         if self.settings and self.settings.display_name:
-            return self.settings.display_name
-        return self.site.site_name if self.site else settings.WAGTAIL_SITE_NAME
+            name = self.settings.display_name
+        else:
+            name = self.site.site_name if self.site else settings.WAGTAIL_SITE_NAME
+        return Text(name, self.fallback_lang)
+
+    @cached_property
+    def name(self) -> str:
+        return self.name_text.value
+
+    @cached_property
+    def default_locale(self) -> Locale:
+        return Locale.get_default()
+
+    @cached_property
+    def fallback_lang(self) -> str:
+        """The `lang` of the default language's words on this page: "" when that is the page's."""
+        if self.active_locale.pk == self.default_locale.pk:
+            return ""
+        return self.default_locale.language_code
+
+    @cached_property
+    def site_text(self):
+        """The site text editors wrote in the reader's language (sites.models.SiteText)."""
+        if self.settings is None or not self.fallback_lang:
+            return None
+        return self.settings.texts.filter(locale=self.active_locale).first()
+
+    def _text(self, field: str) -> Text:
+        translated = getattr(self.site_text, field, "") if self.site_text else ""
+        if translated:
+            return Text(translated)
+        return Text(getattr(self.settings, field, "") or "", self.fallback_lang)
+
+    @cached_property
+    def tagline(self) -> Text:
+        return self._text("tagline")
+
+    @cached_property
+    def footer_text(self) -> Text:
+        return self._text("footer_text")
 
     @cached_property
     def theme(self) -> str:
@@ -105,11 +164,24 @@ class Brand:
         if root.locale_id == self.active_locale.pk:
             return root
         return (
-            Page.objects.filter(translation_key=root.translation_key, locale=self.active_locale)
+            Page.objects.filter(
+                translation_key=root.translation_key,
+                locale=self.active_locale,
+                alias_of__isnull=True,
+            )
             .live()
             .first()
             or root
         )
+
+    @cached_property
+    def home_link(self) -> MenuLink:
+        """The link home: in the reader's language, else the default one's, marked as such."""
+        root = self.root_page
+        if root is None:
+            return MenuLink(self.name, "/")
+        lang = "" if root.locale_id == self.active_locale.pk else self.default_locale.language_code
+        return MenuLink(self.name, root.get_url(self.request) or "/", lang=lang)
 
     @cached_property
     def offered_locales(self) -> list[Locale]:
@@ -123,24 +195,48 @@ class Brand:
 
     @cached_property
     def navigation(self) -> list[MenuLink]:
+        """The menu in the reader's language: each page's translation where there is one, else
+        the page itself marked with its language; custom labels as editors wrote them for
+        that language (NavigationItemLabel), else the default one's, marked."""
         if self.settings is None:
             return []
-        items = list(self.settings.navigation_items.select_related("page").order_by("sort_order"))
+        items = list(
+            self.settings.navigation_items.select_related("page")
+            .prefetch_related("labels")
+            .order_by("sort_order")
+        )
         localized = self._localized_pages([item.page for item in items if item.page_id])
-        current_path = self.request.path
         links = []
         for item in items:
             if item.page_id:
-                page = localized.get(item.page.translation_key, item.page)
-                if not page.live:
-                    continue
-                url = page.get_url(self.request) or ""
-                label = item.label if item.label and page is item.page else page.title
-                is_current = bool(url) and url != "/" and current_path.startswith(url)
-                links.append(MenuLink(label, url, is_current))
+                link = self._page_link(item, localized.get(item.page.translation_key, item.page))
+                if link is not None:
+                    links.append(link)
             else:
-                links.append(MenuLink(item.label, item.url))
+                label, lang = self._item_label(item)
+                links.append(MenuLink(label, item.url, lang=lang))
         return links
+
+    def _item_label(self, item) -> tuple[str, str]:
+        """A menu item's own label in the reader's language, or the default's and its lang."""
+        if self.fallback_lang and (translated := item.label_in(self.active_locale.pk)):
+            return translated, ""
+        return item.label, self.fallback_lang
+
+    def _page_link(self, item, page: Page) -> MenuLink | None:
+        if not page.live:
+            return None
+        url = page.get_url(self.request) or ""
+        is_current = bool(url) and url != "/" and self.request.path.startswith(url)
+        in_reader_language = page.locale_id == self.active_locale.pk
+        page_lang = "" if in_reader_language else self.default_locale.language_code
+        if not item.label:
+            return MenuLink(page.title, url, is_current, page_lang)
+        label, label_lang = self._item_label(item)
+        if label_lang and in_reader_language:
+            label = page.title  # the page's own title in the reader's language beats English
+            label_lang = ""
+        return MenuLink(label, url, is_current, label_lang or page_lang)
 
     @cached_property
     def social_links(self):
@@ -157,6 +253,7 @@ class Brand:
             for page in Page.objects.filter(
                 translation_key__in=[page.translation_key for page in pages],
                 locale=self.active_locale,
+                alias_of__isnull=True,
             ).live()
         }
 
@@ -168,7 +265,9 @@ class Brand:
         translation_key = page.translation_key if page else None
         candidates = {}
         keys = [key for key in (translation_key, self.site.root_page.translation_key) if key]
-        for candidate in Page.objects.filter(translation_key__in=keys, locale__in=offered).live():
+        for candidate in Page.objects.filter(
+            translation_key__in=keys, locale__in=offered, alias_of__isnull=True
+        ).live():
             candidates[(candidate.translation_key, candidate.locale_id)] = candidate
         current = get_language()
         links = []
@@ -186,4 +285,28 @@ class Brand:
                     is_current=locale.language_code == current,
                 )
             )
+        return links
+
+    def alternates(self, page: Page | None) -> list[LanguageLink]:
+        """hreflang alternates of `page`: its full URL in each language the site offers where
+        it is live in that language (not an alias), then x-default (the default language's)."""
+        offered = self.offered_locales
+        if page is None or self.site is None or len(offered) < 2:
+            return []
+        versions = {
+            version.locale_id: version
+            for version in Page.objects.filter(
+                translation_key=page.translation_key, locale__in=offered, alias_of__isnull=True
+            )
+            .live()
+            .public()
+        }
+        links = [
+            LanguageLink(locale.language_code, "", versions[locale.pk].get_full_url(self.request), False)
+            for locale in offered
+            if locale.pk in versions
+        ]
+        default = versions.get(self.default_locale.pk)
+        if links and default is not None:
+            links.append(LanguageLink("x-default", "", default.get_full_url(self.request), False))
         return links

@@ -10,7 +10,8 @@ from wagtail.search.backends import get_search_backend
 
 from sites.search import SearchResults, search_terms
 
-from .models import Story, StoryIndexPage
+from .models import StoryIndexPage
+from .models.pages import stories_in_language
 
 RESULTS_TEMPLATE = "stories/site_search_results.html"
 
@@ -29,7 +30,7 @@ def search_stories(request, query: str, root, limit: int = 12) -> SearchResults 
     index = StoryIndexPage.objects.live().descendant_of(root).order_by("depth").first()
     if index is None:
         return None
-    visible = Story.objects.visible_on(site).filter(locale_id=index.locale_id)
+    visible = stories_in_language(site, index.locale)
     try:
         found = [story.pk for story in get_search_backend().search(terms, visible)[:limit]]
     except DatabaseError:

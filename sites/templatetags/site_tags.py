@@ -19,3 +19,12 @@ def language_links(context):
     if brand is None:
         return []
     return brand.language_links(context.get("page"))
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_alternates(context):
+    """`<link rel="alternate" hreflang>` targets of the page being shown (Brand.alternates)."""
+    brand = context.get("brand")
+    if brand is None:
+        return []
+    return brand.alternates(context.get("page"))

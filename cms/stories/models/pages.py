@@ -3,7 +3,7 @@ and residents' "Share your story" form."""
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.core.antispam import rate_limited, too_many_requests
 from cms.core.blocks import RICH_TEXT_FEATURES
@@ -27,6 +27,44 @@ from ..sharing import SHARE_RATE_LIMIT, SHARE_RATE_WINDOW_SECONDS, create_reside
 from .story import Story, Theme
 
 CARD_RENDITION = "fill-640x400"
+
+
+def stories_in_language(site: Site, locale: Locale):
+    """The stories `site` shows to readers of `locale`: each story once, in that language where
+    its translation is live, else in its source language (the template marks it lang).
+
+    Whether a story shows at all (consent, reach, live) is the SOURCE story's (the default
+    language's version, or the story itself when it was written in `locale`), never the
+    translation's own fields."""
+    default = Locale.get_default()
+    visible = Story.objects.visible_on(site)
+    sources = visible.filter(locale=default)
+    if locale.pk == default.pk:
+        return sources
+    written_here = visible.filter(locale=locale).exclude(
+        translation_key__in=Story.objects.filter(locale=default).values("translation_key")
+    )
+    translated = Story.objects.filter(
+        live=True, locale=locale, translation_key__in=sources.values("translation_key")
+    )
+    untranslated = sources.exclude(translation_key__in=translated.values("translation_key"))
+    return Story.objects.filter(
+        Q(pk__in=translated.values("pk"))
+        | Q(pk__in=untranslated.values("pk"))
+        | Q(pk__in=written_here.values("pk"))
+    )
+
+
+def themes_in_language(stories, locale: Locale):
+    """The themes of these stories, in `locale` where translated, else as they are."""
+    used = Theme.objects.filter(
+        Exists(Story.themes.through.objects.filter(theme=OuterRef("pk"), story__in=stories))
+    )
+    here = Theme.objects.filter(locale=locale, translation_key__in=used.values("translation_key"))
+    return Theme.objects.filter(
+        Q(pk__in=here.values("pk"))
+        | Q(pk__in=used.exclude(translation_key__in=here.values("translation_key")).values("pk"))
+    )
 
 
 class StoryIndexPage(RoutablePageMixin, BasePage):
@@ -53,14 +91,13 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
     # --- what this site may show ---------------------------------------------------------
 
     def visible_stories(self, request):
-        site = Site.find_for_request(request)
-        return Story.objects.visible_on(site).filter(locale_id=self.locale_id)
+        return stories_in_language(Site.find_for_request(request), self.locale)
 
     def story_cards(self, queryset):
         Image = get_image_model()
         # The image comes by prefetch (not select_related, which would skip the prefetch) so
         # its renditions arrive in the same query: one query for every card's photo.
-        return queryset.prefetch_related(
+        return queryset.select_related("locale").prefetch_related(
             "themes",
             Prefetch("image", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
         )
@@ -84,7 +121,11 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
         theme_slug = query_param(request, "theme", 80)
         town = query_param(request, "town", 80)
         if theme_slug:
-            stories = stories.filter(themes__slug=theme_slug)
+            stories = stories.filter(
+                themes__translation_key__in=Theme.objects.filter(slug=theme_slug).values(
+                    "translation_key"
+                )
+            )
         if town:
             stories = stories.filter(town=town)
         page_obj = paginate(
@@ -96,17 +137,14 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             request,
             context_overrides={
                 "stories": page_obj,
-                "themes": Theme.objects.filter(locale_id=self.locale_id)
-                .filter(
-                    Exists(
-                        Story.themes.through.objects.filter(theme=OuterRef("pk"), story__in=visible)
-                    )
-                )
+                "themes": themes_in_language(visible, self.locale)
+                .select_related("locale")
                 .order_by("name"),
                 "towns": visible.exclude(town="")
                 .order_by("town")
                 .values_list("town", flat=True)
                 .distinct(),
+                "page_language": self.locale.language_code,
                 "selected_theme": theme_slug,
                 "selected_town": town,
                 "filter_query": filter_query({"theme": theme_slug, "town": town}),
@@ -164,8 +202,13 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
     @path("<slug:slug>/", name="story")
     def story_route(self, request, slug):
-        story = get_object_or_404(
-            self.visible_stories(request).select_related("image", "site__root_page"), slug=slug
+        visible = self.visible_stories(request).select_related("image", "site__root_page")
+        # Its slug in this language, else the slug of any of its versions (a link from the
+        # source language's page).
+        story = visible.filter(slug=slug).first() or get_object_or_404(
+            visible.filter(
+                translation_key__in=Story.objects.filter(slug=slug).values("translation_key")
+            )[:1]
         )
         canonical = canonical_story_url(story, request)
         return self.render(
@@ -176,8 +219,13 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
                 "story_themes": list(story.themes.all()),
                 "canonical_url": canonical,
                 "share_url": canonical,
+                "story_lang": self.other_language(story),
             },
         )
+
+    def other_language(self, story: Story) -> str:
+        """The language code of a story shown here in another language than this page's."""
+        return "" if story.locale_id == self.locale_id else story.locale.language_code
 
 
 def canonical_story_url(story: Story, request=None) -> str:
