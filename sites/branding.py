@@ -302,7 +302,9 @@ class Brand:
             .public()
         }
         links = [
-            LanguageLink(locale.language_code, "", versions[locale.pk].get_full_url(self.request), False)
+            LanguageLink(
+                locale.language_code, "", versions[locale.pk].get_full_url(self.request), False
+            )
             for locale in offered
             if locale.pk in versions
         ]

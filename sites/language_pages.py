@@ -84,11 +84,10 @@ def not_yet_translated(request, page: Page):
     if source.locale_id != brand.default_locale.pk:
         source = source.get_translation_or_none(brand.default_locale) or source
     served_url = page.get_url(request) or ""
-    subpath = ""
-    for path in (request.path, default_language_path(request)):
-        if served_url and path.startswith(served_url):
-            subpath = path[len(served_url) :]
-            break
+    # The page Wagtail found is in the reader's language's tree (an alias) or the default's.
+    in_reader_tree = page.locale_id == brand.active_locale.pk
+    path = request.path if in_reader_tree else default_language_path(request)
+    subpath = path[len(served_url) :] if served_url and path.startswith(served_url) else ""
     translated = (
         source.get_translations()
         .filter(locale=brand.active_locale, alias_of__isnull=True)

@@ -53,9 +53,13 @@ def ensure_home_translations(site: Site, locales: Iterable[Locale]) -> None:
 def locales_for_codes(codes: Iterable[str]) -> list[Locale]:
     """The Locale rows of these language codes, in that order; ValueError naming any unknown."""
     codes = [code.strip().lower() for code in codes if code.strip()]
-    found = {locale.language_code: locale for locale in Locale.objects.filter(language_code__in=codes)}
+    found = {
+        locale.language_code: locale for locale in Locale.objects.filter(language_code__in=codes)
+    }
     unknown = [code for code in codes if code not in found]
     if unknown:
-        known = ", ".join(Locale.objects.order_by("language_code").values_list("language_code", flat=True))
+        known = ", ".join(
+            Locale.objects.order_by("language_code").values_list("language_code", flat=True)
+        )
         raise ValueError(f"Unknown language code(s): {', '.join(unknown)} (known: {known}).")
     return [found[code] for code in dict.fromkeys(codes)]

@@ -46,7 +46,10 @@ class SiteSitemap(Sitemap):
         groups: dict = {}
         for page in self._pages().select_related("locale"):
             groups.setdefault(page.translation_key, []).append(
-                {"lang_code": page.locale.language_code, "location": page.get_full_url(self.request)}
+                {
+                    "lang_code": page.locale.language_code,
+                    "location": page.get_full_url(self.request),
+                }
             )
         alternates = {}
         for versions in groups.values():

@@ -75,7 +75,7 @@ def html_lang(html: str) -> str:
 
 def links(html: str) -> list[str]:
     """Every <a ...> start tag of the page's body."""
-    body = html[html.index("<body") :]
+    body = html[html.index("<body") :] if "<body" in html else html
     return re.findall(r"<a\s[^>]*>", body)
 
 

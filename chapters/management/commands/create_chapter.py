@@ -45,9 +45,7 @@ class Command(BaseCommand):
             port = 443 if getattr(settings, "SECURE_SSL_REDIRECT", False) else 80
         codes = [code for code in languages.split(",") if code.strip()]
         try:
-            result = provision_chapter(
-                slug, name, hostname, city=city, port=port, languages=codes
-            )
+            result = provision_chapter(slug, name, hostname, city=city, port=port, languages=codes)
         except (ProvisioningError, ValidationError) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError(" ".join(messages)) from exc

@@ -35,35 +35,38 @@ def stories_in_language(site: Site, locale: Locale):
 
     Whether a story shows at all (consent, reach, live) is the SOURCE story's (the default
     language's version, or the story itself when it was written in `locale`), never the
-    translation's own fields."""
+    translation's own fields. One level of EXISTS per condition (SQLite's parser refuses
+    deeper nesting)."""
     default = Locale.get_default()
-    visible = Story.objects.visible_on(site)
-    sources = visible.filter(locale=default)
     if locale.pk == default.pk:
-        return sources
-    written_here = visible.filter(locale=locale).exclude(
-        translation_key__in=Story.objects.filter(locale=default).values("translation_key")
-    )
-    translated = Story.objects.filter(
-        live=True, locale=locale, translation_key__in=sources.values("translation_key")
-    )
-    untranslated = sources.exclude(translation_key__in=translated.values("translation_key"))
+        return Story.objects.visible_on(site).filter(locale=default)
+    same_story = {"translation_key": OuterRef("translation_key")}
+    source_visible = Exists(Story.objects.visible_on(site).filter(**same_story, locale=default))
+    has_source = Exists(Story.objects.filter(**same_story, locale=default))
+    translated = Exists(Story.objects.filter(**same_story, locale=locale, live=True))
+    itself_visible = Exists(Story.objects.visible_on(site).filter(pk=OuterRef("pk")))
     return Story.objects.filter(
-        Q(pk__in=translated.values("pk"))
-        | Q(pk__in=untranslated.values("pk"))
-        | Q(pk__in=written_here.values("pk"))
+        Q(source_visible, locale=locale, live=True)
+        | Q(source_visible, ~translated, locale=default)
+        | Q(itself_visible, ~has_source, locale=locale)
     )
 
 
 def themes_in_language(stories, locale: Locale):
     """The themes of these stories, in `locale` where translated, else as they are."""
-    used = Theme.objects.filter(
-        Exists(Story.themes.through.objects.filter(theme=OuterRef("pk"), story__in=stories))
+    used = list(
+        Story.themes.through.objects.filter(story__in=stories.values("pk"))
+        .values_list("theme__translation_key", flat=True)
+        .distinct()
     )
-    here = Theme.objects.filter(locale=locale, translation_key__in=used.values("translation_key"))
+    in_locale = Theme.objects.filter(locale=locale, translation_key__in=used)
+    translated = set(in_locale.values_list("translation_key", flat=True))
     return Theme.objects.filter(
-        Q(pk__in=here.values("pk"))
-        | Q(pk__in=used.exclude(translation_key__in=here.values("translation_key")).values("pk"))
+        Q(locale=locale, translation_key__in=used)
+        | Q(
+            translation_key__in=[key for key in used if key not in translated],
+            locale=Locale.get_default(),
+        )
     )
 
 
