@@ -15,6 +15,7 @@ from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page, Site
 
 from .models import SiteSettings
+from .page_links import in_reader_language, other_language
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ class Brand:
 
     @cached_property
     def offered_locales(self) -> list[Locale]:
-        default = Locale.get_default()
+        default = self.default_locale
         if self.settings is None:
             return [default]
         offered = list(self.settings.locales_offered.all().order_by("pk"))
@@ -200,11 +201,10 @@ class Brand:
         that language (NavigationItemLabel), else the default one's, marked."""
         if self.settings is None:
             return []
-        items = list(
-            self.settings.navigation_items.select_related("page")
-            .prefetch_related("labels")
-            .order_by("sort_order")
-        )
+        items = self.settings.navigation_items.select_related("page").order_by("sort_order")
+        if self.fallback_lang:  # labels in other languages are read on their pages only
+            items = items.prefetch_related("labels")
+        items = list(items)
         localized = self._localized_pages([item.page for item in items if item.page_id])
         links = []
         for item in items:
@@ -257,18 +257,40 @@ class Brand:
             ).live()
         }
 
+    def page_link(self, page: Page) -> MenuLink:
+        """A link from content to `page`: its version in the reader's language where live,
+        else `page` marked with its language (sites.page_links). No query for a page already
+        in the reader's language."""
+        page = in_reader_language(page, self.active_locale)
+        lang = other_language(page, self.active_locale)
+        return MenuLink(page.title, page.get_url(self.request) or "", lang=lang)
+
+    def _versions(self, page: Page | None) -> dict:
+        """(translation_key, locale pk) -> the live page in that language (no alias), for
+        `page` and the site's home, in the languages the site offers: one query a page, shared
+        by the language switcher and the hreflang alternates."""
+        cache = self.__dict__.setdefault("_versions_cache", {})
+        page_key = page.pk if page else None
+        if page_key not in cache:
+            keys = [page.translation_key] if page else []
+            keys.append(self.site.root_page.translation_key)
+            cache[page_key] = {
+                (version.translation_key, version.locale_id): version
+                for version in Page.objects.filter(
+                    translation_key__in=keys,
+                    locale__in=self.offered_locales,
+                    alias_of__isnull=True,
+                ).live()
+            }
+        return cache[page_key]
+
     def language_links(self, page: Page | None = None) -> list[LanguageLink]:
         """Links to this page in each language the site offers (its home where untranslated)."""
         offered = self.offered_locales
         if len(offered) < 2:
             return []
         translation_key = page.translation_key if page else None
-        candidates = {}
-        keys = [key for key in (translation_key, self.site.root_page.translation_key) if key]
-        for candidate in Page.objects.filter(
-            translation_key__in=keys, locale__in=offered, alias_of__isnull=True
-        ).live():
-            candidates[(candidate.translation_key, candidate.locale_id)] = candidate
+        candidates = self._versions(page)
         current = get_language()
         links = []
         for locale in offered:
@@ -289,17 +311,17 @@ class Brand:
 
     def alternates(self, page: Page | None) -> list[LanguageLink]:
         """hreflang alternates of `page`: its full URL in each language the site offers where
-        it is live in that language (not an alias), then x-default (the default language's)."""
+        it is live in that language (not an alias), then x-default (the default language's).
+        A private page has none: its versions are not for search engines."""
         offered = self.offered_locales
         if page is None or self.site is None or len(offered) < 2:
             return []
+        if getattr(self.request, "is_preview", False):
+            return []
         versions = {
-            version.locale_id: version
-            for version in Page.objects.filter(
-                translation_key=page.translation_key, locale__in=offered, alias_of__isnull=True
-            )
-            .live()
-            .public()
+            locale_id: version
+            for (key, locale_id), version in self._versions(page).items()
+            if key == page.translation_key
         }
         links = [
             LanguageLink(

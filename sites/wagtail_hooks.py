@@ -3,6 +3,7 @@
 from wagtail import hooks
 
 from .language_pages import page_for_language
+from .rich_text import LanguageAwarePageLinkHandler
 
 
 @hooks.register("before_serve_page")
@@ -13,3 +14,9 @@ def serve_only_in_offered_languages(page, request, serve_args, serve_kwargs):
     answers its English 404; one that does says in that language that the page is not
     translated yet (sites.language_pages)."""
     return page_for_language(request, page)
+
+
+@hooks.register("register_rich_text_features", order=100)
+def page_links_in_the_readers_language(features):
+    """After Wagtail's own page link handler (order 0), in its place."""
+    features.register_link_type(LanguageAwarePageLinkHandler)

@@ -214,3 +214,35 @@ def test_welsh_search_searches_welsh_pages_in_welsh_chrome(client, cardiff_site)
     assert 'href="/cy/amdanom/"' in html
     english = cardiff(client, "/search/?q=Amdanom").content.decode()
     assert 'href="/cy/amdanom/"' not in english
+
+
+@pytest.mark.django_db
+def test_links_in_welsh_content_lead_to_welsh_pages_or_are_marked(client, cardiff_site):
+    """A Welsh page's own links (its hero button, buttons and rich text) lead to the Welsh
+    version of a page where it is live, else to the English one with hreflang="en"."""
+    home = publish_welsh_home(cardiff_site)
+    get_involved = cardiff_site.root_page.get_children().get(slug="get-involved")
+    about = cardiff_site.root_page.get_children().get(slug="about")
+    translate_page(about, "Amdanom ni", "amdanom")
+    home.hero_cta_label = "Cymryd rhan"
+    home.hero_cta_page = get_involved  # English: not translated
+    home.body = [
+        {
+            "type": "call_to_action",
+            "value": {"label": "Amdanom", "page": about.pk, "url": "", "style": "primary"},
+        },
+        {
+            "type": "paragraph",
+            "value": f'<p><a linktype="page" id="{about.pk}">Amdanom</a> a <a linktype="page" id="{get_involved.pk}">Cymryd rhan</a></p>',
+        },
+    ]
+    home.save_revision().publish()
+    html = client.get("/cy/", HTTP_HOST=CARDIFF_HOST).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    for tag in links(main):
+        href = re.search(r'href="([^"]*)"', tag).group(1)
+        if href.startswith("/") and not href.startswith("/cy/"):
+            assert 'hreflang="en"' in tag, tag
+    assert 'href="/cy/amdanom/"' in main
+    assert 'href="/about/"' not in main
+    assert re.search(r'<a [^>]*href="/get-involved/" hreflang="en"', main)

@@ -5,12 +5,15 @@ lang="en", where the Welsh is not written."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from sites.models import NavigationItem, SiteSettings
 from sites.site_text import set_menu_label, set_site_text
 from tests.conftest import NATIONAL_HOST
+from tests.helpers import form_data
 
-from .welsh import CARDIFF_HOST, html_lang, make_welsh_chapter, publish_welsh_home
+from .welsh import CARDIFF_HOST, html_lang, make_welsh_chapter, publish_welsh_home, welsh
 
 
 def element(html: str, css_class: str) -> str:
@@ -98,3 +101,58 @@ def test_welsh_chapter_site_text(client, network):
 def test_site_text_for_a_language_the_site_does_not_offer_is_refused(network):
     with pytest.raises(ValueError, match="does not offer"):
         set_site_text(network.coventry_site, "cy", tagline="Cysylltu er daioni")
+
+
+# --- editors write it in site settings ----------------------------------------------------------
+
+
+def form_errors(response) -> str:
+    form = (getattr(response, "context", None) or {}).get("form")
+    return str(form.errors) if form is not None else f"status {response.status_code}"
+
+
+def settings_url(site) -> str:
+    return reverse("wagtailsettings:edit", args=["network_sites", "sitesettings", site.pk])
+
+
+@pytest.mark.django_db
+def test_chapter_editor_writes_welsh_site_text_and_menu_labels_in_settings(client, network):
+    chapter = make_welsh_chapter()
+    publish_welsh_home(chapter.site)
+    editor = get_user_model().objects.create_user("cardiff-editor", password="x")
+    editor.groups.add(chapter.editors_group)
+    client.force_login(editor)
+    page = client.get(settings_url(chapter.site))
+    assert page.status_code == 200
+    assert "Site text in another language" in page.content.decode()
+    data = form_data(page)
+    cy = str(welsh().pk)
+    data.update(
+        {
+            "texts-TOTAL_FORMS": ["1"],
+            "texts-INITIAL_FORMS": ["0"],
+            "texts-0-locale": [cy],
+            "texts-0-display_name": [""],
+            "texts-0-tagline": ["Pennod Caerdydd"],
+            "texts-0-footer_text": ["Croeso i bawb."],
+            "texts-0-ORDER": ["1"],
+            "texts-0-DELETE": [""],
+            "texts-0-id": [""],
+            "navigation_items-0-label": ["About us"],
+            "navigation_items-0-labels-TOTAL_FORMS": ["1"],
+            "navigation_items-0-labels-INITIAL_FORMS": ["0"],
+            "navigation_items-0-labels-0-locale": [cy],
+            "navigation_items-0-labels-0-label": ["Amdanom ni"],
+            "navigation_items-0-labels-0-ORDER": ["1"],
+            "navigation_items-0-labels-0-DELETE": [""],
+            "navigation_items-0-labels-0-id": [""],
+        }
+    )
+    response = client.post(settings_url(chapter.site), data)
+    assert response.status_code == 302, form_errors(response)
+    html = client.get("/cy/", HTTP_HOST=CARDIFF_HOST).content.decode()
+    assert text_of(html, "site-header__banner") == "Pennod Caerdydd"
+    assert "Croeso i bawb." in html
+    assert re.search(r'<a href="/about/"[^>]*>Amdanom ni</a>', html)
+    english = client.get("/", HTTP_HOST=CARDIFF_HOST).content.decode()
+    assert re.search(r'<a href="/about/"[^>]*>About us</a>', english)

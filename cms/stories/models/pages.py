@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -21,6 +21,7 @@ from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
 from cms.core.pagination import filter_query, paginate
 from cms.core.text import query_param
+from sites.branding import Brand
 
 from ..forms import ShareStoryForm
 from ..sharing import SHARE_RATE_LIMIT, SHARE_RATE_WINDOW_SECONDS, create_resident_story
@@ -29,7 +30,7 @@ from .story import Story, Theme
 CARD_RENDITION = "fill-640x400"
 
 
-def stories_in_language(site: Site, locale: Locale):
+def stories_in_language(site: Site, locale_id: int, default: Locale):
     """The stories `site` shows to readers of `locale`: each story once, in that language where
     its translation is live, else in its source language (the template marks it lang).
 
@@ -37,36 +38,38 @@ def stories_in_language(site: Site, locale: Locale):
     language's version, or the story itself when it was written in `locale`), never the
     translation's own fields. One level of EXISTS per condition (SQLite's parser refuses
     deeper nesting)."""
-    default = Locale.get_default()
-    if locale.pk == default.pk:
-        return Story.objects.visible_on(site).filter(locale=default)
+    if locale_id == default.pk:
+        return Story.objects.visible_on(site).filter(locale_id=locale_id)
     same_story = {"translation_key": OuterRef("translation_key")}
-    source_visible = Exists(Story.objects.visible_on(site).filter(**same_story, locale=default))
-    has_source = Exists(Story.objects.filter(**same_story, locale=default))
-    translated = Exists(Story.objects.filter(**same_story, locale=locale, live=True))
+    in_default = {"locale_id": default.pk}
+    source_visible = Exists(Story.objects.visible_on(site).filter(**same_story, **in_default))
+    has_source = Exists(Story.objects.filter(**same_story, **in_default))
+    translated = Exists(Story.objects.filter(**same_story, locale_id=locale_id, live=True))
     itself_visible = Exists(Story.objects.visible_on(site).filter(pk=OuterRef("pk")))
     return Story.objects.filter(
-        Q(source_visible, locale=locale, live=True)
-        | Q(source_visible, ~translated, locale=default)
-        | Q(itself_visible, ~has_source, locale=locale)
+        Q(source_visible, locale_id=locale_id, live=True)
+        | Q(source_visible, ~translated, **in_default)
+        | Q(itself_visible, ~has_source, locale_id=locale_id)
     )
 
 
-def themes_in_language(stories, locale: Locale):
-    """The themes of these stories, in `locale` where translated, else as they are."""
-    used = list(
-        Story.themes.through.objects.filter(story__in=stories.values("pk"))
-        .values_list("theme__translation_key", flat=True)
-        .distinct()
+def themes_in_language(stories, locale_id: int, default: Locale):
+    """The themes of these stories, in that locale where translated, else as they are."""
+    used_by_stories = Exists(
+        Story.themes.through.objects.filter(theme=OuterRef("pk"), story__in=stories)
     )
-    in_locale = Theme.objects.filter(locale=locale, translation_key__in=used)
-    translated = set(in_locale.values_list("translation_key", flat=True))
-    return Theme.objects.filter(
-        Q(locale=locale, translation_key__in=used)
-        | Q(
-            translation_key__in=[key for key in used if key not in translated],
-            locale=Locale.get_default(),
+    if locale_id == default.pk:
+        return Theme.objects.filter(used_by_stories, locale_id=locale_id)
+    used = list(Theme.objects.filter(used_by_stories).values_list("translation_key", flat=True))
+    translated = set(
+        Theme.objects.filter(locale_id=locale_id, translation_key__in=used).values_list(
+            "translation_key", flat=True
         )
+    )
+    untranslated = [key for key in used if key not in translated]
+    return Theme.objects.filter(
+        Q(locale_id=locale_id, translation_key__in=used)
+        | Q(locale_id=default.pk, translation_key__in=untranslated)
     )
 
 
@@ -94,7 +97,11 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
     # --- what this site may show ---------------------------------------------------------
 
     def visible_stories(self, request):
-        return stories_in_language(Site.find_for_request(request), self.locale)
+        return stories_in_language(
+            Site.find_for_request(request),
+            self.locale_id,
+            Brand.for_request(request).default_locale,
+        )
 
     def story_cards(self, queryset):
         Image = get_image_model()
@@ -140,14 +147,16 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             request,
             context_overrides={
                 "stories": page_obj,
-                "themes": themes_in_language(visible, self.locale)
+                "themes": themes_in_language(
+                    visible, self.locale_id, Brand.for_request(request).default_locale
+                )
                 .select_related("locale")
                 .order_by("name"),
                 "towns": visible.exclude(town="")
                 .order_by("town")
                 .values_list("town", flat=True)
                 .distinct(),
-                "page_language": self.locale.language_code,
+                "page_language": get_language(),
                 "selected_theme": theme_slug,
                 "selected_town": town,
                 "filter_query": filter_query({"theme": theme_slug, "town": town}),
@@ -205,7 +214,7 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
     @path("<slug:slug>/", name="story")
     def story_route(self, request, slug):
-        visible = self.visible_stories(request).select_related("image", "site__root_page")
+        visible = self.visible_stories(request).select_related("image", "site__root_page", "locale")
         # Its slug in this language, else the slug of any of its versions (a link from the
         # source language's page).
         story = visible.filter(slug=slug).first() or get_object_or_404(
