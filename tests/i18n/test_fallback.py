@@ -233,7 +233,10 @@ def test_links_in_welsh_content_lead_to_welsh_pages_or_are_marked(client, cardif
         },
         {
             "type": "paragraph",
-            "value": f'<p><a linktype="page" id="{about.pk}">Amdanom</a> a <a linktype="page" id="{get_involved.pk}">Cymryd rhan</a></p>',
+            "value": (
+                f'<p><a linktype="page" id="{about.pk}">Amdanom</a> a '
+                f'<a linktype="page" id="{get_involved.pk}">Cymryd rhan</a></p>'
+            ),
         },
     ]
     home.save_revision().publish()
