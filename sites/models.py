@@ -19,7 +19,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Orderable
+from wagtail.models import Locale, Orderable
 
 from cms.core.choosing import ChosenObjectsModelForm
 
@@ -183,6 +183,13 @@ class SiteText(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("site text")
+
+    def clean(self):
+        super().clean()
+        if self.locale_id and self.locale_id == Locale.get_default().pk:
+            raise ValidationError(
+                {"locale": _("The default language's text is edited in the other tabs.")}
+            )
 
     def __str__(self) -> str:
         return f"{self.settings} ({self.locale})"

@@ -17,6 +17,7 @@ from cms.core.text import query_param
 from .branding import Brand
 from .language_pages import language_not_offered, missing_in_language, offers_active_language
 from .models import SiteSettings
+from .page_links import other_language
 from .search import registered_results, result_kind, search_pages
 from .sitemap import SiteSitemap
 
@@ -34,10 +35,14 @@ def search(request):
     query = query_param(request, "q", MAX_QUERY_LENGTH)
     results, sections = None, []
     if query:
-        root = Brand.for_request(request).root_page
+        brand = Brand.for_request(request)
+        root = brand.root_page
         results = search_pages(request, query, root)
         for page in results:
             page.search_kind = result_kind(page)
+            # The default language's pages, searched while the site's home is not yet live in
+            # the reader's language: marked as such.
+            page.search_lang = other_language(page, brand.active_locale)
         sections = registered_results(request, query, root)
     context = {
         "query": query,

@@ -56,8 +56,11 @@ def search_stories(request, query: str, root, limit: int = 12) -> SearchResults 
         return None
     if not found:
         return None
-    stories = visible.filter(pk__in=found).prefetch_related("themes")
+    stories = visible.filter(pk__in=found).select_related("locale").prefetch_related("themes")
     by_pk = {story.pk: story for story in stories}
+    for story in by_pk.values():
+        # A story shown in its source language on a page in another one is marked as such.
+        story.other_language = index.other_language(story)
     index_url = index.get_url(request)
     return SearchResults(
         RESULTS_TEMPLATE,

@@ -249,3 +249,19 @@ def test_links_in_welsh_content_lead_to_welsh_pages_or_are_marked(client, cardif
     assert 'href="/cy/amdanom/"' in main
     assert 'href="/about/"' not in main
     assert re.search(r'<a [^>]*href="/get-involved/" hreflang="en"', main)
+
+
+@pytest.mark.django_db
+def test_welsh_search_marks_stories_still_in_english(client, welsh_stories):
+    html = cardiff(client, "/cy/search/?q=Repair").content.decode()
+    assert html_lang(html) == "cy"
+    assert re.search(r'<h3 lang="en"><a href="/cy/straeon/repair-cafe/">Repair cafe</a>', html)
+    welsh_hit = cardiff(client, "/cy/search/?q=garddio").content.decode()
+    assert re.search(r'<h3><a href="/cy/straeon/garden-club/">Clwb garddio</a>', welsh_hit)
+
+
+@pytest.mark.django_db
+def test_welsh_search_before_the_welsh_home_marks_english_pages(client, cardiff_site):
+    html = cardiff(client, "/cy/search/?q=About").content.decode()
+    assert html_lang(html) == "cy"
+    assert re.search(r'<h2 lang="en"><a href="/about/" hreflang="en">About</a></h2>', html)
