@@ -323,6 +323,9 @@ class Brand:
             for (key, locale_id), version in self._versions(page).items()
             if key == page.translation_key
         }
+        shown = versions.get(self.active_locale.pk)
+        if shown is None or shown.get_url(self.request) != self.request.path:
+            return []  # a route of the page (a story under /stories/): not the page's versions
         links = [
             LanguageLink(
                 locale.language_code, "", versions[locale.pk].get_full_url(self.request), False

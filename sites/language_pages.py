@@ -124,6 +124,9 @@ def missing_in_language(request):
         return None
     if not offers_active_language(request):
         return language_not_offered(request)
+    routed = getattr(request, "_wagtail_route_for_request", None)
+    if routed is not None and routed.page.locale_id == Brand.for_request(request).active_locale.pk:
+        return None  # a page in this language answered 404 itself (e.g. no such story)
     english = default_language_page(request, site, default_language_path(request))
     if english is None:
         return None

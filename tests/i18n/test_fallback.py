@@ -265,3 +265,15 @@ def test_welsh_search_before_the_welsh_home_marks_english_pages(client, cardiff_
     html = cardiff(client, "/cy/search/?q=About").content.decode()
     assert html_lang(html) == "cy"
     assert re.search(r'<h2 lang="en"><a href="/about/" hreflang="en">About</a></h2>', html)
+
+
+@pytest.mark.django_db
+def test_no_such_story_under_a_welsh_index_is_a_plain_welsh_404(client, cardiff_site):
+    publish_welsh_home(cardiff_site)
+    translate_page(cardiff_site.root_page.get_children().get(slug="stories"), "Straeon")
+    response = cardiff(client, "/cy/stories/no-such-story/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert html_lang(html) == "cy"
+    assert welsh_text(NOTICE) not in html
+    assert welsh_text("We can't find that page") in html

@@ -96,3 +96,11 @@ def test_coventry_sitemap_has_no_alternates(client, network):
     sitemap = client.get("/sitemap.xml", HTTP_HOST=COVENTRY_HOST).content.decode()
     assert "xhtml:link" not in sitemap
     assert "/cy/" not in sitemap
+
+
+@pytest.mark.django_db
+def test_a_story_page_does_not_claim_its_index_pages_alternates(client, network):
+    html = client.get("/stories/", HTTP_HOST=NATIONAL_HOST).content.decode()
+    story = re.search(r'story-card__title"><a href="(/stories/[^"]+/)"', html).group(1)
+    story_html = client.get(story, HTTP_HOST=NATIONAL_HOST).content.decode()
+    assert "http://localhost/stories/" not in head_alternates(story_html).values()
