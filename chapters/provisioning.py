@@ -56,6 +56,7 @@ from wagtail.models import (
 from cms.core.models import ChapterHomePage, NewsIndexPage, SiteScopedApprovalTask, StandardPage
 from cms.core.provisioning import SiteSetup, call_to_action
 from cms.stories.models import Story
+from sites.languages import locales_for_codes
 from sites.models import NavigationItem, SiteSettings
 
 from .models import Chapter
@@ -295,6 +296,24 @@ def _brand_new_site(setup: SiteSetup) -> None:
         NavigationItem.objects.create(settings=site_settings, page=page, sort_order=order)
 
 
+def offer_languages(site: Site, locales: list[Locale]) -> None:
+    """The site offers these languages too (never fewer than it did): each gets the site's home
+    to translate under (SiteSettings.save, sites.languages)."""
+    site_settings = SiteSettings.for_site(site)
+    offered = set(site_settings.locales_offered.values_list("pk", flat=True))
+    if {locale.pk for locale in locales} <= offered:
+        return
+    site_settings.locales_offered.add(*locales)
+    site_settings.save()
+
+
+def _checked_languages(codes: list[str] | None) -> list[Locale]:
+    try:
+        return locales_for_codes(codes or [])
+    except ValueError as exc:
+        raise ProvisioningError(str(exc)) from exc
+
+
 @transaction.atomic
 def provision_chapter(
     slug: str,
@@ -303,10 +322,12 @@ def provision_chapter(
     city: str = "",
     port: int = 80,
     home_title: str | None = None,
+    languages: list[str] | None = None,
 ) -> ProvisionResult:
     """Create (or complete) a chapter: Site, home with the pages the provisioning steps make,
-    groups, collection."""
+    groups, collection; offering `languages` (codes; English only by default)."""
     slug, hostname = _checked(slug, name, hostname)
+    locales = _checked_languages(languages)
     existing = Chapter.objects.select_related("site").filter(slug=slug).first()
     if existing is not None and existing.site.hostname != hostname:
         raise ProvisioningError(
@@ -316,6 +337,7 @@ def provision_chapter(
     setup = SiteSetup(site=site, home=site.root_page.specific, name=name, city=city)
     run_provisioning_steps(setup)
     _brand_new_site(setup)
+    offer_languages(site, locales)
 
     editors, _ = Group.objects.get_or_create(name=f"{name} editors")
     moderators, _ = Group.objects.get_or_create(name=f"{name} moderators")

@@ -19,11 +19,12 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.models import Orderable
+from wagtail.models import Locale, Orderable
 
 from cms.core.choosing import ChosenObjectsModelForm
 
 from .contrast import contrast_failures
+from .languages import ensure_home_translations
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, e.g. #c8102e."))
 
@@ -111,7 +112,10 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
         FieldPanel("footer_text"),
         InlinePanel("social_links", label=_("Social link")),
     ]
-    language_panels = [FieldPanel("locales_offered", widget=forms.CheckboxSelectMultiple)]
+    language_panels = [
+        FieldPanel("locales_offered", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("texts", label=_("Site text in another language")),
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(branding_panels, heading=_("Branding")),
@@ -127,6 +131,13 @@ class SiteSettings(BaseSiteSetting, ClusterableModel):
 
     def __str__(self) -> str:
         return self.display_name or str(self.site)
+
+    def save(self, *args, **kwargs):
+        """A language ticked here gets the site's home to translate pages under
+        (sites.languages)."""
+        super().save(*args, **kwargs)
+        if self.site_id and self.pk:
+            ensure_home_translations(self.site, self.locales_offered.all())
 
     def clean(self):
         """Refuse brand colours whose text/background pairs fail WCAG AA (sites.contrast)."""
@@ -149,7 +160,42 @@ def public_name(site, site_settings: SiteSettings | None = None) -> str:
     return site_settings.display_name or site.site_name or site.hostname
 
 
-class NavigationItem(Orderable):
+class SiteText(Orderable):
+    """The words of a site's settings that residents read, in one other language. Blank fields
+    show the English (marked lang="en")."""
+
+    settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="texts")
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", on_delete=models.CASCADE, related_name="+", verbose_name=_("language")
+    )
+    display_name = models.CharField(
+        max_length=120, blank=True, help_text=_("Only if the name differs in this language")
+    )
+    tagline = models.CharField(max_length=255, blank=True)
+    footer_text = models.TextField(blank=True)
+
+    panels = [
+        FieldPanel("locale"),
+        FieldPanel("display_name"),
+        FieldPanel("tagline"),
+        FieldPanel("footer_text"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("site text")
+
+    def clean(self):
+        super().clean()
+        if self.locale_id and self.locale_id == Locale.get_default().pk:
+            raise ValidationError(
+                {"locale": _("The default language's text is edited in the other tabs.")}
+            )
+
+    def __str__(self) -> str:
+        return f"{self.settings} ({self.locale})"
+
+
+class NavigationItem(Orderable, ClusterableModel):
     """A menu entry: a page of this site (its title follows the reader's language) or a link."""
 
     settings = ParentalKey(SiteSettings, on_delete=models.CASCADE, related_name="navigation_items")
@@ -159,13 +205,37 @@ class NavigationItem(Orderable):
     url = models.URLField(blank=True, help_text=_("Instead of a page"))
     label = models.CharField(max_length=60, blank=True, help_text=_("Defaults to the page title"))
 
-    panels = [FieldPanel("page"), FieldPanel("url"), FieldPanel("label")]
+    panels = [
+        FieldPanel("page"),
+        FieldPanel("url"),
+        FieldPanel("label"),
+        InlinePanel("labels", label=_("Label in another language")),
+    ]
+
+    def label_in(self, locale_id: int) -> str:
+        """The label an editor wrote for that language, or ""."""
+        for translated in self.labels.all():
+            if translated.locale_id == locale_id:
+                return translated.label
+        return ""
 
     def clean(self):
         if bool(self.page_id) == bool(self.url):
             raise ValidationError(_("Choose a page or enter a URL."))
         if self.url and not self.label:
             raise ValidationError({"label": _("A link to another website needs a label.")})
+
+
+class NavigationItemLabel(Orderable):
+    """A menu item's own label (a custom one, or a link's) in another language."""
+
+    item = ParentalKey(NavigationItem, on_delete=models.CASCADE, related_name="labels")
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", on_delete=models.CASCADE, related_name="+", verbose_name=_("language")
+    )
+    label = models.CharField(max_length=60)
+
+    panels = [FieldPanel("locale"), FieldPanel("label")]
 
 
 class SocialLink(Orderable):

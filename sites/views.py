@@ -15,7 +15,9 @@ from django.views.decorators.http import require_safe
 from cms.core.text import query_param
 
 from .branding import Brand
+from .language_pages import language_not_offered, missing_in_language, offers_active_language
 from .models import SiteSettings
+from .page_links import other_language
 from .search import registered_results, result_kind, search_pages
 from .sitemap import SiteSitemap
 
@@ -28,13 +30,19 @@ MAX_QUERY_LENGTH = 200
 def search(request):
     """Search this site only, in the reader's language: Coventry never returns national pages.
     The apps' own results (the coalition's members) come first (sites.search)."""
+    if not offers_active_language(request):
+        return language_not_offered(request)
     query = query_param(request, "q", MAX_QUERY_LENGTH)
     results, sections = None, []
     if query:
-        root = Brand.for_request(request).root_page
+        brand = Brand.for_request(request)
+        root = brand.root_page
         results = search_pages(request, query, root)
         for page in results:
             page.search_kind = result_kind(page)
+            # The default language's pages, searched while the site's home is not yet live in
+            # the reader's language: marked as such.
+            page.search_lang = other_language(page, brand.active_locale)
         sections = registered_results(request, query, root)
     context = {
         "query": query,
@@ -84,7 +92,8 @@ def healthz(request):
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    """The site's own 404; under a language prefix, what sites.language_pages says first."""
+    return missing_in_language(request) or render(request, "404.html", status=404)
 
 
 def server_error(request):

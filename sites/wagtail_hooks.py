@@ -1,19 +1,22 @@
 """Where sites plug into Wagtail: a page is served only in the languages its site offers."""
 
-from django.http import Http404
 from wagtail import hooks
 
-from .branding import Brand
+from .language_pages import page_for_language
+from .rich_text import LanguageAwarePageLinkHandler
 
 
 @hooks.register("before_serve_page")
 def serve_only_in_offered_languages(page, request, serve_args, serve_kwargs):
-    """/cy/… on a site without a Welsh version must not serve the English page as Welsh.
+    """/cy/... must never serve an English page labelled Welsh: Wagtail falls back to the
+    default-language tree when a site's home has no live version in the requested language,
+    and wagtail-localize fills gaps with aliases. A site that does not offer the language
+    answers its English 404; one that does says in that language that the page is not
+    translated yet (sites.language_pages)."""
+    return page_for_language(request, page)
 
-    Wagtail falls back to the default-language tree when a site has no home page in the
-    requested language; a page is only served when it is in the language of the URL and the
-    site offers that language."""
-    brand = Brand.for_request(request)
-    active = brand.active_locale
-    if page.locale_id != active.pk or active.pk not in {loc.pk for loc in brand.offered_locales}:
-        raise Http404("This page is not available in this language.")
+
+@hooks.register("register_rich_text_features", order=100)
+def page_links_in_the_readers_language(features):
+    """After Wagtail's own page link handler (order 0), in its place."""
+    features.register_link_type(LanguageAwarePageLinkHandler)

@@ -25,7 +25,7 @@ def coventry(client, path, **extra):
 
 
 def footer_name(html: str) -> str:
-    match = re.search(r'<p class="site-footer__name">(.*?)</p>', html)
+    match = re.search(r"<p class=\"site-footer__name\"[^>]*>(.*?)</p>", html)
     assert match, "no footer name"
     return match.group(1)
 

@@ -30,11 +30,22 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, slug, name, hostname, city, port, **options):
+        parser.add_argument(
+            "--languages",
+            default="en",
+            help=(
+                "Languages the site offers, comma-separated language codes (default: en). "
+                "e.g. en,cy: each gets the home page's translation, a draft for editors to "
+                "translate with wagtail-localize."
+            ),
+        )
+
+    def handle(self, *args, slug, name, hostname, city, port, languages, **options):
         if port is None:
             port = 443 if getattr(settings, "SECURE_SSL_REDIRECT", False) else 80
+        codes = [code for code in languages.split(",") if code.strip()]
         try:
-            result = provision_chapter(slug, name, hostname, city=city, port=port)
+            result = provision_chapter(slug, name, hostname, city=city, port=port, languages=codes)
         except (ProvisioningError, ValidationError) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError(" ".join(messages)) from exc

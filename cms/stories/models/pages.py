@@ -3,30 +3,74 @@ and residents' "Share your story" form."""
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from cms.core.antispam import rate_limited, too_many_requests
 from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
 from cms.core.pagination import filter_query, paginate
 from cms.core.text import query_param
+from sites.branding import Brand
 
 from ..forms import ShareStoryForm
 from ..sharing import SHARE_RATE_LIMIT, SHARE_RATE_WINDOW_SECONDS, create_resident_story
 from .story import Story, Theme
 
 CARD_RENDITION = "fill-640x400"
+
+
+def stories_in_language(site: Site, locale_id: int, default: Locale):
+    """The stories `site` shows to readers of `locale`: each story once, in that language where
+    its translation is live, else in its source language (the template marks it lang).
+
+    Whether a story shows at all (consent, reach, live) is the SOURCE story's (the default
+    language's version, or the story itself when it was written in `locale`), never the
+    translation's own fields. One level of EXISTS per condition (SQLite's parser refuses
+    deeper nesting)."""
+    if locale_id == default.pk:
+        return Story.objects.visible_on(site).filter(locale_id=locale_id)
+    same_story = {"translation_key": OuterRef("translation_key")}
+    in_default = {"locale_id": default.pk}
+    source_visible = Exists(Story.objects.visible_on(site).filter(**same_story, **in_default))
+    has_source = Exists(Story.objects.filter(**same_story, **in_default))
+    translated = Exists(Story.objects.filter(**same_story, locale_id=locale_id, live=True))
+    itself_visible = Exists(Story.objects.visible_on(site).filter(pk=OuterRef("pk")))
+    return Story.objects.filter(
+        Q(source_visible, locale_id=locale_id, live=True)
+        | Q(source_visible, ~translated, **in_default)
+        | Q(itself_visible, ~has_source, locale_id=locale_id)
+    )
+
+
+def themes_in_language(stories, locale_id: int, default: Locale):
+    """The themes of these stories, in that locale where translated, else as they are."""
+    used_by_stories = Exists(
+        Story.themes.through.objects.filter(theme=OuterRef("pk"), story__in=stories)
+    )
+    if locale_id == default.pk:
+        return Theme.objects.filter(used_by_stories, locale_id=locale_id)
+    used = list(Theme.objects.filter(used_by_stories).values_list("translation_key", flat=True))
+    translated = set(
+        Theme.objects.filter(locale_id=locale_id, translation_key__in=used).values_list(
+            "translation_key", flat=True
+        )
+    )
+    untranslated = [key for key in used if key not in translated]
+    return Theme.objects.filter(
+        Q(locale_id=locale_id, translation_key__in=used)
+        | Q(locale_id=default.pk, translation_key__in=untranslated)
+    )
 
 
 class StoryIndexPage(RoutablePageMixin, BasePage):
@@ -53,14 +97,17 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
     # --- what this site may show ---------------------------------------------------------
 
     def visible_stories(self, request):
-        site = Site.find_for_request(request)
-        return Story.objects.visible_on(site).filter(locale_id=self.locale_id)
+        return stories_in_language(
+            Site.find_for_request(request),
+            self.locale_id,
+            Brand.for_request(request).default_locale,
+        )
 
     def story_cards(self, queryset):
         Image = get_image_model()
         # The image comes by prefetch (not select_related, which would skip the prefetch) so
         # its renditions arrive in the same query: one query for every card's photo.
-        return queryset.prefetch_related(
+        return queryset.select_related("locale").prefetch_related(
             "themes",
             Prefetch("image", queryset=Image.objects.prefetch_renditions(CARD_RENDITION)),
         )
@@ -84,7 +131,11 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
         theme_slug = query_param(request, "theme", 80)
         town = query_param(request, "town", 80)
         if theme_slug:
-            stories = stories.filter(themes__slug=theme_slug)
+            stories = stories.filter(
+                themes__translation_key__in=Theme.objects.filter(slug=theme_slug).values(
+                    "translation_key"
+                )
+            )
         if town:
             stories = stories.filter(town=town)
         page_obj = paginate(
@@ -96,17 +147,16 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             request,
             context_overrides={
                 "stories": page_obj,
-                "themes": Theme.objects.filter(locale_id=self.locale_id)
-                .filter(
-                    Exists(
-                        Story.themes.through.objects.filter(theme=OuterRef("pk"), story__in=visible)
-                    )
+                "themes": themes_in_language(
+                    visible, self.locale_id, Brand.for_request(request).default_locale
                 )
+                .select_related("locale")
                 .order_by("name"),
                 "towns": visible.exclude(town="")
                 .order_by("town")
                 .values_list("town", flat=True)
                 .distinct(),
+                "page_language": get_language(),
                 "selected_theme": theme_slug,
                 "selected_town": town,
                 "filter_query": filter_query({"theme": theme_slug, "town": town}),
@@ -164,8 +214,13 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
     @path("<slug:slug>/", name="story")
     def story_route(self, request, slug):
-        story = get_object_or_404(
-            self.visible_stories(request).select_related("image", "site__root_page"), slug=slug
+        visible = self.visible_stories(request).select_related("image", "site__root_page", "locale")
+        # Its slug in this language, else the slug of any of its versions (a link from the
+        # source language's page).
+        story = visible.filter(slug=slug).first() or get_object_or_404(
+            visible.filter(
+                translation_key__in=Story.objects.filter(slug=slug).values("translation_key")
+            )[:1]
         )
         canonical = canonical_story_url(story, request)
         return self.render(
@@ -176,8 +231,13 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
                 "story_themes": list(story.themes.all()),
                 "canonical_url": canonical,
                 "share_url": canonical,
+                "story_lang": self.other_language(story),
             },
         )
+
+    def other_language(self, story: Story) -> str:
+        """The language code of a story shown here in another language than this page's."""
+        return "" if story.locale_id == self.locale_id else story.locale.language_code
 
 
 def canonical_story_url(story: Story, request=None) -> str:
