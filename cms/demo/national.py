@@ -1,7 +1,8 @@
-"""The national site: the Connection Coalition's home (in English and Welsh), its About, the
+"""The national site: the Connection Coalition's home, its About, the
 Community Makes Us campaign, news, the coalition's pages, and its brand, from the seeds."""
 
 import datetime
+import uuid
 
 from wagtail.models import Collection, Locale, Page, Site
 
@@ -107,8 +108,14 @@ def _about_page() -> StandardPage:
                 "type": "faq",
                 "value": {
                     "heading": "Questions and answers",
+                    # Each item in ListBlock's block format (type, value, id): wagtail-localize
+                    # only extracts the strings of list items stored that way.
                     "items": [
-                        {"question": question, "answer": paragraphs(answer)}
+                        {
+                            "type": "item",
+                            "value": {"question": question, "answer": paragraphs(answer)},
+                            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"faq:{question}")),
+                        }
                         for question, answer in content.FAQ
                     ],
                 },
@@ -167,23 +174,6 @@ def _write_home(home: NationalHomePage, photo, campaign: Page, join: Page) -> No
         cta("Join the Coalition", page=join, style="secondary"),
     ]
     publish(home)
-
-
-def translate_national_home(home: NationalHomePage) -> NationalHomePage:
-    """The Welsh national home page, served at /cy/."""
-    welsh = Locale.objects.get(language_code="cy")
-    existing = home.get_translation_or_none(welsh)
-    if existing is not None:
-        return existing.specific
-    translation = home.copy_for_translation(welsh)
-    words = content.WELSH_HOME
-    translation.title = words["title"]
-    translation.hero_heading = words["hero_heading"]
-    translation.hero_text = words["hero_text"]
-    translation.hero_cta_label = words["hero_cta_label"]
-    translation.body = [heading(words["campaign_heading"]), paragraph([words["campaign_text"]])]
-    translation.save()
-    return publish(translation)
 
 
 def style_national_site(site: Site, pages: dict[str, Page], collection: Collection) -> None:
