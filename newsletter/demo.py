@@ -7,6 +7,7 @@ sent national issue is recorded directly (a Send and its delivered rows), not by
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
@@ -171,7 +172,13 @@ def _stories_block(heading: str, stories) -> dict:
 
 
 def _news_links(links: list[dict]) -> dict:
-    return {"type": "news_links", "value": {"heading": "News", "links": links}}
+    # Items in ListBlock's block format (type, value, id): wagtail-localize translates only
+    # list items stored that way (the demo's Welsh issue, cms.demo.welsh).
+    items = [
+        {"type": "item", "value": link, "id": str(uuid.uuid5(uuid.NAMESPACE_URL, repr(link)))}
+        for link in links
+    ]
+    return {"type": "news_links", "value": {"heading": "News", "links": items}}
 
 
 def _cta(label: str, page: Page | None) -> dict:

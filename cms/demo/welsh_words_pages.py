@@ -201,5 +201,8 @@ PAGES_CY = {
     "kept people connected: here are some of their stories.": "Diolch am fod yn rhan o’r "
     "Glymblaid Cysylltiad. Y gaeaf hwn, bu aelodau ledled y DU yn cadw pobl mewn cysylltiad: dyma "
     "rai o’u straeon.",
+    "News from across the coalition": "Newyddion o bob rhan o’r glymblaid",
+    "Members, chapters and partners on what they have been doing.": "Aelodau, canghennau a "
+    "phartneriaid yn sôn am yr hyn maen nhw wedi bod yn ei wneud.",
     "Share the Community Makes Us campaign": "Rhannwch ymgyrch " + CAMPAIGN_CY,
 }
