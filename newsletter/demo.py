@@ -7,7 +7,6 @@ sent national issue is recorded directly (a Send and its delivered rows), not by
 """
 
 import datetime
-import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
@@ -17,6 +16,7 @@ from wagtail.models import Page, Site
 
 from sites.models import SiteSettings
 
+from .blocks import NewsLinksBlock
 from .models import (
     ConsentRecord,
     Delivery,
@@ -172,13 +172,9 @@ def _stories_block(heading: str, stories) -> dict:
 
 
 def _news_links(links: list[dict]) -> dict:
-    # Items in ListBlock's block format (type, value, id): wagtail-localize translates only
-    # list items stored that way (the demo's Welsh issue, cms.demo.welsh).
-    items = [
-        {"type": "item", "value": link, "id": str(uuid.uuid5(uuid.NAMESPACE_URL, repr(link)))}
-        for link in links
-    ]
-    return {"type": "news_links", "value": {"heading": "News", "links": items}}
+    block = NewsLinksBlock()  # its prep value: list items as wagtail-localize translates them
+    value = block.get_prep_value(block.to_python({"heading": "News", "links": links}))
+    return {"type": "news_links", "value": value}
 
 
 def _cta(label: str, page: Page | None) -> dict:

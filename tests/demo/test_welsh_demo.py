@@ -130,9 +130,7 @@ def test_the_welsh_page_opens_in_wagtail_localizes_translation_editor(client, su
     assert "wagtail_localize/admin/edit_translation.html" in templates
 
 
-def test_sync_from_source_brings_an_english_change_into_the_translation(
-    client, superuser, network
-):
+def test_sync_from_source_brings_an_english_change_into_the_translation(client, superuser, network):
     news = network.national_page("news")
     news.intro = "News from every corner of the Connection Coalition."
     news.save_revision().publish()
