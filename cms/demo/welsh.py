@@ -4,9 +4,9 @@ For each English object the Welsh site shows (the national pages, three stories,
 the members) this does what an editor does in wagtail-localize's translation editor: a
 TranslationSource from the English object, a Translation into Welsh, a StringTranslation for
 every string segment (the Welsh in welsh_words_*.py), page links pointed at the Welsh pages
-(SegmentOverride), then Translation.save_target(publish=True). An editor opening a Welsh page
-in the admin finds the translation editor with every string translated, and "Sync from
-source" works as for any translation they started themselves.
+(SegmentOverride), then Translation.save_target (see _save_target on publishing). An editor
+opening a Welsh page in the admin finds the translation editor with every string translated,
+and "Sync from source" works as for any translation they started themselves.
 
 Run again, it changes nothing that is current: a source is synced only when its English
 changed, a string is written only when missing or still the demo's own (an editor's Welsh,
@@ -146,23 +146,21 @@ def _point_links_at_welsh(source: TranslationSource, welsh: Locale) -> bool:
     return written
 
 
-def _content(instance: Model) -> dict:
-    """What wagtail-localize keeps of an object, but for the fields stamped on every
+def _is_stale(source: TranslationSource, instance: Model) -> bool:
+    """Whether the English changed since the source was last synced, as wagtail-localize's
+    update_or_create_from_instance compares them, less the fields stamped anew on every
     serialisation (a story's auto_now updated_at), which would make it stale on every run."""
     stamped = {f.name for f in instance._meta.fields if getattr(f, "auto_now", False)}
     if isinstance(instance, ClusterableModel):
-        content = json.loads(instance.to_json())
+        now = json.loads(instance.to_json())
     else:
-        content = get_serializable_data_for_fields(instance)
-    return {key: value for key, value in content.items() if key not in stamped}
-
-
-def _is_stale(source: TranslationSource, instance: Model) -> bool:
-    """Whether the English changed since the source was last synced."""
+        now = json.loads(
+            json.dumps(get_serializable_data_for_fields(instance), cls=DjangoJSONEncoder)
+        )
     kept = json.loads(source.content_json)
-    stamped = {f.name for f in instance._meta.fields if getattr(f, "auto_now", False)}
-    kept = {key: value for key, value in kept.items() if key not in stamped}
-    return json.loads(json.dumps(_content(instance), cls=DjangoJSONEncoder)) != kept
+    return {k: v for k, v in now.items() if k not in stamped} != {
+        k: v for k, v in kept.items() if k not in stamped
+    }
 
 
 def translate(instance: Model, welsh: Locale, words: WelshWords) -> Translation:
