@@ -4,6 +4,7 @@ Community Makes Us campaign, news, the coalition's pages, and its brand, from th
 import datetime
 import uuid
 
+from wagtail.blocks import StreamValue
 from wagtail.models import Collection, Locale, Page, Site
 
 from cms.core.models import (
@@ -69,7 +70,7 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
         collection,
         alt_text=content.ORLA_AND_JEAN_ALT,
     )
-    about = child_page(home, "about", _about_page)
+    about = _faq_items_in_block_format(child_page(home, "about", _about_page))
     campaign = child_page(home, "community-makes-us", lambda: _campaign_page(photo))
     coalition_pages = build_coalition_pages(home)
     toolkit = build_toolkit(campaign, coalition_pages["join"], collection)
@@ -122,6 +123,26 @@ def _about_page() -> StandardPage:
             },
         ],
     )
+
+
+def _faq_items_in_block_format(about: Page) -> Page:
+    """A demo built before its FAQ items were stored in block format: the same words stored
+    again and published, so wagtail-localize extracts them and the Welsh About page has its
+    questions and answers in Welsh. A page with an editor's draft waiting is left alone."""
+    page = about.specific
+    if (
+        page.has_unpublished_changes
+        or not hasattr(page, "body")
+        or all(
+            block["type"] != "faq" or all("type" in item for item in block["value"]["items"])
+            for block in page.body.raw_data
+        )
+    ):
+        return page
+    page.body = StreamValue(
+        page.body.stream_block, [(block.block_type, block.value, block.id) for block in page.body]
+    )
+    return publish(page)
 
 
 def _campaign_page(photo) -> CampaignPage:

@@ -251,3 +251,19 @@ def test_loading_the_demo_again_keeps_a_translators_welsh(network, superuser):
     string.refresh_from_db()
     assert string.data == "Holi ac ateb"
     assert untranslated(translation) == []
+
+
+def test_a_demo_built_before_the_faq_was_translatable_gets_a_welsh_faq(client, network):
+    """Demo databases made before this change hold the About page's FAQ items in ListBlock's
+    old plain-list format, which wagtail-localize does not extract: load_demo stores them again
+    and the Welsh About page then answers its questions in Welsh."""
+    about = network.national_page("about")
+    raw = about.body.raw_data
+    faq = next(block for block in raw if block["type"] == "faq")
+    faq["value"]["items"] = [item["value"] for item in faq["value"]["items"]]  # the old format
+    about.body = raw
+    about.save_revision().publish()
+    build_demo(port=DEMO_PORT, password=DEMO_PASSWORD)
+    assert untranslated(translation_of(about)) == []
+    html = client.get("/cy/about/", HTTP_HOST=NATIONAL_HOST).content.decode()
+    assert "Pam nawr?" in html and "Why now?" not in html
