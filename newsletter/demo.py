@@ -16,6 +16,7 @@ from wagtail.models import Page, Site
 
 from sites.models import SiteSettings
 
+from .blocks import NewsLinksBlock
 from .models import (
     ConsentRecord,
     Delivery,
@@ -171,7 +172,9 @@ def _stories_block(heading: str, stories) -> dict:
 
 
 def _news_links(links: list[dict]) -> dict:
-    return {"type": "news_links", "value": {"heading": "News", "links": links}}
+    block = NewsLinksBlock()  # its prep value: list items as wagtail-localize translates them
+    value = block.get_prep_value(block.to_python({"heading": "News", "links": links}))
+    return {"type": "news_links", "value": value}
 
 
 def _cta(label: str, page: Page | None) -> dict:

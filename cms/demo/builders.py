@@ -26,10 +26,10 @@ from .national import (
     build_national_pages,
     ensure_national_site,
     style_national_site,
-    translate_national_home,
 )
 from .pages import publish
 from .stories import build_stories, ensure_story_index
+from .welsh import offer_languages, translate_national_site
 
 
 @dataclass
@@ -78,7 +78,6 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
     site, home = ensure_national_site(port)
     national_collection = child_collection("National")
     pages = build_national_pages(home, national_collection)
-    translate_national_home(home)
     style_national_site(site, pages, national_collection)
     coventry = build_coventry(port)
     pages["stories"] = ensure_story_index(
@@ -108,4 +107,7 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
     # The national data team: erases a person from every newsletter list (a GDPR request).
     ensure_user("data-team", password, groups=[newsletters.data_team])
     add_nav_item(site, newsletters.national_index, order=5)
+    # Last, once the English is final: the national site in Welsh, through wagtail-localize.
+    offer_languages(site, coventry.site)
+    translate_national_site(site)
     return DemoNetwork(national_site=site, national_home=home, coventry=coventry)

@@ -238,27 +238,6 @@ COVENTRY_CLOSING = (
     ],
 )
 
-# Welsh: the national home page's translation (served at /cy/).
-WELSH_HOME = {
-    "title": "Clymblaid Cysylltiad",
-    "hero_heading": (
-        "Gweithio gyda\u2019n gilydd i adeiladu perthnasoedd cryf a chymunedau cysylltiedig, "
-        "nawr ac yn y dyfodol"
-    ),
-    "hero_text": (
-        "Mae ein Clymblaid Cysylltiad traws-sector yn rhwydwaith cynyddol o sefydliadau, "
-        "elusennau, cwmn\u00efau a grwpiau sy\u2019n unedig yn ein cred y gallwn adeiladu dyfodol "
-        "gwell i bawb drwy adeiladu perthnasoedd cryf a chymunedau cysylltiedig."
-    ),
-    "hero_cta_label": "Ymunwch \u00e2\u2019r Glymblaid",
-    "campaign_heading": "Cymuned sy\u2019n ein gwneud ni",
-    "campaign_text": (
-        "Ar hyn o bryd, pan fo cymaint o\u2019n bywydau wedi newid, mae\u2019r ffyrdd bach y "
-        "gallwn gysylltu \u00e2\u2019n gilydd yn golygu mwy nag erioed. Gadewch i ni gofio mai ni "
-        "sy\u2019n gwneud ein cymuned. A\u2019n cymuned sy\u2019n ein gwneud ni."
-    ),
-}
-
 # The toolkit's ready-to-post words: the campaign's own sentences (seeds), nothing attributed
 # to anyone; the campaign's link is added where the demo knows it.
 TOOLKIT_SOCIAL_POSTS = [

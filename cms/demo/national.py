@@ -1,8 +1,10 @@
-"""The national site: the Connection Coalition's home (in English and Welsh), its About, the
+"""The national site: the Connection Coalition's home, its About, the
 Community Makes Us campaign, news, the coalition's pages, and its brand, from the seeds."""
 
 import datetime
+import uuid
 
+from wagtail.blocks import StreamValue
 from wagtail.models import Collection, Locale, Page, Site
 
 from cms.core.models import (
@@ -68,7 +70,7 @@ def build_national_pages(home: NationalHomePage, collection: Collection) -> dict
         collection,
         alt_text=content.ORLA_AND_JEAN_ALT,
     )
-    about = child_page(home, "about", _about_page)
+    about = _faq_items_in_block_format(child_page(home, "about", _about_page))
     campaign = child_page(home, "community-makes-us", lambda: _campaign_page(photo))
     coalition_pages = build_coalition_pages(home)
     toolkit = build_toolkit(campaign, coalition_pages["join"], collection)
@@ -107,14 +109,40 @@ def _about_page() -> StandardPage:
                 "type": "faq",
                 "value": {
                     "heading": "Questions and answers",
+                    # Each item in ListBlock's block format (type, value, id): wagtail-localize
+                    # only extracts the strings of list items stored that way.
                     "items": [
-                        {"question": question, "answer": paragraphs(answer)}
+                        {
+                            "type": "item",
+                            "value": {"question": question, "answer": paragraphs(answer)},
+                            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"faq:{question}")),
+                        }
                         for question, answer in content.FAQ
                     ],
                 },
             },
         ],
     )
+
+
+def _faq_items_in_block_format(about: Page) -> Page:
+    """A demo built before its FAQ items were stored in block format: the same words stored
+    again and published, so wagtail-localize extracts them and the Welsh About page has its
+    questions and answers in Welsh. A page with an editor's draft waiting is left alone."""
+    page = about.specific
+    if (
+        page.has_unpublished_changes
+        or not hasattr(page, "body")
+        or all(
+            block["type"] != "faq" or all("type" in item for item in block["value"]["items"])
+            for block in page.body.raw_data
+        )
+    ):
+        return page
+    page.body = StreamValue(
+        page.body.stream_block, [(block.block_type, block.value, block.id) for block in page.body]
+    )
+    return publish(page)
 
 
 def _campaign_page(photo) -> CampaignPage:
@@ -167,23 +195,6 @@ def _write_home(home: NationalHomePage, photo, campaign: Page, join: Page) -> No
         cta("Join the Coalition", page=join, style="secondary"),
     ]
     publish(home)
-
-
-def translate_national_home(home: NationalHomePage) -> NationalHomePage:
-    """The Welsh national home page, served at /cy/."""
-    welsh = Locale.objects.get(language_code="cy")
-    existing = home.get_translation_or_none(welsh)
-    if existing is not None:
-        return existing.specific
-    translation = home.copy_for_translation(welsh)
-    words = content.WELSH_HOME
-    translation.title = words["title"]
-    translation.hero_heading = words["hero_heading"]
-    translation.hero_text = words["hero_text"]
-    translation.hero_cta_label = words["hero_cta_label"]
-    translation.body = [heading(words["campaign_heading"]), paragraph([words["campaign_text"]])]
-    translation.save()
-    return publish(translation)
 
 
 def style_national_site(site: Site, pages: dict[str, Page], collection: Collection) -> None:

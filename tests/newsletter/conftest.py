@@ -46,7 +46,10 @@ def national_draft(network) -> NewsletterIssuePage:
 
 @pytest.fixture
 def national_sent(network) -> NewsletterIssuePage:
-    return NewsletterIssuePage.objects.get(slug=NATIONAL_ISSUE_SLUG)
+    return NewsletterIssuePage.objects.get(
+        slug=NATIONAL_ISSUE_SLUG,
+        locale__language_code="en",  # the demo has it in Welsh too
+    )
 
 
 # --- the demo's lists, and someone on both ----------------------------------------------------

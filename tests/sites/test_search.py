@@ -192,7 +192,8 @@ def test_a_page_is_labelled_page_with_a_snippet(client, network, leeds):
 
 def test_welsh_pages_are_found_on_cy_and_english_ones_on_the_english_search(client, network):
     welsh = page_results(search(client, "Clymblaid", path="/cy/search/"))
-    assert [link for _title, link, _kind in welsh] == ["/cy/"]
+    welsh_links = [link for _title, link, _kind in welsh]
+    assert "/cy/" in welsh_links and all(link.startswith("/cy/") for link in welsh_links)
     english = page_results(search(client, "Clymblaid"))
     assert english == []
     english_campaign = page_results(search(client, "campaign"))
@@ -204,8 +205,7 @@ def test_welsh_pages_are_found_on_cy_and_english_ones_on_the_english_search(clie
 def test_welsh_stories_are_found_on_cy_only(client, network):
     welsh = Locale.objects.get(language_code="cy")
     english_index = StoryIndexPage.for_site(network.national_site, Locale.get_default().pk)
-    welsh_index = english_index.copy_for_translation(welsh)
-    welsh_index.save_revision().publish()
+    assert english_index.get_translation(welsh).live  # the demo's Welsh /cy/stories/
     story = _story(network.national_site, title="Cwtsh ar y stryd", locale=welsh, reach="network")
 
     on_cy = search(client, "Cwtsh", path="/cy/search/")
