@@ -29,7 +29,7 @@ from .national import (
 )
 from .pages import publish
 from .stories import build_stories, ensure_story_index
-from .welsh import offer_languages, translate_national_site
+from .welsh import offer_languages, translate_national_site, write_national_site_text
 
 
 @dataclass
@@ -110,4 +110,5 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
     # Last, once the English is final: the national site in Welsh, through wagtail-localize.
     offer_languages(site, coventry.site)
     translate_national_site(site)
+    write_national_site_text(site)
     return DemoNetwork(national_site=site, national_home=home, coventry=coventry)

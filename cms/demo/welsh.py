@@ -33,6 +33,7 @@ from wagtail_localize.models import (
 from cms.coalition.models import Member
 from cms.stories.models import Story, Theme
 from sites.models import SiteSettings
+from sites.site_text import set_menu_label, set_site_text
 
 from .welsh_words_campaign import CAMPAIGN_CY_WORDS
 from .welsh_words_library import LIBRARY_CY
@@ -243,6 +244,25 @@ def offer_languages(national: Site, chapter: Site) -> None:
         if set(site_settings.locales_offered.values_list("pk", flat=True)) != wanted:
             site_settings.locales_offered = list(Locale.objects.filter(pk__in=wanted))
             site_settings.save()
+
+
+def write_national_site_text(site: Site) -> None:
+    """The national site's settings text in Welsh (tagline, footer, name, the menu's own
+    labels), written once: Welsh an editor has written since is left alone."""
+    site_settings = SiteSettings.for_site(site)
+    if not site_settings.texts.filter(locale__language_code="cy").exists():
+        text = national_site_text_cy()
+        set_site_text(
+            site,
+            "cy",
+            display_name=text["display_name"],
+            tagline=text["tagline"],
+            footer_text=text["footer_text"],
+        )
+    for item in site_settings.navigation_items.exclude(label=""):
+        welsh = national_site_text_cy()["menu_labels"].get(item.label)
+        if welsh and not item.labels.filter(locale__language_code="cy").exists():
+            set_menu_label(item, "cy", welsh)
 
 
 def translate_national_site(site: Site) -> list[Translation]:

@@ -3,6 +3,7 @@
 from .welsh_words_pages import CAMPAIGN_CY, TAGLINE_CY
 
 SITE_TEXT_CY = {
+    "display_name": "Clymblaid Cysylltiad",
     "tagline": TAGLINE_CY,
     "footer_text": "Menter gan Sefydliad Jo Cox yw’r Glymblaid Cysylltiad.",
 }
