@@ -96,7 +96,7 @@ class SubscribeForm(AntiSpamFormMixin, forms.Form):
         """The words the consent box shows, and their version (a list not yet created in the
         database says the default words, version 1, exactly what it will be created with)."""
         if self.newsletter_list is not None:
-            return str(self.newsletter_list.consent_wording), self.newsletter_list.consent_version
+            return self.newsletter_list.reader_wording(), self.newsletter_list.consent_version
         field = NewsletterList._meta.get_field("consent_wording")
         return str(field.get_default()), 1
 

@@ -79,6 +79,7 @@ def subscribe(
     language: str = "en",
     page_language: str = "",
     source_url: str = "",
+    wording: str = "",
 ) -> Subscription | None:
     """Ask `email` to confirm a subscription to `newsletter_list`.
 
@@ -89,6 +90,7 @@ def subscribe(
     subscription's); an existing subscription's name and the person's language are not
     changed: anyone can type an address. `page_language` is the language of the page the form
     was on: the confirmation is written in it (the subscriber's language when not given).
+    `wording` is the consent words as the form showed them (the list's own when not given).
     """
     email = normalise_email(email)
     if Suppression.is_suppressed(email, newsletter_list):
@@ -118,7 +120,7 @@ def subscribe(
             newsletter_list=newsletter_list,
             action=Action.SUBSCRIBED,
             source_url=source_url,
-            wording=newsletter_list.consent_wording,
+            wording=wording or newsletter_list.consent_wording,
             wording_version=newsletter_list.consent_version,
         )
         if mail:

@@ -105,6 +105,7 @@ def subscribe(request):
         language=data["language"],
         page_language=get_language(),
         source_url=service.clean_source_url(source, request.get_host()),
+        wording=form.consent_wording()[0],
     )
     # The same answer whatever happened (new, already subscribed, suppressed): the page never
     # tells anyone whether an address is on a list.

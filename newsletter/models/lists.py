@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import SiteSettings
@@ -71,6 +72,16 @@ class NewsletterList(models.Model):
             site=site, defaults={"name": site.site_name or site.hostname}
         )
         return newsletter_list
+
+    def reader_wording(self) -> str:
+        """The consent words as a reader sees them: the default words in the reader's language
+        (they are the project's own, translated like every interface string); an editor's own
+        words as they wrote them."""
+        with translation.override(settings.LANGUAGE_CODE):
+            default = str(DEFAULT_CONSENT_WORDING)
+        if self.consent_wording.strip() == default:
+            return str(DEFAULT_CONSENT_WORDING)
+        return self.consent_wording
 
     @property
     def languages(self) -> list[str]:

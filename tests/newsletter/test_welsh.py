@@ -13,11 +13,12 @@ import re
 import pytest
 from django.core import mail
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.translation import gettext
 from wagtail.models import Locale
 
 from newsletter import tasks
-from newsletter.models import NewsletterList, Subscriber, Subscription
+from newsletter.models import DEFAULT_CONSENT_WORDING, NewsletterList, Subscriber, Subscription
 from newsletter.pipeline.queueing import queue_send
 from sites.models import SiteSettings
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
@@ -326,3 +327,20 @@ def test_the_welsh_journey_words_are_in_the_welsh_catalogue(words):
     """The pages above are only Welsh if the catalogue has these words in Welsh (locale/cy,
     made by the catalogue work of issue 12)."""
     assert welsh(words) != words
+
+
+def test_the_consent_words_are_shown_and_recorded_in_welsh(
+    client, welsh_site, django_capture_on_commit_callbacks
+):
+    """The list's default consent words are the project's own: a Welsh reader reads, and
+    agrees to, their Welsh; the record keeps the words they saw."""
+    site, host = welsh_site
+    with translation.override("en"):
+        english = str(DEFAULT_CONSENT_WORDING)
+    page = client.get(WELSH_SUBSCRIBE, HTTP_HOST=host).content.decode()
+    assert escape(welsh(english)) in page
+
+    welsh_signup(client, django_capture_on_commit_callbacks, host)
+    subscription = Subscription.objects.get(subscriber__email=EMAIL, newsletter_list__site=site)
+    [record] = subscription.consent_records.all()
+    assert record.wording == welsh(english)
