@@ -344,3 +344,23 @@ def test_the_consent_words_are_shown_and_recorded_in_welsh(
     subscription = Subscription.objects.get(subscriber__email=EMAIL, newsletter_list__site=site)
     [record] = subscription.consent_records.all()
     assert record.wording == welsh(english)
+
+
+def test_the_welsh_archive_lists_every_sent_issue_the_english_ones_marked(client, welsh_site):
+    site, host = welsh_site
+    home = site.root_page.specific
+    english_only = _issue(site, home)
+    translated = add_issue_under(home, "Walks", "Walks this month", "We walked.")
+    translated.save_revision().publish()
+    welsh_issue = _translate(translated, "Teithiau cerdded", "Cerdded y mis hwn", "Cerddon ni.")
+    _send(english_only)
+    _send(translated)
+
+    response = client.get(welsh_issue.get_parent().get_url(), HTTP_HOST=host)
+    assert response.status_code == 200 and html_lang(response) == "cy"
+    html = response.content.decode()
+    assert "Teithiau cerdded" in html and ">Walks<" not in html
+    assert re.search(
+        r'<li class="card" lang="en">\s*<h3[^>]*><a [^>]*hreflang="en">Tea and talk', html
+    )
+    assert welsh("Not available in this language yet: here is the original.") in html
