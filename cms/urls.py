@@ -28,7 +28,6 @@ urlpatterns = [
     path("favicon.ico", site_favicon.favicon, name="favicon"),
     path("favicon.svg", site_favicon.favicon_svg, name="favicon_svg"),
     path("healthz", site_views.healthz, name="healthz"),
-    path("subscriptions/", include("newsletter.urls")),
 ]
 
 if settings.DEBUG:
@@ -40,6 +39,8 @@ if settings.DEBUG or settings.SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     path("search/", site_views.search, name="search"),
+    # /subscriptions/… in English, /cy/subscriptions/… in Welsh (newsletter.views).
+    path("subscriptions/", include("newsletter.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

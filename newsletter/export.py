@@ -20,6 +20,7 @@ def _subscription_data(subscription: Subscription) -> dict:
         "site_url": site.root_url,
         "name": subscription.name,
         "status": subscription.status,
+        "language": subscription.language,  # of the page they subscribed on: of its mails
         "created_at": _iso(subscription.created_at),
         "confirmation_sent_at": _iso(subscription.confirmation_sent_at),
         "confirmed_at": _iso(subscription.confirmed_at),

@@ -96,7 +96,7 @@ class SubscribeForm(AntiSpamFormMixin, forms.Form):
         """The words the consent box shows, and their version (a list not yet created in the
         database says the default words, version 1, exactly what it will be created with)."""
         if self.newsletter_list is not None:
-            return str(self.newsletter_list.consent_wording), self.newsletter_list.consent_version
+            return self.newsletter_list.reader_wording(), self.newsletter_list.consent_version
         field = NewsletterList._meta.get_field("consent_wording")
         return str(field.get_default()), 1
 
@@ -122,17 +122,17 @@ class SubscribeForm(AntiSpamFormMixin, forms.Form):
 
 
 class PreferencesLanguageForm(forms.Form):
-    """A subscriber's language: every language the network writes in (they may be on several
-    sites' lists)."""
+    """A subscriber's language: those the sites of their lists offer (they may be on several
+    sites' lists); every language the network writes in when not given."""
 
     language = forms.ChoiceField(
         label=_("Language of the emails"),
         error_messages={"invalid_choice": _("Choose one of the languages listed.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, languages: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices()
+        self.fields["language"].choices = language_choices(languages)
 
 
 def subscribe_form(request, newsletter_list: NewsletterList | None, data=None, **kwargs):

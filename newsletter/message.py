@@ -21,6 +21,7 @@ from .models import (
     NewsletterList,
     Send,
     Subscription,
+    offered_language,
 )
 from .rendering import fill_links, issue_site, render_issue
 from .tokens import CONFIRM_MAX_AGE, confirm_token, unsubscribe_token
@@ -33,19 +34,28 @@ def site_link(site: Site, path: str) -> str:
 
 
 def personal_links(delivery: Delivery, site: Site) -> tuple[str, str, str]:
-    """(preferences URL, unsubscribe URL, unsubscribe token) of one delivery's recipient."""
+    """(preferences URL, unsubscribe URL, unsubscribe token) of one delivery's recipient, in
+    the delivery's language (/cy/subscriptions/... for a Welsh one)."""
     subscription = delivery.subscription
     token = unsubscribe_token(subscription.pk)
-    preferences = site_link(
-        site, reverse("newsletter:preferences", args=[subscription.subscriber.token])
-    )
-    unsubscribe = site_link(site, reverse("newsletter:unsubscribe", args=[token]))
-    return preferences, unsubscribe, token
+    with translation.override(delivery.language):
+        preferences_path = reverse("newsletter:preferences", args=[subscription.subscriber.token])
+        unsubscribe_path = reverse("newsletter:unsubscribe", args=[token])
+    return site_link(site, preferences_path), site_link(site, unsubscribe_path), token
 
 
-def confirm_url(subscription: Subscription) -> str:
-    """An absolute link on the list's own site (Coventry's mail links to Coventry's host)."""
-    path = reverse("newsletter:confirm", args=[confirm_token(subscription.pk)])
+def notice_language(subscription: Subscription) -> str:
+    """The language of the mail about a subscription (its confirmation): the language of the
+    page the person subscribed on, if the list's site (still) offers it."""
+    language = subscription.language or subscription.subscriber.language
+    return offered_language(language, subscription.newsletter_list.languages)
+
+
+def confirm_url(subscription: Subscription, language: str | None = None) -> str:
+    """An absolute link on the list's own site (Coventry's mail links to Coventry's host), to
+    the confirm page in the mail's language."""
+    with translation.override(language or notice_language(subscription)):
+        path = reverse("newsletter:confirm", args=[confirm_token(subscription.pk)])
     return site_link(subscription.newsletter_list.site, path)
 
 
@@ -132,14 +142,16 @@ def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
     site = newsletter_list.site
     subscriber = subscription.subscriber
     list_name = one_line(newsletter_list.from_name or newsletter_list.name)
+    language = notice_language(subscription)
     context = {
+        "language": language,
         "list_name": list_name,
         "site_name": site.site_name or site.hostname,
         "site_url": site.root_url,
-        "confirm_url": confirm_url(subscription),
+        "confirm_url": confirm_url(subscription, language),
         "expires_days": CONFIRM_MAX_AGE // (24 * 3600),
     }
-    with translation.override(subscriber.language):
+    with translation.override(language):
         subject = one_line(render_to_string("newsletter/email/confirm_subject.txt", context))
         text = render_to_string("newsletter/email/confirm.txt", context)
         html = render_to_string("newsletter/email/confirm.html", context)
@@ -150,7 +162,7 @@ def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
         from_email=from_header(newsletter_list),
         to=[subscriber.email],
         reply_to=reply_to,
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", "Content-Language": language},
     )
     message.attach_alternative(html, "text/html")
     return message

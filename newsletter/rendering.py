@@ -15,6 +15,7 @@ from typing import NamedTuple
 import css_inline
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import get_language_info
 from wagtail.coreutils import get_dummy_request
 from wagtail.models import Locale, Site
 from wagtail.rich_text import expand_db_html
@@ -76,6 +77,33 @@ def issue_in_language(issue: NewsletterIssuePage, language: str) -> NewsletterIs
     if translation_page is not None and translation_page.live:
         return translation_page.specific
     return issue
+
+
+def site_home_url(site: Site, language: str) -> str:
+    """The site's home page in `language` if it has a live one there, else its home."""
+    root = site.root_page
+    locale = Locale.objects.filter(language_code=language).first()
+    if locale is not None and root.locale_id != locale.pk:
+        translated = root.get_translation_or_none(locale)
+        if translated is not None and translated.live:
+            return translated.get_full_url() or site.root_url
+    return site.root_url
+
+
+def language_note(page: NewsletterIssuePage, language: str) -> dict:
+    """What the email says about its language: the language its content is in and, when the
+    issue has no version in the reader's language, the names (in the reader's language) for
+    the line that says so at the top."""
+    content_language = page.locale.language_code if page.pk else language
+    if content_language == language:
+        return {"content_language": content_language, "not_translated": False}
+    with translation.override(language):
+        return {
+            "content_language": content_language,
+            "not_translated": True,
+            "wanted_language_name": get_language_info(language)["name_translated"],
+            "content_language_name": get_language_info(content_language)["name_translated"],
+        }
 
 
 def absolute(url: str, root_url: str) -> str:
@@ -282,12 +310,13 @@ def render_issue(issue: NewsletterIssuePage, language: str, request=None) -> Ren
             "blocks": [block for block in blocks if block is not None],
             "list_name": list_name,
             "site_name": site.site_name or site.hostname,
-            "site_url": root_url,
+            "site_url": site_home_url(site, language),
             # The archive copy: sending publishes it, so the preview shows the link too.
             "web_url": page.get_full_url(site_request) or "",
             "preferences_url": PREFERENCES_PLACEHOLDER,
             "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
             **site_branding(site, root_url),
+            **language_note(page, language),
         }
         html = inline_css(render_to_string("newsletter/email/issue.html", context))
         text = render_to_string("newsletter/email/issue.txt", context)

@@ -77,7 +77,9 @@ def subscribe(
     email: str,
     name: str = "",
     language: str = "en",
+    page_language: str = "",
     source_url: str = "",
+    wording: str = "",
 ) -> Subscription | None:
     """Ask `email` to confirm a subscription to `newsletter_list`.
 
@@ -86,7 +88,9 @@ def subscribe(
     as they are (no mail), a pending one is mailed again at most every
     RESEND_CONFIRMATION_AFTER, an unsubscribed one starts over. The name is this list's (the
     subscription's); an existing subscription's name and the person's language are not
-    changed: anyone can type an address.
+    changed: anyone can type an address. `page_language` is the language of the page the form
+    was on: the confirmation is written in it (the subscriber's language when not given).
+    `wording` is the consent words as the form showed them (the list's own when not given).
     """
     email = normalise_email(email)
     if Suppression.is_suppressed(email, newsletter_list):
@@ -97,7 +101,9 @@ def subscribe(
             email=email, defaults={"language": language}
         )
         subscription, created = Subscription.objects.get_or_create(
-            subscriber=subscriber, newsletter_list=newsletter_list, defaults={"name": name}
+            subscriber=subscriber,
+            newsletter_list=newsletter_list,
+            defaults={"name": name, "language": page_language},
         )
         if created:
             mail = True
@@ -105,12 +111,16 @@ def subscribe(
             return subscription
         else:
             mail = _asked_again(subscription, now)
+            if page_language and subscription.language != page_language:
+                # Asked again from another language's page: the new mail is in that language.
+                Subscription.objects.filter(pk=subscription.pk).update(language=page_language)
+                subscription.language = page_language
         ConsentRecord.objects.create(
             subscription=subscription,
             newsletter_list=newsletter_list,
             action=Action.SUBSCRIBED,
             source_url=source_url,
-            wording=newsletter_list.consent_wording,
+            wording=wording or newsletter_list.consent_wording,
             wording_version=newsletter_list.consent_version,
         )
         if mail:

@@ -2,20 +2,26 @@
 
 They live outside the page tree (/subscriptions/ on every host) and act on the request's own
 site: subscribing on Coventry's host subscribes to Coventry's list, never the national one.
+They answer in each language the site offers (/cy/subscriptions/… in Welsh); the language of
+the page someone subscribes on is the language of their confirmation mail and its links.
 Links in emails carry signed tokens; a forged, expired or reused one gets a clear page and
 changes nothing. Pages holding a token are never cached and never send it on as a referrer.
 """
 
 import json
 import re
+from functools import wraps
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -26,7 +32,7 @@ from cms.core.antispam import rate_limited, too_many_requests
 from . import subscriptions as service
 from .export import export_subscriber
 from .forms import PreferencesLanguageForm, subscribe_form
-from .models import NewsletterList, Subscriber, Subscription
+from .models import NewsletterList, Subscriber, Subscription, offered_language, site_languages
 from .tokens import read_confirm_token, read_unsubscribe_token
 
 # Every POST counts, valid or not: a person correcting a typo needs a few, a bot many.
@@ -37,14 +43,37 @@ PREFERENCES_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ALLOWED_METHODS = require_http_methods(["GET", "HEAD", "POST"])
 
 
+# --- languages -------------------------------------------------------------------------------
+
+
+def _language_offered(request, site) -> bool:
+    return (get_language() or "") in site_languages(site)
+
+
+def in_offered_language(view):
+    """A link from an email (confirm, preferences, unsubscribe) always works: in a language
+    the site does not offer (any more), it answers in the default language rather than not
+    at all."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        site = Site.find_for_request(request)
+        if site is not None and not _language_offered(request, site):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 # --- subscribe -------------------------------------------------------------------------------
 
 
 @ALLOWED_METHODS
 def subscribe(request):
     site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
+    if site is None or not _language_offered(request, site):
+        raise Http404  # /cy/subscriptions/subscribe/ on a site without Welsh
     if request.method != "POST":
         if "thanks" in request.GET:
             return _page(request, "newsletter/subscribe_thanks.html", {})
@@ -74,7 +103,9 @@ def subscribe(request):
         email=data["email"],
         name=data["name"],
         language=data["language"],
+        page_language=get_language(),
         source_url=service.clean_source_url(source, request.get_host()),
+        wording=form.consent_wording()[0],
     )
     # The same answer whatever happened (new, already subscribed, suppressed): the page never
     # tells anyone whether an address is on a list.
@@ -99,6 +130,7 @@ def _unreadable(request, newsletter_list, message: str, status: int):
 
 
 @ALLOWED_METHODS
+@in_offered_language
 def confirm(request, token):
     """GET shows a "Confirm" button and changes nothing (mail scanners open links); POST
     confirms."""
@@ -147,6 +179,7 @@ def _confirm_page(request, subscription, state: str):
 
 
 @ALLOWED_METHODS
+@in_offered_language
 def preferences(request, token):
     """Someone's subscriptions across the network: language, unsubscribe from each, a copy of
     their data. Every change is a POST with a CSRF token."""
@@ -156,16 +189,20 @@ def preferences(request, token):
     if subscriber is None:
         return link_problem(request, "unknown_subscriber", status=404)
 
-    language_form = PreferencesLanguageForm(initial={"language": subscriber.language})
+    languages = subscriber_languages(subscriber)
+    language_form = PreferencesLanguageForm(
+        initial={"language": subscriber.language}, languages=languages
+    )
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "export":
             return _export(subscriber)
         if action == "language":
-            language_form = PreferencesLanguageForm(request.POST)
+            language_form = PreferencesLanguageForm(request.POST, languages=languages)
             if language_form.is_valid():
-                service.set_language(subscriber, language_form.cleaned_data["language"])
-                return _back_to_preferences(request, token, "language")
+                language = language_form.cleaned_data["language"]
+                service.set_language(subscriber, language)
+                return _back_to_preferences(request, token, "language", language)
         elif action == "unsubscribe":
             subscription = _own_subscription(subscriber, request.POST.get("subscription"))
             if subscription is not None:
@@ -191,10 +228,21 @@ def _own_subscription(subscriber, value) -> Subscription | None:
     return subscriber.subscriptions.filter(pk=subscription_id).first()
 
 
-def _back_to_preferences(request, token: str, done: str):
-    response = HttpResponseRedirect(
-        reverse("newsletter:preferences", args=[token]) + f"?done={done}"
-    )
+def subscriber_languages(subscriber) -> list[str]:
+    """The languages a subscriber may choose: those offered by the sites of their lists."""
+    offered = {settings.LANGUAGE_CODE}
+    for subscription in subscriber.subscriptions.select_related("newsletter_list__site"):
+        offered.update(subscription.newsletter_list.languages)
+    return [code for code, _name in settings.LANGUAGES if code in offered]
+
+
+def _back_to_preferences(request, token: str, done: str, language: str | None = None):
+    """Back to the page (GET), in the language just chosen if this site offers it."""
+    site = Site.find_for_request(request)
+    language = offered_language(language or get_language(), site_languages(site))
+    with translation.override(language):
+        url = reverse("newsletter:preferences", args=[token])
+    response = HttpResponseRedirect(url + f"?done={done}")
     response.status_code = 303
     response["Referrer-Policy"] = "same-origin"
     return response
@@ -227,6 +275,7 @@ def _export(subscriber):
 
 @csrf_exempt  # RFC 8058: mail providers POST with no cookie and no CSRF token; the token is the key
 @ALLOWED_METHODS
+@in_offered_language
 def unsubscribe(request, token):
     """GET shows an "Unsubscribe" button; POST (the RFC's `List-Unsubscribe=One-Click` body, an
     empty body or our own form) unsubscribes, and says so every time it is sent again."""

@@ -8,7 +8,7 @@ server accepts it. A crash loses nothing: claims left by a dead worker go back t
 duplicates are bounded by the rows in flight.
 """
 
-from .lists import DEFAULT_CONSENT_WORDING, NewsletterList
+from .lists import DEFAULT_CONSENT_WORDING, NewsletterList, offered_language, site_languages
 from .pages import NewsletterIndexPage, NewsletterIssuePage, may_send
 from .sends import Delivery, Rendering, Send
 from .subscribers import (
@@ -39,4 +39,6 @@ __all__ = [
     "email_hash",
     "new_token",
     "normalise_email",
+    "offered_language",
+    "site_languages",
 ]

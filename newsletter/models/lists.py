@@ -1,12 +1,36 @@
 """A site's newsletter list and its consent wording."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from sites.models import SiteSettings
 
 DEFAULT_CONSENT_WORDING = _(
     "I would like to receive this newsletter by email. I can unsubscribe at any time with the "
     "link in every email, and my address is used for nothing else."
 )
+
+
+def site_languages(site) -> list[str]:
+    """The language codes a site offers its readers (SiteSettings.locales_offered), the
+    default language first and always: a site that does not offer Welsh never mails Welsh."""
+    offered = set(
+        SiteSettings.for_site(site).locales_offered.values_list("language_code", flat=True)
+    )
+    return [
+        code
+        for code, _name in settings.LANGUAGES
+        if code == settings.LANGUAGE_CODE or code in offered
+    ]
+
+
+def offered_language(language: str | None, languages: list[str]) -> str:
+    """`language` (e.g. "cy", or "cy-gb") if it is one of `languages`, else the first of them
+    (the default language)."""
+    code = (language or "").split("-")[0].lower()
+    return code if code in languages else languages[0]
 
 
 class NewsletterList(models.Model):
@@ -48,3 +72,18 @@ class NewsletterList(models.Model):
             site=site, defaults={"name": site.site_name or site.hostname}
         )
         return newsletter_list
+
+    def reader_wording(self) -> str:
+        """The consent words as a reader sees them: the default words in the reader's language
+        (they are the project's own, translated like every interface string); an editor's own
+        words as they wrote them."""
+        with translation.override(settings.LANGUAGE_CODE):
+            default = str(DEFAULT_CONSENT_WORDING)
+        if self.consent_wording.strip() == default:
+            return str(DEFAULT_CONSENT_WORDING)
+        return self.consent_wording
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages this list mails in: those its site offers."""
+        return site_languages(self.site)

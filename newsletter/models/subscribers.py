@@ -98,6 +98,9 @@ class Subscription(models.Model):
         max_length=120, blank=True, help_text=_("The name the person gave this site's form")
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    # The language of the page the person subscribed on: their confirmation and notices are
+    # written in it (their newsletters in Subscriber.language, which only they may change).
+    language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)

@@ -12,7 +12,15 @@ from django.db import connection as db_connection
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Delivery, NewsletterIssuePage, NewsletterList, Rendering, Send, Subscription
+from ..models import (
+    Delivery,
+    NewsletterIssuePage,
+    NewsletterList,
+    Rendering,
+    Send,
+    Subscription,
+    offered_language,
+)
 from ..rendering import issue_site, render_issue
 
 logger = logging.getLogger(__name__)
@@ -85,16 +93,20 @@ def queue_send(
     return QueueOutcome(send, changed)
 
 
-def delivery_language(language: str) -> str:
-    offered = {code for code, _name in settings.LANGUAGES}
-    return language if language in offered else settings.LANGUAGE_CODE
+def delivery_language(language: str, offered: list[str] | None = None) -> str:
+    """The language a subscriber gets the issue in: theirs, if the list's site offers it (a
+    site without Welsh never sends Welsh), else the default language."""
+    if offered is None:
+        offered = [settings.LANGUAGE_CODE]
+    return offered_language(language, offered)
 
 
 def record_deliveries(send: Send) -> int:
     """One queued Delivery per recipient of the send's list (Subscription.objects.recipients:
     confirmed, address not suppressed), inserted in chunks from an iterator (memory does not
     grow with the list) with ON CONFLICT DO NOTHING: a second run adds only subscriptions
-    confirmed since."""
+    confirmed since. Each is in its subscriber's language if the site offers it."""
+    offered = send.newsletter_list.languages
     for chunk in Subscription.objects.recipients(send.newsletter_list_id, chunk_size=RECORD_CHUNK):
         Delivery.objects.bulk_create(
             [
@@ -102,7 +114,7 @@ def record_deliveries(send: Send) -> int:
                     send_id=send.pk,
                     subscription_id=pk,
                     email=email,
-                    language=delivery_language(language),
+                    language=delivery_language(language, offered),
                 )
                 for pk, email, language in chunk
             ],

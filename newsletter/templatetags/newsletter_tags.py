@@ -2,8 +2,15 @@
 the NewsletterSignupBlock's template, newsletter/blocks.py), the archive of sent issues, and
 an issue as its email (the editor's "email" preview)."""
 
+from functools import reduce
+from operator import or_
+
 from django import template
+from django.conf import settings
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail.models import Locale, Site
 
 from cms.core.pagination import paginate
@@ -42,25 +49,53 @@ def newsletter_signup_form(context, heading_id: str = ""):
 @register.simple_tag(takes_context=True)
 def newsletter_archive(context, index_page: NewsletterIndexPage):
     """The issues of this newsletter page that have been sent, newest first, paginated. An
-    issue is sent in every language at once, so a translation counts as sent with its source."""
+    issue is sent in every language at once, so a translation counts as sent with its source.
+    Each issue in this page's language where it has a version in it, else in the one it has
+    (the template marks it with its language): a Welsh archive lists every issue sent."""
     request = context.get("request")
     sent = NewsletterIssuePage.objects.filter(send__status=Send.Status.SENT).values(
         "translation_key"
     )
-    issues = (
-        NewsletterIssuePage.objects.child_of(index_page)
+    indexes = index_page.get_translations(inclusive=True)
+    under_any = reduce(or_, (Q(path__startswith=index.path) for index in indexes))
+    candidates = (
+        NewsletterIssuePage.objects.filter(under_any, depth=index_page.depth + 1)
         .live()
         .public()
         .filter(translation_key__in=sent)
-        .order_by("-first_published_at", "-pk")
+        .select_related("locale")
+    )
+    chosen: dict = {}
+    for issue in candidates:
+        kept = chosen.get(issue.translation_key)
+        if kept is None or _preference(issue, index_page) < _preference(kept, index_page):
+            chosen[issue.translation_key] = issue
+    issues = sorted(
+        chosen.values(),
+        key=lambda issue: (
+            issue.first_published_at is not None,
+            issue.first_published_at,
+            issue.pk,
+        ),
+        reverse=True,
     )
     return paginate(request, issues, ARCHIVE_PER_PAGE)
+
+
+def _preference(issue: NewsletterIssuePage, index_page: NewsletterIndexPage) -> tuple:
+    """Lower is better: the archive page's own language, then the default, then the rest."""
+    if issue.locale_id == index_page.locale_id:
+        return (0, issue.pk)
+    if issue.locale.language_code == settings.LANGUAGE_CODE:
+        return (1, issue.pk)
+    return (2, issue.pk)
 
 
 @register.simple_tag(takes_context=True)
 def newsletter_page_url(context) -> str:
     """Where to subscribe on the request's site: its newsletter page in the reader's language,
-    else in any language, else the home page."""
+    else the signup page in that language (/cy/subscriptions/subscribe/), else its newsletter
+    page, else the home page."""
     request = context.get("request")
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
@@ -71,7 +106,11 @@ def newsletter_page_url(context) -> str:
         .filter(path__startswith=site.root_page.path)
         .order_by("depth", "pk")
     )
-    page = pages.filter(locale=Locale.get_active()).first() or pages.first()
+    page = pages.filter(locale=Locale.get_active()).first()
+    if page is None and get_language() != settings.LANGUAGE_CODE:
+        # No newsletter page in the reader's language: its signup page, which is.
+        return reverse("newsletter:subscribe")
+    page = page or pages.first()
     url = page.get_url(request) if page else None
     return url or site.root_page.get_url(request) or "/"
 
