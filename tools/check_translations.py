@@ -42,6 +42,10 @@ def missing_tools() -> list[str]:
     return [tool for tool in ("msgfmt", "xgettext", "msgmerge") if shutil.which(tool) is None]
 
 
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def key(entry) -> tuple[str, str, str]:
     return (entry.msgctxt or "", entry.msgid, entry.msgid_plural or "")
 
@@ -128,14 +132,14 @@ def compiled(path: Path) -> dict:
 
 def mo_problems() -> list[str]:
     if not MO.exists():
-        return [f"{MO.relative_to(ROOT)} is missing: run `make messages`"]
+        return [f"{shown(MO)} is missing: run `make messages`"]
     with tempfile.TemporaryDirectory() as temporary:
         fresh = Path(temporary) / "django.mo"
         complaint = compile_catalogue(fresh)
         if complaint:
-            return [f"msgfmt --check refuses {PO.relative_to(ROOT)}:\n{complaint}"]
+            return [f"msgfmt --check refuses {shown(PO)}:\n{complaint}"]
         if compiled(fresh) != compiled(MO):
-            return [f"{MO.relative_to(ROOT)} is out of step with the .po: run `make messages`"]
+            return [f"{shown(MO)} is out of step with the .po: run `make messages`"]
     return []
 
 
@@ -143,7 +147,7 @@ def check() -> int:
     import polib
 
     if not PO.exists():
-        print(f"{PO.relative_to(ROOT)} is missing: run `make messages`")
+        print(f"{shown(PO)} is missing: run `make messages`")
         return 1
     po = polib.pofile(str(PO))
     catalogued = {key(entry) for entry in po if not entry.obsolete}
@@ -151,10 +155,10 @@ def check() -> int:
     problems = [f"not in the Welsh catalogue (run `make messages`): {label(k)}" for k in missing]
     problems += catalogue_problems(po) + mo_problems()
     if problems:
-        print(f"{PO.relative_to(ROOT)}: {len(problems)} problem(s)")
+        print(f"{shown(PO)}: {len(problems)} problem(s)")
         print("\n".join(f"  {problem}" for problem in problems))
         return 1
-    print(f"{PO.relative_to(ROOT)}: {len(catalogued)} messages, all in Welsh, compiled")
+    print(f"{shown(PO)}: {len(catalogued)} messages, all in Welsh, compiled")
     return 0
 
 
@@ -169,7 +173,7 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     if argv[1:] == ["--compile"]:
         complaint = compile_catalogue(MO)
-        print(complaint or f"compiled {MO.relative_to(ROOT)}")
+        print(complaint or f"compiled {shown(MO)}")
         return 1 if complaint else 0
     return check()
 

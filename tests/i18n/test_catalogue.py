@@ -6,6 +6,7 @@ keeps its English's placeholders, so no Welsh page breaks or loses a name; and w
 the error pages a resident may meet (404, 429, 500, and the plain 500 when the database is
 down) speak Welsh, on the national site and on a chapter made by create_chapter."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -26,8 +27,10 @@ PO = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 
+# CI installs gettext (.ci/run): there a missing msgfmt fails instead of skipping.
 needs_msgfmt = pytest.mark.skipif(
-    shutil.which("msgfmt") is None, reason="GNU gettext's msgfmt is not installed"
+    shutil.which("msgfmt") is None and os.environ.get("CI") != "true",
+    reason="GNU gettext's msgfmt is not installed",
 )
 
 
