@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test worker lint format install migrate clean
+.PHONY: demo test worker lint format install migrate messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,14 +58,25 @@ worker: install
 	mkdir -p var
 	$(BIN)/celery -A cms worker --beat --schedule var/celerybeat-schedule --loglevel info --queues default --concurrency 2
 
-## lint: ruff, migrations in step with the models, the import contracts (pyproject.toml) and
-## the size rule (tools/check_layout.py: modules <= 400 lines, functions <= 60)
+## lint: ruff, migrations in step with the models, the import contracts (pyproject.toml),
+## the size rule (tools/check_layout.py: modules <= 400 lines, functions <= 60) and the Welsh
+## catalogue (tools/check_translations.py: every marked string translated, the .mo compiled)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python tools/check_layout.py
+	$(BIN)/python tools/check_translations.py
+
+## messages: the strings marked in our code into locale/cy/LC_MESSAGES/django.po (new ones
+## empty, translations kept), then the .po compiled into the committed django.mo. Translate
+## every empty msgstr, run it again, commit both. Needs gettext (msgfmt, xgettext). The ignore
+## list is tools/check_translations.py's NOT_COPIED.
+MESSAGES_IGNORE := -i '.venv/*' -i 'var/*' -i 'node_modules/*' -i 'tests/*' -i 'bench/*'
+messages: install
+	$(BIN)/python manage.py makemessages -l cy --no-location --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python tools/check_translations.py --compile
 
 format: install
 	$(BIN)/ruff format .

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
@@ -61,7 +62,7 @@ class ScopedChosenMultipleView(ChosenMultipleView):
     def get(self, request):
         ids = _page_ids(request.GET.getlist("id"))
         if ids is None:
-            return HttpResponseBadRequest("Page ids are numbers.")
+            return HttpResponseBadRequest(gettext("Page ids are numbers."))
         pages = choosable_pages(request).filter(pk__in=ids).exclude(depth=1).specific()
         return self.render_chosen_response(
             [

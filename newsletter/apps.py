@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NewsletterConfig(AppConfig):
@@ -6,4 +7,4 @@ class NewsletterConfig(AppConfig):
     that sends them one recorded delivery at a time."""
 
     name = "newsletter"
-    verbose_name = "Newsletters"
+    verbose_name = _("Newsletters")

@@ -1,6 +1,7 @@
 """The sites app."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NetworkSitesConfig(AppConfig):
@@ -8,4 +9,4 @@ class NetworkSitesConfig(AppConfig):
 
     name = "sites"
     label = "network_sites"
-    verbose_name = "Sites"
+    verbose_name = _("Sites")

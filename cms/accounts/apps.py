@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -10,4 +11,4 @@ class AccountsConfig(AppConfig):
 
     name = "cms.accounts"
     label = "accounts"
-    verbose_name = "Editors' accounts"
+    verbose_name = _("Editors' accounts")

@@ -1,6 +1,7 @@
 """The coalition app: members and join requests."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoalitionConfig(AppConfig):
@@ -8,4 +9,4 @@ class CoalitionConfig(AppConfig):
 
     name = "cms.coalition"
     label = "coalition"
-    verbose_name = "Coalition members"
+    verbose_name = _("Coalition members")

@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
@@ -11,7 +12,7 @@ class CoreConfig(AppConfig):
 
     name = "cms.core"
     label = "core"
-    verbose_name = "Pages and blocks"
+    verbose_name = _("Pages and blocks")
 
     def ready(self):
         # Imported once the app registry is ready: they read models and Wagtail's registries.

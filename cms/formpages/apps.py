@@ -1,6 +1,7 @@
 """The form pages app."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FormPagesConfig(AppConfig):
@@ -8,7 +9,7 @@ class FormPagesConfig(AppConfig):
 
     name = "cms.formpages"
     label = "formpages"
-    verbose_name = "Forms"
+    verbose_name = _("Forms")
 
     def ready(self):
         # Wagtail's submissions view imports the admin's page listing, which needs the models

@@ -11,6 +11,7 @@ from celery import shared_task
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.models import Page
 
@@ -81,7 +82,8 @@ def send_submission_notification(submission_id: int) -> int:
             "submissions_url": admin_url("wagtailforms:list_submissions", page.pk, site=site),
         },
     )
-    subject = one_line(page.subject or f"New submission: {page.title}")  # editors' words
+    default_subject = gettext("New submission: %(title)s") % {"title": page.title}
+    subject = one_line(page.subject or default_subject)  # editors' words
     reply_to = resident_address(page, submission)
     return EmailMessage(
         subject,

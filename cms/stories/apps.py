@@ -1,6 +1,7 @@
 """The story library app."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StoriesConfig(AppConfig):
@@ -8,7 +9,7 @@ class StoriesConfig(AppConfig):
 
     name = "cms.stories"
     label = "stories"
-    verbose_name = "Stories"
+    verbose_name = _("Stories")
 
     def ready(self):
         from .signals import connect

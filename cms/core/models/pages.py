@@ -158,10 +158,10 @@ class CampaignPage(BasePage):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_credit")], "Hero"),
+        MultiFieldPanel([FieldPanel("hero_image"), FieldPanel("hero_image_credit")], _("Hero")),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("manifesto_title"), FieldPanel("manifesto")], "Manifesto"),
-        MultiFieldPanel([FieldPanel("toolkit_intro"), FieldPanel("toolkit")], "Toolkit"),
+        MultiFieldPanel([FieldPanel("manifesto_title"), FieldPanel("manifesto")], _("Manifesto")),
+        MultiFieldPanel([FieldPanel("toolkit_intro"), FieldPanel("toolkit")], _("Toolkit")),
         FieldPanel("share_text"),
     ]
     search_fields = [

@@ -46,7 +46,7 @@ def erase_everywhere_view(request):
     form = EraseEverywhereForm(request.POST)
     action = request.POST.get("action")
     if action not in {"review", "erase"}:
-        return HttpResponseBadRequest("Unknown action")
+        return HttpResponseBadRequest(_("Unknown action"))
     if not form.is_valid():
         return _erasure_page(request, form, status=400)
     address = normalise_email(form.cleaned_data["email"])

@@ -76,7 +76,7 @@ def _act(request, issue: NewsletterIssuePage, send: Send | None, schedule_form: 
     action = request.POST.get("action")
     here = redirect("newsletter_admin:send", page_id=issue.pk)
     if action not in ACTIONS:
-        return HttpResponseBadRequest("Unknown action")
+        return HttpResponseBadRequest(_("Unknown action"))
     if action == "test":
         if not request.user.email:
             messages.error(request, _("Your account has no email address to send a test to."))
