@@ -94,8 +94,16 @@ def not_yet_translated(request, page: Page):
         .live()
         .first()
     )
-    if translated is not None and not subpath and translated.pk != page.pk:
-        return HttpResponseRedirect(translated.get_url(request))
+    translated_url = translated.get_url(request) if translated is not None else None
+    # Not to itself: a live translation under a Welsh home still in draft is not reachable
+    # (Wagtail routes through the default language's tree until that home is live).
+    if (
+        translated_url
+        and not subpath
+        and translated.pk != page.pk
+        and translated_url != request.path
+    ):
+        return HttpResponseRedirect(translated_url)
     context = {
         "english_page": source,
         "english_url": (source.get_url(request) or "/") + subpath,

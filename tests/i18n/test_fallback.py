@@ -127,6 +127,21 @@ def test_welsh_chapter_serves_welsh_pages_and_notices_for_the_rest(client, cardi
     )
 
 
+@pytest.mark.django_db
+def test_a_welsh_page_published_before_its_welsh_home_is_a_notice_not_a_redirect_loop(
+    client, cardiff_site
+):
+    """A Welsh About published while the Welsh home is still a draft cannot be reached yet
+    (Wagtail routes /cy/ through the English tree until that home is live): /cy/about/ says so
+    instead of redirecting to itself."""
+    about = cardiff_site.root_page.get_children().get(slug="about")
+    translate_page(about, "Amdanom ni")
+    assert_welsh_notice(cardiff(client, "/cy/about/"), "/about/", "About")
+    publish_welsh_home(cardiff_site)
+    response = cardiff(client, "/cy/about/")
+    assert response.status_code == 200 and "Amdanom ni" in response.content.decode()
+
+
 # --- stories in Welsh ---------------------------------------------------------------------------
 
 

@@ -192,8 +192,21 @@ def _issue(site, home):
 
 
 def _translate(issue, title: str, subject: str, words: str):
-    """The issue's Welsh version, made with Wagtail's translation copy (its Welsh parents too)."""
-    welsh_issue = issue.copy_for_translation(Locale.objects.get(language_code="cy"), True)
+    """The issue's Welsh version, made with Wagtail's translation copy, under a Welsh archive
+    page of its own (an alias of the English archive would be English labelled Welsh)."""
+    welsh = Locale.objects.get(language_code="cy")
+    index = issue.get_parent()
+    welsh_index = index.get_translation_or_none(welsh)
+    if welsh_index is None or welsh_index.alias_of_id:
+        if welsh_index is not None:
+            welsh_index.delete()
+        welsh_index = index.copy_for_translation(welsh, copy_parents=True)
+        welsh_index.title = "Cylchlythyr"
+        welsh_index.save_revision().publish()
+    welsh_home = welsh_index.get_parent()
+    if not welsh_home.live:  # the Welsh home a site gets as a draft when it starts offering Welsh
+        welsh_home.save_revision().publish()
+    welsh_issue = issue.copy_for_translation(welsh, True)
     welsh_issue.title, welsh_issue.subject = title, subject
     welsh_issue.body = [("paragraph", f"<p>{words}</p>")]
     welsh_issue.save_revision().publish()
