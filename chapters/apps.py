@@ -8,3 +8,12 @@ class ChaptersConfig(AppConfig):
 
     name = "chapters"
     verbose_name = "Chapters"
+
+    def ready(self) -> None:
+        from wagtail.signals import copy_for_translation_done
+
+        from .locale_trees import share_permissions_after_copy
+
+        copy_for_translation_done.connect(
+            share_permissions_after_copy, dispatch_uid="chapters.share_permissions_after_copy"
+        )

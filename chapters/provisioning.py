@@ -118,8 +118,10 @@ def grant_site_settings(group: Group, site: Site) -> None:
 
 
 def grant_site_editing(group: Group, site: Site, collection: Collection, page_codenames) -> None:
-    """What any site's editors get: the admin, their tree, their collection, their settings."""
+    """What any site's editors get: the admin, their tree, their collection, their settings,
+    and translating their own site (wagtail-localize's views are scoped per site)."""
     grant_admin_access(group)
+    group.permissions.add(_permission("wagtail_localize", "submit_translation"))
     grant_page_tree(group, site.root_page, page_codenames)
     grant_collection(group, collection)
     grant_site_settings(group, site)

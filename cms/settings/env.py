@@ -65,3 +65,28 @@ def email_settings_from_url(url: str) -> dict:
         "EMAIL_USE_SSL": use_ssl,
         "EMAIL_TIMEOUT": int(query.get("timeout", "30")),
     }
+
+
+MACHINE_TRANSLATORS = {
+    "libretranslate": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+    "stand-in": "sites.machine_translation.StandInTranslator",
+}
+
+
+def machine_translator_settings(choice: str, url: str, api_key: str) -> dict | None:
+    """WAGTAILLOCALIZE_MACHINE_TRANSLATOR for MACHINE_TRANSLATOR=libretranslate|stand-in|off."""
+    choice = choice.strip().lower()
+    if choice == "off":
+        return None
+    if choice not in MACHINE_TRANSLATORS:
+        raise ImproperlyConfigured(
+            f"MACHINE_TRANSLATOR={choice!r}: use libretranslate, stand-in or off."
+        )
+    options = {}
+    if choice == "libretranslate":
+        if not url:
+            raise ImproperlyConfigured(
+                "MACHINE_TRANSLATOR=libretranslate needs LIBRETRANSLATE_URL."
+            )
+        options = {"LIBRETRANSLATE_URL": url.rstrip("/"), "API_KEY": api_key}
+    return {"CLASS": MACHINE_TRANSLATORS[choice], "OPTIONS": options}

@@ -1,0 +1,203 @@
+"""Every wagtail-localize admin view, walked by a chapter editor: refused on another site's page,
+story, translation source or translation, whatever id they type; allowed on their own site's.
+
+The walk reads its list of views from chapters.localize_views.LOCALIZE_GUARDS, the list the
+project refuses to start without (a wagtail-localize upgrade that adds or renames a view stops
+start-up until it is listed there), and fails if a listed view that takes an object is not
+walked here. Leeds is made by `create_chapter` in the test and offers Welsh.
+"""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.urls import reverse
+
+from chapters.admin_guards import guard_admin_urls
+from chapters.localize_views import LOCALIZE_GUARDS
+from tests.helpers import admin_home, logged_in
+from tests.i18n.localize_scene import SiteObjects, offer_welsh, site_objects, translation_of, welsh
+
+# Views that take no object of any site: wagtail-localize's JavaScript strings, and the report
+# and snippets API (replaced by scoped listings: tests/chapters/test_admin_tenancy.py).
+NO_OBJECT = {
+    "wagtail_localize:javascript_catalog",
+    "wagtail_localize:translations_report",
+    "wagtail_localize:translations_report_results",
+    "wagtail_localize:snippets_api_listing",
+    "wagtail_localize:snippets_api_detail",
+}
+
+
+def _next(objects: SiteObjects) -> str:
+    return "?" + urlencode({"next": reverse("wagtailadmin_pages:edit", args=[objects.page.pk])})
+
+
+def _string_edit(objects: SiteObjects) -> tuple[str, str, dict]:
+    args = [objects.translation.pk, objects.segment.pk]
+    return "put", reverse("wagtail_localize:edit_string_translation", args=args), {"value": "Hi"}
+
+
+# name -> (method, url, data) for one site's objects.
+REQUESTS: dict[str, Callable[[SiteObjects], tuple[str, str, dict]]] = {
+    "wagtail_localize:submit_page_translation": lambda o: (
+        "get",
+        reverse("wagtail_localize:submit_page_translation", args=[o.untranslated.pk]),
+        {},
+    ),
+    "wagtail_localize:convert_to_alias": lambda o: (
+        "get",
+        reverse("wagtail_localize:convert_to_alias", args=[o.welsh_page.pk]),
+        {},
+    ),
+    "wagtail_localize:submit_snippet_translation": lambda o: (
+        "get",
+        reverse(
+            "wagtail_localize:submit_snippet_translation", args=["stories", "story", o.story.pk]
+        ),
+        {},
+    ),
+    "wagtail_localize:update_translations": lambda o: (
+        "get",
+        reverse("wagtail_localize:update_translations", args=[o.source.pk]),
+        {},
+    ),
+    "wagtail_localize:edit_string_translation": _string_edit,
+    "wagtail_localize:edit_override": lambda o: (
+        "put",
+        reverse("wagtail_localize:edit_override", args=[o.translation.pk, 0]),
+        {"value": "https://example.org/"},
+    ),
+    "wagtail_localize:download_pofile": lambda o: (
+        "get",
+        reverse("wagtail_localize:download_pofile", args=[o.translation.pk]),
+        {},
+    ),
+    "wagtail_localize:upload_pofile": lambda o: (
+        "post",
+        reverse("wagtail_localize:upload_pofile", args=[o.translation.pk]) + _next(o),
+        {},
+    ),
+    "wagtail_localize:machine_translate": lambda o: (
+        "post",
+        reverse("wagtail_localize:machine_translate", args=[o.translation.pk]) + _next(o),
+        {},
+    ),
+    "wagtail_localize:preview_translation": lambda o: (
+        "get",
+        reverse("wagtail_localize:preview_translation", args=[o.translation.pk]),
+        {},
+    ),
+    "wagtail_localize:stop_translation": lambda o: (
+        "post",
+        reverse("wagtail_localize:stop_translation", args=[o.translation.pk]) + _next(o),
+        {},
+    ),
+}
+
+
+def _send(client, method: str, url: str, data: dict):
+    """One request in a savepoint rolled back afterwards: nothing one request does (stopping a
+    translation, filling it in) changes the next."""
+    with transaction.atomic():
+        if method == "put":
+            encoded = urlencode(data)
+            response = client.put(url, encoded, content_type="application/x-www-form-urlencoded")
+        else:
+            response = getattr(client, method)(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+def refused(response) -> bool:
+    """Wagtail's refusal: 302 to the dashboard (which says so), or 403 for a script's request."""
+    if response.status_code == 403:
+        return True
+    return response.status_code == 302 and response["Location"] == admin_home()
+
+
+@pytest.fixture
+def scene(leeds, leeds_editor, network, superuser):
+    offer_welsh(leeds.site)
+    national_editor = get_user_model().objects.get(username="national-editor")
+    return {
+        "leeds": site_objects(leeds.site, leeds_editor),
+        "national": site_objects(network.national_site, national_editor),
+        "coventry": site_objects(network.coventry_site, superuser),
+    }
+
+
+def test_every_localize_view_that_takes_an_object_is_walked():
+    assert set(REQUESTS) == set(LOCALIZE_GUARDS) - NO_OBJECT
+
+
+def test_chapter_editor_is_refused_every_localize_view_on_other_sites(scene, leeds_editor):
+    client = logged_in(leeds_editor)
+    findings = []
+    for name, build in sorted(REQUESTS.items()):
+        for other in ("national", "coventry"):
+            response = _send(client, *build(scene[other]))
+            if not refused(response):
+                findings.append(f"{name} on {other}'s: {response.status_code}")
+    assert findings == [], "a Leeds editor was let through:\n" + "\n".join(findings)
+
+
+def test_chapter_editor_may_use_every_localize_view_on_their_own_site(scene, leeds_editor):
+    client = logged_in(leeds_editor)
+    findings = []
+    for name, build in sorted(REQUESTS.items()):
+        response = _send(client, *build(scene["leeds"]))
+        if refused(response) or response.status_code >= 500:
+            findings.append(f"{name}: {response.status_code} {response.get('Location', '')}")
+    assert findings == [], "a Leeds editor was refused their own:\n" + "\n".join(findings)
+
+
+def test_another_chapter_is_refused_leeds_objects(scene, coventry_editor):
+    client = logged_in(coventry_editor)
+    findings = [
+        name
+        for name, build in REQUESTS.items()
+        if not refused(_send(client, *build(scene["leeds"])))
+    ]
+    assert findings == []
+
+
+def test_an_id_that_names_nothing_is_refused_not_a_500(scene, leeds_editor):
+    client = logged_in(leeds_editor)
+    for name in ("download_pofile", "machine_translate", "stop_translation"):
+        url = reverse(f"wagtail_localize:{name}", args=[999_999])
+        assert refused(client.post(url) if name != "download_pofile" else client.get(url))
+    url = reverse("wagtail_localize:update_translations", args=[999_999])
+    assert refused(client.get(url))
+
+
+def test_translating_their_home_lets_chapter_editors_edit_the_welsh_tree(leeds, leeds_editor):
+    """Welsh pages live in a tree of their own: the editors' permissions follow the home."""
+    offer_welsh(leeds.site)
+    client = logged_in(leeds_editor)
+    home = leeds.site.root_page
+    response = client.post(
+        reverse("wagtail_localize:submit_page_translation", args=[home.pk]),
+        {"locales": [welsh().pk]},
+    )
+    assert response.status_code == 302
+    welsh_home = translation_of(home.specific).get_target_instance()
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[welsh_home.pk])
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_unlisted_localize_view_stops_start_up(monkeypatch):
+    from django.urls import include, path
+
+    monkeypatch.delitem(LOCALIZE_GUARDS, "wagtail_localize:download_pofile")
+    patterns = [
+        path(
+            "localize/",
+            include(([path("x/", lambda r: None, name="download_pofile")], "wagtail_localize")),
+        )
+    ]
+    with pytest.raises(ImproperlyConfigured, match="download_pofile"):
+        guard_admin_urls(patterns)
