@@ -14,9 +14,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.urls import reverse
+from django.urls import include, path, reverse
 
-from chapters.admin_guards import guard_admin_urls
+from chapters import admin_guards
 from chapters.localize_views import LOCALIZE_GUARDS
 from tests.helpers import admin_home, logged_in
 from tests.i18n.localize_scene import SiteObjects, offer_welsh, site_objects, translation_of, welsh
@@ -190,9 +190,8 @@ def test_translating_their_home_lets_chapter_editors_edit_the_welsh_tree(leeds, 
 
 
 def test_an_unlisted_localize_view_stops_start_up(monkeypatch):
-    from django.urls import include, path
-
-    monkeypatch.delitem(LOCALIZE_GUARDS, "wagtail_localize:download_pofile")
+    """An upgrade that adds or renames a view of wagtail-localize fails loudly."""
+    monkeypatch.delitem(admin_guards.WRAPPED, "wagtail_localize:download_pofile")
     patterns = [
         path(
             "localize/",
@@ -200,4 +199,4 @@ def test_an_unlisted_localize_view_stops_start_up(monkeypatch):
         )
     ]
     with pytest.raises(ImproperlyConfigured, match="download_pofile"):
-        guard_admin_urls(patterns)
+        admin_guards.guard_admin_urls(patterns)
