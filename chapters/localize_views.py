@@ -145,7 +145,18 @@ def _snippet_is_theirs(user, app_label=None, model_name=None, pk=None, **kwargs)
     instance = model._default_manager.filter(pk=pk).first()
     if instance is None:
         return True
-    policy = model.snippet_viewset.permission_policy
+    return user_can_edit_instance(user, instance)
+
+
+def user_can_edit_instance(user, instance) -> bool:
+    """Whether the translation editor may change `instance` for this user: a page by its page
+    permissions, a snippet by its own permission policy. Put in place of wagtail-localize's
+    `edit_translation.user_can_edit_instance` (chapters.apps), which asks snippets for a
+    model-wide permission: a chapter's editors hold stories per site, so they could open their
+    own story's Welsh but not save a word of it."""
+    if isinstance(instance, Page):
+        return instance.permissions_for_user(user).can_edit()
+    policy = type(instance).snippet_viewset.permission_policy
     return policy.user_has_permission_for_instance(user, "change", instance)
 
 

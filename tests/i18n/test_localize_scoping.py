@@ -15,9 +15,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import include, path, reverse
+from wagtail_localize.models import StringSegment
 
 from chapters import admin_guards
 from chapters.localize_views import LOCALIZE_GUARDS
+from tests.factories import StoryFactory
 from tests.helpers import admin_home, logged_in
 from tests.i18n.localize_scene import SiteObjects, offer_welsh, site_objects, translation_of, welsh
 
@@ -200,3 +202,26 @@ def test_an_unlisted_localize_view_stops_start_up(monkeypatch):
     ]
     with pytest.raises(ImproperlyConfigured, match="download_pofile"):
         admin_guards.guard_admin_urls(patterns)
+
+
+def test_chapter_editor_translates_their_own_story(leeds, leeds_editor, coventry_editor):
+    """Stories are held per site, not by model permission: the translation editor's endpoints
+    let a site's editors fill in their own story's Welsh, and nobody else."""
+    offer_welsh(leeds.site)
+    client = logged_in(leeds_editor)
+    story = StoryFactory(site=leeds.site, title="Leeds story in Welsh")
+    response = client.post(
+        reverse("wagtail_localize:submit_snippet_translation", args=["stories", "story", story.pk]),
+        {"locales": [welsh().pk]},
+    )
+    assert response.status_code == 302
+    translation = translation_of(story)
+    welsh_story = translation.get_target_instance()
+    edit = reverse("wagtailsnippets_stories_story:edit", args=[welsh_story.pk])
+    assert client.get(edit).status_code == 200
+    segment = StringSegment.objects.filter(source=translation.source).first()
+    url = reverse("wagtail_localize:edit_string_translation", args=[translation.pk, segment.pk])
+    value = urlencode({"value": "Stori Leeds"})
+    form = "application/x-www-form-urlencoded"
+    assert client.put(url, value, content_type=form).status_code in (200, 201)
+    assert refused(logged_in(coventry_editor).put(url, value, content_type=form))
