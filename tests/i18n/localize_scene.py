@@ -5,6 +5,7 @@ objects that the localize views take by id."""
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.test import TestCase
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import StringSegment, Translation, TranslationSource
 from wagtail_localize.operations import TranslationCreator
@@ -22,6 +23,7 @@ def offer_welsh(site: Site) -> None:
     """The site offers English and Welsh (what `create_chapter --languages en,cy` sets)."""
     site_settings = SiteSettings.for_site(site)
     site_settings.locales_offered.add(*Locale.objects.filter(language_code__in=["en", "cy"]))
+    site_settings.save()  # a ParentalManyToManyField is written when its owner is saved
 
 
 def translation_of(instance) -> Translation:
@@ -32,16 +34,28 @@ def translation_of(instance) -> Translation:
     )
 
 
+def published_on_commit():
+    """wagtail-localize publishes once the transaction commits, which a test's never does: run
+    what it left for the commit (as a request's commit would)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def translate(instance, user) -> Translation:
     """A synced Welsh translation of the page (its site's home first, if it has none) or
-    snippet, as wagtail-localize's "Translate" button makes it."""
+    snippet, as wagtail-localize's "Translate" button makes it, published as the source is."""
     if isinstance(instance, Page):
         instance = instance.specific
         for ancestor in instance.get_ancestors().filter(depth__gte=2).specific():
             if not ancestor.has_translation(welsh()):
-                TranslationCreator(user, [welsh()]).create_translations(ancestor)
-    TranslationCreator(user, [welsh()]).create_translations(instance)
+                _translate_one(ancestor, user)
+    _translate_one(instance, user)
     return translation_of(instance)
+
+
+def _translate_one(instance, user) -> None:
+    """One "Translate" click: its own transaction, published when it commits."""
+    with published_on_commit():
+        TranslationCreator(user, [welsh()]).create_translations(instance)
 
 
 @dataclass
