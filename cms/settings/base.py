@@ -7,14 +7,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from wagtail.embeds import oembed_providers
 
-from .env import (
-    email_settings_from_url,
-    env_bool,
-    env_int,
-    env_list,
-    env_str,
-    machine_translator_settings,
-)
+from .env import email_settings_from_url, env_bool, env_int, env_list, env_str
+from .env import machine_translator_settings as machine_translator
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -281,16 +275,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 # Moderation mail goes to each site's own reviewers, not to every superuser of the network.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
-# Machine translation in wagtail-localize's translation editor (sites/machine_translation.py):
-# LibreTranslate whenever its URL is set, else off here; dev and test use the stand-in.
-LIBRETRANSLATE_URL = env_str("LIBRETRANSLATE_URL", "")
-LIBRETRANSLATE_API_KEY = env_str("LIBRETRANSLATE_API_KEY", "")
-MACHINE_TRANSLATOR = env_str(
-    "MACHINE_TRANSLATOR", "libretranslate" if LIBRETRANSLATE_URL else "off"
-)
-WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator_settings(
-    MACHINE_TRANSLATOR, LIBRETRANSLATE_URL, LIBRETRANSLATE_API_KEY
-)
+# Machine translation (README "Translating"): LibreTranslate once LIBRETRANSLATE_URL is set.
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(default="off")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Public forms (cms/core/antispam.py): a form sent back faster than this is a bot's.

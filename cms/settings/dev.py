@@ -1,7 +1,7 @@
 """Local development: `make demo`. Defaults that need no services."""
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_int, env_list, env_str, machine_translator_settings
+from .env import env_bool, env_int, env_list, env_str
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-secret-key-change-me")  # noqa: S105
@@ -13,13 +13,5 @@ WAGTAILADMIN_BASE_URL = env_str(
 )
 # DEBUG shows Django's technical 404; residents trying the demo see the site's own 404.
 MIDDLEWARE = [*MIDDLEWARE, "cms.demo.middleware.BrandedNotFoundMiddleware"]  # noqa: F405
-# The stand-in machine translator unless LibreTranslate is configured (README: Translating).
-MACHINE_TRANSLATOR = env_str(
-    "MACHINE_TRANSLATOR",
-    "libretranslate" if LIBRETRANSLATE_URL else "stand-in",  # noqa: F405
-)
-WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator_settings(
-    MACHINE_TRANSLATOR,
-    LIBRETRANSLATE_URL,  # noqa: F405
-    LIBRETRANSLATE_API_KEY,  # noqa: F405
-)
+# The stand-in machine translator unless another is configured (README "Translating").
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(default="stand-in")  # noqa: F405

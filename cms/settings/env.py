@@ -73,9 +73,12 @@ MACHINE_TRANSLATORS = {
 }
 
 
-def machine_translator_settings(choice: str, url: str, api_key: str) -> dict | None:
-    """WAGTAILLOCALIZE_MACHINE_TRANSLATOR for MACHINE_TRANSLATOR=libretranslate|stand-in|off."""
-    choice = choice.strip().lower()
+def machine_translator_settings(default: str) -> dict | None:
+    """WAGTAILLOCALIZE_MACHINE_TRANSLATOR from MACHINE_TRANSLATOR (libretranslate, stand-in or
+    off; unset: libretranslate when LIBRETRANSLATE_URL is set, else `default`), with
+    LIBRETRANSLATE_URL and LIBRETRANSLATE_API_KEY."""
+    url = env_str("LIBRETRANSLATE_URL", "")
+    choice = env_str("MACHINE_TRANSLATOR", "libretranslate" if url else default).strip().lower()
     if choice == "off":
         return None
     if choice not in MACHINE_TRANSLATORS:
@@ -88,5 +91,8 @@ def machine_translator_settings(choice: str, url: str, api_key: str) -> dict | N
             raise ImproperlyConfigured(
                 "MACHINE_TRANSLATOR=libretranslate needs LIBRETRANSLATE_URL."
             )
-        options = {"LIBRETRANSLATE_URL": url.rstrip("/"), "API_KEY": api_key}
+        options = {
+            "LIBRETRANSLATE_URL": url.rstrip("/"),
+            "API_KEY": env_str("LIBRETRANSLATE_API_KEY", ""),
+        }
     return {"CLASS": MACHINE_TRANSLATORS[choice], "OPTIONS": options}

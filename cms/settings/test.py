@@ -3,7 +3,7 @@ a test database that outlives the run (pytest's --reuse-db; tests/demo_db.py say
 rebuilt)."""
 
 from .base import *  # noqa: F403
-from .env import env_str, machine_translator_settings
+from .env import env_str
 
 # The embedded SQLite default tests in a file of its own under var/ (never the demo's db.sqlite3),
 # so `--reuse-db` keeps it between runs; pytest-django suffixes it per xdist worker (_gw0 ...).
@@ -25,13 +25,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # A real worker under test (tests/newsletter/harness.py): tasks from Redis, mail to EMAIL_URL.
 if env_str("CELERY_EAGER", "1") == "0":
     CELERY_TASK_ALWAYS_EAGER, EMAIL_BACKEND = False, "django.core.mail.backends.smtp.EmailBackend"
-# The stand-in machine translator unless LibreTranslate is configured (README: Translating).
-MACHINE_TRANSLATOR = env_str(
-    "MACHINE_TRANSLATOR",
-    "libretranslate" if LIBRETRANSLATE_URL else "stand-in",  # noqa: F405
-)
-WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator_settings(
-    MACHINE_TRANSLATOR,
-    LIBRETRANSLATE_URL,  # noqa: F405
-    LIBRETRANSLATE_API_KEY,  # noqa: F405
-)
+# The stand-in machine translator unless another is configured (README "Translating").
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(default="stand-in")  # noqa: F405

@@ -5,7 +5,6 @@ by a chapter editor on their own page and refused on another site's."""
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
@@ -52,37 +51,53 @@ def test_tests_and_the_demo_use_the_stand_in():
     assert isinstance(get_machine_translator(), StandInTranslator)
 
 
-def test_libretranslate_is_wagtail_localizes_own_backend_with_the_url_and_key():
-    config = machine_translator_settings("libretranslate", "https://lt.example.org/", "k3y")
-    assert config == {
+@pytest.fixture
+def environment(monkeypatch):
+    """Set the machine-translation variables of the environment for one test."""
+    for name in ("MACHINE_TRANSLATOR", "LIBRETRANSLATE_URL", "LIBRETRANSLATE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+    def set_to(**values):
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+
+    return set_to
+
+
+def test_libretranslate_is_wagtail_localizes_own_backend_once_its_url_is_set(environment):
+    environment(LIBRETRANSLATE_URL="https://lt.example.org/", LIBRETRANSLATE_API_KEY="k3y")
+    assert machine_translator_settings(default="off") == {
         "CLASS": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
         "OPTIONS": {"LIBRETRANSLATE_URL": "https://lt.example.org", "API_KEY": "k3y"},
     }
 
 
-def test_off_means_no_machine_translation():
-    assert machine_translator_settings("off", "https://lt.example.org", "") is None
+def test_production_has_no_machine_translation_unless_configured(environment):
+    assert machine_translator_settings(default="off") is None
+
+
+def test_off_turns_it_off_even_with_a_url(environment):
+    environment(MACHINE_TRANSLATOR="off", LIBRETRANSLATE_URL="https://lt.example.org")
+    assert machine_translator_settings(default="stand-in") is None
+
+
+def test_the_stand_in_can_be_chosen_anywhere(environment):
+    environment(MACHINE_TRANSLATOR="stand-in")
+    config = machine_translator_settings(default="off")
+    assert config["CLASS"] == "sites.machine_translation.StandInTranslator"
 
 
 @pytest.mark.parametrize(
-    ("choice", "url", "message"),
+    ("values", "message"),
     [
-        ("libretranslate", "", "needs LIBRETRANSLATE_URL"),
-        ("deepl", "", "use libretranslate, stand-in or off"),
+        ({"MACHINE_TRANSLATOR": "libretranslate"}, "needs LIBRETRANSLATE_URL"),
+        ({"MACHINE_TRANSLATOR": "deepl"}, "use libretranslate, stand-in or off"),
     ],
 )
-def test_a_wrong_choice_is_a_clear_error_at_start_up(choice, url, message):
+def test_a_wrong_choice_is_a_clear_error_at_start_up(environment, values, message):
+    environment(**values)
     with pytest.raises(ImproperlyConfigured, match=message):
-        machine_translator_settings(choice, url, "")
-
-
-def test_production_has_no_machine_translation_unless_configured():
-    """base.py (what production reads) turns it on only when LIBRETRANSLATE_URL is set."""
-    from cms.settings import base
-
-    expected = "libretranslate" if base.LIBRETRANSLATE_URL else "off"
-    assert expected == base.MACHINE_TRANSLATOR
-    assert settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR["CLASS"].endswith("StandInTranslator")
+        machine_translator_settings(default="off")
 
 
 # --- the translation editor's button ---------------------------------------------------------
@@ -139,3 +154,24 @@ def network_superuser():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="admin")
+
+
+def test_an_unreachable_libretranslate_is_reported_not_a_500(leeds, leeds_editor, settings):
+    """Nothing listens on the discard port: the editor is told, and nothing is filled in."""
+    settings.WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+        "OPTIONS": {"LIBRETRANSLATE_URL": "http://127.0.0.1:9", "API_KEY": "", "TIMEOUT": 2},
+    }
+    offer_welsh(leeds.site)
+    about = leeds.site.root_page.get_children().get(slug="about").specific
+    translation = translate(about, leeds_editor)
+    client = logged_in(leeds_editor)
+
+    response, edit = _machine_translate(client, translation, translation.get_target_instance())
+
+    assert response.status_code == 302 and response["Location"] == edit
+    messages = [str(m) for m in client.get(edit).context["messages"]]
+    assert any("could not be reached" in m for m in messages), messages
+    assert not StringTranslation.objects.filter(
+        locale=translation.target_locale, translation_of__segments__source=translation.source
+    ).exists()
