@@ -118,14 +118,19 @@ def grant_site_settings(group: Group, site: Site) -> None:
 
 
 def grant_site_editing(group: Group, site: Site, collection: Collection, page_codenames) -> None:
-    """What any site's editors get: the admin, their tree, their collection, their settings,
-    and translating their own site (wagtail-localize's views are scoped per site)."""
+    """What any site's editors get: the admin, their tree, their collection, their settings."""
     grant_admin_access(group)
-    group.permissions.add(_permission("wagtail_localize", "submit_translation"))
     grant_page_tree(group, site.root_page, page_codenames)
     grant_collection(group, collection)
     grant_site_settings(group, site)
     grant_for_site(group, site, Story, STORY_PERMISSIONS)
+
+
+def grant_translating(group: Group) -> None:
+    """Translating their own site with wagtail-localize (its views are scoped per site:
+    chapters.localize_views). Each row of a listing then shows wagtail-localize's "Translate"
+    and "Sync" buttons, at two queries a row."""
+    group.permissions.add(_permission("wagtail_localize", "submit_translation"))
 
 
 def assign_approval_workflow(home: Page, name: str, approvers: Group) -> Workflow:
@@ -324,6 +329,8 @@ def provision_chapter(
     collection = existing.collection if existing else child_collection(name)
     grant_site_editing(editors, site, collection, EDITOR_PAGE_PERMISSIONS)
     grant_site_editing(moderators, site, collection, MODERATOR_PAGE_PERMISSIONS)
+    grant_translating(editors)
+    grant_translating(moderators)
     assign_approval_workflow(setup.home, name, moderators)
     story_review_task().groups.add(editors, moderators)
 
