@@ -12,7 +12,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.models import Site
 
-from . import provisioning, translation_status
+from . import localize_views, provisioning, translation_status
 from .admin_views import ScopedDocumentsAdminAPI, ScopedImagesAdminAPI
 from .documents import document_site, document_url
 from .scoping import in_permitted_trees
@@ -55,6 +55,10 @@ def register_translation_status_menu_item():
         icon_name="wagtail-localize-language",
         order=9010,
     )
+
+
+# Before wagtail-localize's own (order 0), which would refuse a chapter's story.
+hooks.register("before_edit_snippet", localize_views.publish_snippet_translation, order=-1)
 
 
 @hooks.register("before_move_page")

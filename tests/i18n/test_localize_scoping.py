@@ -21,7 +21,15 @@ from chapters import admin_guards
 from chapters.localize_views import LOCALIZE_GUARDS
 from tests.factories import StoryFactory
 from tests.helpers import admin_home, logged_in
-from tests.i18n.localize_scene import SiteObjects, offer_welsh, site_objects, translation_of, welsh
+from tests.i18n.localize_scene import (
+    SiteObjects,
+    offer_welsh,
+    published_on_commit,
+    site_objects,
+    translate,
+    translation_of,
+    welsh,
+)
 
 # Views that take no object of any site: wagtail-localize's JavaScript strings, and the report
 # and snippets API (replaced by scoped listings: tests/chapters/test_admin_tenancy.py).
@@ -225,3 +233,28 @@ def test_chapter_editor_translates_their_own_story(leeds, leeds_editor, coventry
     form = "application/x-www-form-urlencoded"
     assert client.put(url, value, content_type=form).status_code in (200, 201)
     assert refused(logged_in(coventry_editor).put(url, value, content_type=form))
+
+
+def test_chapter_editor_publishes_their_storys_welsh(leeds, leeds_editor, coventry_editor):
+    offer_welsh(leeds.site)
+    story = StoryFactory(site=leeds.site, title="Leeds story to publish in Welsh")
+    translation = translate(story, leeds_editor)
+    welsh_story = translation.get_target_instance()
+    client = logged_in(leeds_editor)
+    title = StringSegment.objects.get(source=translation.source, context__path="title")
+    url = reverse("wagtail_localize:edit_string_translation", args=[translation.pk, title.pk])
+    value = urlencode({"value": "Stori Leeds yn Gymraeg"})
+    client.put(url, value, content_type="application/x-www-form-urlencoded")
+
+    edit = reverse("wagtailsnippets_stories_story:edit", args=[welsh_story.pk])
+    with published_on_commit():
+        assert refused(logged_in(coventry_editor).post(edit, {"action": "publish"}))
+    welsh_story.refresh_from_db()
+    assert welsh_story.title == "Leeds story to publish in Welsh", "Coventry published nothing"
+    with published_on_commit():
+        response = client.post(edit, {"action": "publish"})
+
+    assert response.status_code == 302, response.status_code
+    welsh_story.refresh_from_db()
+    assert welsh_story.title == "Stori Leeds yn Gymraeg"
+    assert welsh_story.live
