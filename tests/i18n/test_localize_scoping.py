@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.test import Client
 from django.urls import include, path, reverse
 from wagtail_localize.models import StringSegment
 
@@ -258,3 +259,20 @@ def test_chapter_editor_publishes_their_storys_welsh(leeds, leeds_editor, covent
     welsh_story.refresh_from_db()
     assert welsh_story.title == "Stori Leeds yn Gymraeg"
     assert welsh_story.live
+
+
+def test_translating_a_home_with_its_subtree_serves_every_welsh_page(leeds, leeds_editor):
+    """wagtail-localize publishes the Welsh home after making its children: its tree must still
+    know them (/cy/about/ was a 404)."""
+    offer_welsh(leeds.site)
+    home = leeds.site.root_page
+    with published_on_commit():
+        response = logged_in(leeds_editor).post(
+            reverse("wagtail_localize:submit_page_translation", args=[home.pk]),
+            {"locales": [welsh().pk], "include_subtree": "on"},
+        )
+    assert response.status_code == 302
+    welsh_home = translation_of(home.specific).get_target_instance()
+    assert welsh_home.get_children().count() == home.get_children().count()
+    for url in ("/cy/", "/cy/about/", "/cy/news/"):
+        assert Client().get(url, HTTP_HOST=leeds.site.hostname).status_code == 200, url
