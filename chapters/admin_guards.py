@@ -12,10 +12,13 @@ called from cms/urls.py) and:
   gets Wagtail's refusal before Wagtail's view runs, so no view can name that page's draft
   title, not even in a flash message;
 - views named in `REPLACED` are swapped for scoped versions (chapters.admin_views);
-- views named in `SUPERUSERS_ONLY` (network-wide reports) are closed to everyone else.
+- views named in `SUPERUSERS_ONLY` (network-wide reports) are closed to everyone else;
+- every view of wagtail-localize is listed in `localize_views.LOCALIZE_GUARDS` with the check of
+  the page, snippet, translation source or translation its URL names.
 
 A name that is registered here but no longer exists in Wagtail's URLs is an error at start-up
-(`ImproperlyConfigured`), so an upgrade that moves a guarded view cannot pass unnoticed.
+(`ImproperlyConfigured`), so an upgrade that moves a guarded view cannot pass unnoticed; so is a
+wagtail-localize view that is not listed (an upgrade that adds or renames one).
 """
 
 from collections.abc import Callable, Iterator
@@ -26,7 +29,7 @@ from django.urls import URLPattern, URLResolver
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Page
 
-from . import admin_views
+from . import admin_views, localize_views
 from .scoping import may_reach_page
 
 # Arguments that name a page, in every admin view that takes one.
@@ -47,10 +50,10 @@ SUPERUSERS_ONLY = {
 REPLACED: dict[str, Callable] = {
     "wagtailadmin_choose_page_chosen_multiple": admin_views.page_chosen_multiple,
     "wagtailadmin_choose_page_external_link": admin_views.external_link,
-    "wagtail_localize:translations_report": admin_views.translations_report,
-    "wagtail_localize:translations_report_results": admin_views.translations_report_results,
-    "wagtail_localize:snippets_api_listing": admin_views.snippets_api_listing,
-    "wagtail_localize:snippets_api_detail": admin_views.snippets_api_detail,
+    "wagtail_localize:translations_report": localize_views.translations_report,
+    "wagtail_localize:translations_report_results": localize_views.translations_report_results,
+    "wagtail_localize:snippets_api_listing": localize_views.snippets_api_listing,
+    "wagtail_localize:snippets_api_detail": localize_views.snippets_api_detail,
 }
 
 # Views wrapped with an extra check of their own: name -> decorator.
@@ -60,7 +63,10 @@ WRAPPED: dict[str, Callable] = {
     "wagtailadmin_pages:choose_parent": admin_views.parent_page_of_ones_own,
     # Tells which moderation step a page is at: for the page's editors.
     "wagtailadmin_pages:confirm_workflow_cancellation": admin_views.page_editors_only,
+    # Every wagtail-localize view, by the kind of id it takes (chapters.localize_views).
+    **localize_views.LOCALIZE_GUARDS,
 }
+LOCALIZE_NAMESPACE = "wagtail_localize:"
 
 
 def page_guard(view: Callable, argument: str) -> Callable:
@@ -114,6 +120,7 @@ def guard_admin_urls(patterns) -> dict[str, int]:
     """Put the guards on the admin's URL patterns, in place; how many of each were put."""
     counts = {"page": 0, "replaced": 0, "wrapped": 0, "superusers_only": 0}
     seen: set[str] = set()
+    unlisted: set[str] = set()
     for name, pattern in _patterns(patterns):
         view = pattern.callback
         if name in REPLACED:
@@ -129,12 +136,24 @@ def guard_admin_urls(patterns) -> dict[str, int]:
         if argument is not None:
             view = page_guard(view, argument)
             counts["page"] += 1
+        if name in REPLACED or name in WRAPPED or name in SUPERUSERS_ONLY:
+            seen.add(name)
+        elif name and name.startswith(LOCALIZE_NAMESPACE):
+            unlisted.add(name)
         if view is not pattern.callback:
             pattern.callback = view
-            seen.add(name)
+    _check_all_guarded(seen, unlisted)
+    return counts
+
+
+def _check_all_guarded(seen: set[str], unlisted: set[str]) -> None:
+    if unlisted:
+        raise ImproperlyConfigured(
+            "wagtail-localize views that chapters.localize_views.LOCALIZE_GUARDS does not "
+            f"list (say which object each takes and guard it): {sorted(unlisted)}"
+        )
     missing = (set(REPLACED) | set(WRAPPED) | SUPERUSERS_ONLY) - seen
     if missing:
         raise ImproperlyConfigured(
             f"Admin views to guard are missing from Wagtail's URLs: {sorted(missing)}"
         )
-    return counts

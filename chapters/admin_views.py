@@ -5,22 +5,17 @@ others. They are put on Wagtail's own URL patterns by chapters.admin_guards.
   edit URL and URL of any page whose id or URL was given: they answer for the pages the user
   may choose (the same `construct_page_chooser_queryset` hooks as the chooser's listing).
 - Wagtail's page chooser opened on a page of another site showed that page's draft title.
-- wagtail-localize's translations report and its snippets API listed every site's objects:
-  they list what the user may edit (pages in their trees, stories of their sites, snippets they
-  hold a model permission on).
 - Moving the tree's root (which has no parent) was a 500.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponseBadRequest
+from django.db.models import QuerySet
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
-from rest_framework.exceptions import NotFound
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.chooser import ChosenMultipleView, ExternalLinkView
@@ -28,13 +23,8 @@ from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.models import Page, Site, get_page_models
+from wagtail.models import Page, Site
 from wagtail.permissions import policy_registry
-from wagtail.snippets.models import get_snippet_models
-from wagtail_localize.views import report, snippets_api
-
-from cms.stories.admin import chooseable_stories, story_policy
-from cms.stories.models import Story
 
 from .scoping import in_permitted_trees, may_browse, may_reach_page
 
@@ -156,77 +146,6 @@ def not_the_tree_root(view: Callable) -> Callable:
         return view(request, *args, page_to_move_id=page_to_move_id, **kwargs)
 
     return wrapped
-
-
-# --- wagtail-localize ------------------------------------------------------------------------
-
-
-def _model_wide(user, model) -> bool:
-    """Whether the user holds a model-wide permission on `model` (the national team)."""
-    opts = model._meta
-    return any(
-        user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
-        for action in ("add", "change", "delete", "view")
-    )
-
-
-def editable_translations(user) -> Q:
-    """Translations whose source the user may work on: a page in their trees, a story of one of
-    their sites, a snippet of a model they hold a model-wide permission on."""
-    scope = in_permitted_trees(user)
-    page_types = ContentType.objects.get_for_models(*get_page_models()).values()
-    pages = Page.objects.all() if scope is None else Page.objects.filter(scope)
-    allowed = Q(
-        source__specific_content_type__in=list(page_types),
-        source__object_id__in=pages.values("translation_key"),
-    )
-    stories = story_policy().instances_user_has_any_permission_for(user, ["change"])
-    allowed |= Q(
-        source__specific_content_type=ContentType.objects.get_for_model(Story),
-        source__object_id__in=stories.values("translation_key"),
-    )
-    wide = [model for model in get_snippet_models() if model is not Story]
-    wide = [model for model in wide if _model_wide(user, model)]
-    if wide:
-        types = ContentType.objects.get_for_models(*wide).values()
-        allowed |= Q(source__specific_content_type__in=list(types))
-    return allowed
-
-
-class ScopedTranslationsReportView(report.TranslationsReportView):
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.request.user.is_superuser:
-            return queryset
-        return queryset.filter(editable_translations(self.request.user))
-
-
-translations_report = ScopedTranslationsReportView.as_view()
-translations_report_results = ScopedTranslationsReportView.as_view(results_only=True)
-
-
-class ScopedSnippetsAPI(snippets_api.SnippetViewSet):
-    """The snippets the translation editor may offer: stories as the story chooser offers them
-    (the user's own sites' and the network's live ones), other snippets to holders of a
-    model-wide permission only."""
-
-    def get_queryset(self):
-        try:
-            model = self.get_model()
-        except Http404 as error:
-            raise NotFound from error
-        user = self.request.user
-        if user.is_superuser:
-            return model._default_manager.all()
-        if model is Story:
-            return chooseable_stories(user)
-        if _model_wide(user, model):
-            return model._default_manager.all()
-        return model._default_manager.none()
-
-
-snippets_api_listing = ScopedSnippetsAPI.as_view({"get": "list"})
-snippets_api_detail = ScopedSnippetsAPI.as_view({"get": "retrieve"})
 
 
 # --- the admin API's images and documents --------------------------------------------------

@@ -9,3 +9,18 @@ class ChaptersConfig(AppConfig):
 
     name = "chapters"
     verbose_name = _("Chapters")
+
+    def ready(self) -> None:
+        from wagtail.signals import copy_for_translation_done, page_published
+        from wagtail_localize.views import edit_translation
+
+        from .locale_trees import repair_child_count, share_permissions_after_copy
+        from .localize_views import user_can_edit_instance
+
+        copy_for_translation_done.connect(
+            share_permissions_after_copy, dispatch_uid="chapters.share_permissions_after_copy"
+        )
+        page_published.connect(repair_child_count, dispatch_uid="chapters.repair_child_count")
+        # The translation editor's endpoints check snippets by the snippet's own policy
+        # (stories are held per site); every one of them is guarded per site first.
+        edit_translation.user_can_edit_instance = user_can_edit_instance

@@ -127,6 +127,13 @@ def grant_site_editing(group: Group, site: Site, collection: Collection, page_co
     grant_for_site(group, site, Story, STORY_PERMISSIONS)
 
 
+def grant_translating(group: Group) -> None:
+    """Translating their own site with wagtail-localize (its views are scoped per site:
+    chapters.localize_views). Each row of a listing then shows wagtail-localize's "Translate"
+    and "Sync" buttons, at two queries a row."""
+    group.permissions.add(_permission("wagtail_localize", "submit_translation"))
+
+
 def assign_approval_workflow(home: Page, name: str, approvers: Group) -> Workflow:
     """Pages under this home are approved by this site's own moderators, not by a global
     group: Wagtail's default workflow on the tree root would let any moderator approve them."""
@@ -344,6 +351,8 @@ def provision_chapter(
     collection = existing.collection if existing else child_collection(name)
     grant_site_editing(editors, site, collection, EDITOR_PAGE_PERMISSIONS)
     grant_site_editing(moderators, site, collection, MODERATOR_PAGE_PERMISSIONS)
+    grant_translating(editors)
+    grant_translating(moderators)
     assign_approval_workflow(setup.home, name, moderators)
     story_review_task().groups.add(editors, moderators)
 

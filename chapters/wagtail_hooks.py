@@ -3,13 +3,16 @@ page moves, the page chooser, the admin API), documents served and linked on the
 and a new chapter's own sections among the provisioning steps."""
 
 from django.http import Http404
+from django.urls import path, reverse
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
+from wagtail.admin.menu import MenuItem
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.models import Site
 
-from . import provisioning
+from . import localize_views, provisioning, translation_status
 from .admin_views import ScopedDocumentsAdminAPI, ScopedImagesAdminAPI
 from .documents import document_site, document_url
 from .scoping import in_permitted_trees
@@ -22,6 +25,36 @@ def hide_network_wide_reports(request, menu_items):
     """Reports that span every site are for superusers (see chapters.admin_views)."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name not in NETWORK_WIDE_REPORTS]
+
+
+@hooks.register("register_admin_urls")
+def register_translation_status_report():
+    name = translation_status.URL_NAME
+    return [
+        path("reports/translation-status/", translation_status.translation_status, name=name),
+        path(
+            "reports/translation-status/results/",
+            translation_status.translation_status_results,
+            name=f"{name}_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_status_menu_item():
+    """For every editor, as wagtail-localize's "Translations" (deciding per request would cost
+    every admin page queries); the report lists the sites the editor works on, or none."""
+    return MenuItem(
+        _("Translation status"),
+        reverse(translation_status.URL_NAME),
+        name="translation-status",
+        icon_name="wagtail-localize-language",
+        order=9010,
+    )
+
+
+# Before wagtail-localize's own (order 0), which would refuse a chapter's story.
+hooks.register("before_edit_snippet", localize_views.publish_snippet_translation, order=-1)
 
 
 @hooks.register("before_move_page")

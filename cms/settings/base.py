@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.embeds import oembed_providers
 
 from .env import email_settings_from_url, env_bool, env_int, env_list, env_str
+from .env import machine_translator_settings as machine_translator
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -274,7 +275,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 # Moderation mail goes to each site's own reviewers, not to every superuser of the network.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
-WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
+# Machine translation (README "Translating"): LibreTranslate once LIBRETRANSLATE_URL is set.
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(default="off")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Public forms (cms/core/antispam.py): a form sent back faster than this is a bot's.

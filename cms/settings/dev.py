@@ -13,3 +13,5 @@ WAGTAILADMIN_BASE_URL = env_str(
 )
 # DEBUG shows Django's technical 404; residents trying the demo see the site's own 404.
 MIDDLEWARE = [*MIDDLEWARE, "cms.demo.middleware.BrandedNotFoundMiddleware"]  # noqa: F405
+# The stand-in machine translator unless another is configured (README "Translating").
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(default="stand-in")  # noqa: F405

@@ -65,3 +65,34 @@ def email_settings_from_url(url: str) -> dict:
         "EMAIL_USE_SSL": use_ssl,
         "EMAIL_TIMEOUT": int(query.get("timeout", "30")),
     }
+
+
+MACHINE_TRANSLATORS = {
+    "libretranslate": "wagtail_localize.machine_translators.libretranslate.LibreTranslator",
+    "stand-in": "sites.machine_translation.StandInTranslator",
+}
+
+
+def machine_translator_settings(default: str) -> dict | None:
+    """WAGTAILLOCALIZE_MACHINE_TRANSLATOR from MACHINE_TRANSLATOR (libretranslate, stand-in or
+    off; unset: libretranslate when LIBRETRANSLATE_URL is set, else `default`), with
+    LIBRETRANSLATE_URL and LIBRETRANSLATE_API_KEY."""
+    url = env_str("LIBRETRANSLATE_URL", "")
+    choice = env_str("MACHINE_TRANSLATOR", "libretranslate" if url else default).strip().lower()
+    if choice == "off":
+        return None
+    if choice not in MACHINE_TRANSLATORS:
+        raise ImproperlyConfigured(
+            f"MACHINE_TRANSLATOR={choice!r}: use libretranslate, stand-in or off."
+        )
+    options = {}
+    if choice == "libretranslate":
+        if not url:
+            raise ImproperlyConfigured(
+                "MACHINE_TRANSLATOR=libretranslate needs LIBRETRANSLATE_URL."
+            )
+        options = {
+            "LIBRETRANSLATE_URL": url.rstrip("/"),
+            "API_KEY": env_str("LIBRETRANSLATE_API_KEY", ""),
+        }
+    return {"CLASS": MACHINE_TRANSLATORS[choice], "OPTIONS": options}

@@ -25,3 +25,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # A real worker under test (tests/newsletter/harness.py): tasks from Redis, mail to EMAIL_URL.
 if env_str("CELERY_EAGER", "1") == "0":
     CELERY_TASK_ALWAYS_EAGER, EMAIL_BACKEND = False, "django.core.mail.backends.smtp.EmailBackend"
+# The stand-in machine translator unless another is configured (README "Translating").
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(default="stand-in")  # noqa: F405
