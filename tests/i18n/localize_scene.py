@@ -48,8 +48,17 @@ def translate(instance, user) -> Translation:
         for ancestor in instance.get_ancestors().filter(depth__gte=2).specific():
             if not ancestor.has_translation(welsh()):
                 _translate_one(ancestor, user)
+            _publish_draft_translation(ancestor)
     _translate_one(instance, user)
     return translation_of(instance)
+
+
+def _publish_draft_translation(page: Page) -> None:
+    """The Welsh home a site gets as a draft when it starts offering Welsh (sites.languages),
+    published as its editor would once it is written: pages under it are served from then."""
+    translated = page.get_translation(welsh())
+    if page.live and not translated.live:
+        translated.save_revision().publish()
 
 
 def _translate_one(instance, user) -> None:

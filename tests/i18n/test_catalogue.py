@@ -17,9 +17,11 @@ import polib
 import pytest
 from django.test import RequestFactory
 from django.utils import translation
+from wagtail.models import Locale
 
 from cms.core import antispam
 from sites import views as site_views
+from sites.models import SiteSettings
 from tests.conftest import NATIONAL_HOST
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +132,7 @@ def test_a_missing_welsh_page_on_the_national_site_is_a_welsh_404(client, networ
 
 
 def error_page_in_welsh(view, host: str, *args):
-    request = RequestFactory().get("/cy/", HTTP_HOST=host)
+    request = RequestFactory().get("/cy/no-such-page-here/", HTTP_HOST=host)
     with translation.override("cy"):
         response = view(request, *args)
     return response, response.content.decode()
@@ -140,6 +142,10 @@ def error_page_in_welsh(view, host: str, *args):
 @pytest.mark.parametrize("site", ["national", "chapter"])
 def test_404_429_and_500_pages_speak_welsh(network, leeds, site):
     host = NATIONAL_HOST if site == "national" else leeds.site.hostname
+    if site == "chapter":  # Leeds made by create_chapter, offering Welsh as well
+        settings = SiteSettings.for_site(leeds.site)
+        settings.locales_offered.add(Locale.objects.get(language_code="cy"))
+        settings.save()
 
     response, html = error_page_in_welsh(site_views.page_not_found, host, None)
     assert response.status_code == 404

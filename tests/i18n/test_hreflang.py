@@ -8,7 +8,13 @@ import pytest
 
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
 
-from .welsh import CARDIFF_HOST, make_welsh_chapter, publish_welsh_home, translate_page
+from .welsh import (
+    CARDIFF_HOST,
+    make_welsh_chapter,
+    publish_welsh_home,
+    translate_page,
+    without_welsh,
+)
 
 
 def head_alternates(html: str) -> dict[str, str]:
@@ -29,6 +35,7 @@ def test_national_home_links_both_languages(client, network, path):
 
 @pytest.mark.django_db
 def test_a_page_not_in_welsh_has_no_welsh_alternate(client, network):
+    without_welsh(network.national_page("about"))
     html = client.get("/about/", HTTP_HOST=NATIONAL_HOST).content.decode()
     assert head_alternates(html) == {
         "en": "http://localhost/about/",
@@ -80,6 +87,7 @@ def sitemap_alternates(entry: str) -> dict[str, str]:
 
 @pytest.mark.django_db
 def test_national_sitemap_lists_welsh_home_with_alternates(client, network):
+    without_welsh(network.national_page("about"))
     sitemap = client.get("/sitemap.xml", HTTP_HOST=NATIONAL_HOST).content.decode()
     expected = {
         "en": "http://localhost/",

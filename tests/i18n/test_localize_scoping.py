@@ -185,18 +185,23 @@ def test_an_id_that_names_nothing_is_refused_not_a_500(scene, leeds_editor):
     assert refused(client.get(url))
 
 
-def test_translating_their_home_lets_chapter_editors_edit_the_welsh_tree(leeds, leeds_editor):
-    """Welsh pages live in a tree of their own: the editors' permissions follow the home."""
+def test_a_site_offering_welsh_lets_its_editors_write_the_welsh_tree(leeds, leeds_editor):
+    """Welsh pages live in a tree of their own: offering Welsh makes the Welsh home (a draft,
+    wagtail-localize's synced translation) and the editors' permissions follow into it."""
     offer_welsh(leeds.site)
     client = logged_in(leeds_editor)
     home = leeds.site.root_page
+    welsh_home = translation_of(home.specific).get_target_instance()
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[welsh_home.pk])).status_code == 200
+    about = home.get_children().get(slug="about")
     response = client.post(
-        reverse("wagtail_localize:submit_page_translation", args=[home.pk]),
+        reverse("wagtail_localize:submit_page_translation", args=[about.pk]),
         {"locales": [welsh().pk]},
     )
     assert response.status_code == 302
-    welsh_home = translation_of(home.specific).get_target_instance()
-    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[welsh_home.pk])
+    welsh_about = translation_of(about.specific).get_target_instance()
+    assert welsh_about.get_parent().pk == welsh_home.pk
+    assert response["Location"] == reverse("wagtailadmin_pages:edit", args=[welsh_about.pk])
     assert client.get(response["Location"]).status_code == 200
 
 
@@ -261,18 +266,20 @@ def test_chapter_editor_publishes_their_storys_welsh(leeds, leeds_editor, covent
     assert welsh_story.live
 
 
-def test_translating_a_home_with_its_subtree_serves_every_welsh_page(leeds, leeds_editor):
-    """wagtail-localize publishes the Welsh home after making its children: its tree must still
-    know them (/cy/about/ was a 404)."""
+def test_translating_a_section_with_its_subtree_serves_every_welsh_page(leeds, leeds_editor):
+    """wagtail-localize publishes a translated section after making its children: its tree must
+    still know them (/cy/get-involved/volunteer/ was a 404)."""
     offer_welsh(leeds.site)
     home = leeds.site.root_page
+    translation_of(home.specific).get_target_instance().save_revision().publish()
+    section = home.get_children().get(slug="get-involved")
     with published_on_commit():
         response = logged_in(leeds_editor).post(
-            reverse("wagtail_localize:submit_page_translation", args=[home.pk]),
+            reverse("wagtail_localize:submit_page_translation", args=[section.pk]),
             {"locales": [welsh().pk], "include_subtree": "on"},
         )
     assert response.status_code == 302
-    welsh_home = translation_of(home.specific).get_target_instance()
-    assert welsh_home.get_children().count() == home.get_children().count()
-    for url in ("/cy/", "/cy/about/", "/cy/news/"):
+    welsh_section = translation_of(section.specific).get_target_instance()
+    assert welsh_section.get_children().count() == section.get_children().count() > 0
+    for url in ("/cy/", "/cy/get-involved/", "/cy/get-involved/volunteer/"):
         assert Client().get(url, HTTP_HOST=leeds.site.hostname).status_code == 200, url

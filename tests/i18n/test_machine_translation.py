@@ -120,7 +120,9 @@ def test_chapter_editor_fills_their_welsh_draft_with_the_stand_in(leeds, leeds_e
 
     assert response.status_code == 302 and response["Location"] == edit
     filled = StringTranslation.objects.filter(
-        translation_of__segments__source=translation.source, locale=translation.target_locale
+        translation_of__segments__source=translation.source,
+        context__object_id=translation.source.object_id,  # not another page's same words
+        locale=translation.target_locale,
     )
     assert filled.exists()
     assert all(row.data.startswith("[peiriant] ") for row in filled)
@@ -173,5 +175,7 @@ def test_an_unreachable_libretranslate_is_reported_not_a_500(leeds, leeds_editor
     messages = [str(m) for m in client.get(edit).context["messages"]]
     assert any("could not be reached" in m for m in messages), messages
     assert not StringTranslation.objects.filter(
-        locale=translation.target_locale, translation_of__segments__source=translation.source
+        locale=translation.target_locale,
+        translation_of__segments__source=translation.source,
+        context__object_id=translation.source.object_id,  # not another page's same words
     ).exists()

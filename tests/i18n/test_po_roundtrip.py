@@ -59,7 +59,9 @@ def test_po_round_trip_publishes_the_translators_welsh(leeds, leeds_editor, leed
     response = client.post(upload, _po_upload(str(po).encode()))
     assert response.status_code == 302 and response["Location"] == edit
     imported = StringTranslation.objects.filter(
-        locale=translation.target_locale, translation_of__segments__source=translation.source
+        locale=translation.target_locale,
+        translation_of__segments__source=translation.source,
+        context__object_id=translation.source.object_id,  # not another page's same words
     )
     assert set(imported.values_list("data", flat=True)) == {welsh_for(e.msgid) for e in po}
 

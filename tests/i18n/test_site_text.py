@@ -8,12 +8,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from sites.models import NavigationItem, SiteSettings
+from sites.models import NavigationItem, NavigationItemLabel, SiteSettings, SiteText
 from sites.site_text import set_menu_label, set_site_text
 from tests.conftest import NATIONAL_HOST
 from tests.helpers import form_data
 
-from .welsh import CARDIFF_HOST, html_lang, make_welsh_chapter, publish_welsh_home, welsh
+from .welsh import (
+    CARDIFF_HOST,
+    html_lang,
+    make_welsh_chapter,
+    publish_welsh_home,
+    welsh,
+    without_welsh,
+)
 
 
 def element(html: str, css_class: str) -> str:
@@ -50,6 +57,7 @@ def test_welsh_site_text_is_shown_in_welsh(client, network):
 
 @pytest.mark.django_db
 def test_missing_welsh_site_text_falls_back_to_english_marked(client, network):
+    SiteText.objects.filter(locale=welsh()).delete()  # the demo's Welsh site text
     set_site_text(network.national_site, "cy", tagline="Gyda'n gilydd")
     html = client.get("/cy/", HTTP_HOST=NATIONAL_HOST).content.decode()
     footer = re.search(r'<div class="site-footer__text"[^>]*>', html).group(0)
@@ -65,6 +73,8 @@ def test_missing_welsh_site_text_falls_back_to_english_marked(client, network):
 def test_menu_labels_in_welsh_or_english_marked(client, network):
     site_settings = SiteSettings.for_site(network.national_site)
     about = NavigationItem.objects.get(settings=site_settings, label="About")
+    NavigationItemLabel.objects.filter(item__settings=site_settings).delete()  # the demo's
+    without_welsh(about.page)
     link = NavigationItem.objects.create(
         settings=site_settings, url="https://example.org/donate", label="Donate", sort_order=9
     )

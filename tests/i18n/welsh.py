@@ -19,6 +19,18 @@ def welsh() -> Locale:
     return Locale.objects.get(language_code="cy")
 
 
+def without_welsh(page: Page) -> Page:
+    """`page` as it was before anyone translated it: its Welsh version (the demo's, made with
+    wagtail-localize) and that translation's record deleted."""
+    translated = page.get_translation_or_none(welsh())
+    if translated is not None:
+        translated.delete()
+    Translation.objects.filter(
+        source__object_id=page.translation_key, target_locale=welsh()
+    ).delete()
+    return page
+
+
 def make_welsh_chapter(slug="cardiff", name="Cardiff Connects", host=CARDIFF_HOST) -> Chapter:
     call_command(
         "create_chapter",
