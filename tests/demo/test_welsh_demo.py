@@ -16,6 +16,7 @@ from wagtail_localize.models import (
     TranslationLog,
     TranslationSource,
 )
+from wagtail_localize.operations import TranslationCreator
 
 from cms.coalition.models import Member
 from cms.demo.builders import build_demo
@@ -150,6 +151,29 @@ def test_sync_from_source_brings_an_english_change_into_the_translation(client, 
     assert untranslated(translation) == ["News from every corner of the Connection Coalition."]
     # What was translated stays translated: the Welsh title is kept.
     assert news.get_translation(welsh()).title == "Newyddion"
+
+
+def test_a_story_translated_later_is_filed_under_its_languages_themes(superuser, network):
+    """wagtail-localize copies a story's themes (a many-to-many) as they are: a story an editor
+    translates gets its language's themes where they exist (Story.save), the English ones
+    only where a theme has no Welsh yet."""
+    english = Locale.get_default()
+    welsh_themes = Theme.objects.filter(locale=welsh())
+    story = (
+        Story.objects.filter(
+            locale=english, themes__translation_key__in=welsh_themes.values("translation_key")
+        )
+        .exclude(slug__in=WELSH_STORIES)
+        .distinct()
+        .first()
+    )
+    assert story is not None, "a demo story with a theme the demo put into Welsh"
+    TranslationCreator(superuser, [welsh()]).create_translations(story)
+    welsh_story = story.get_translation(welsh())
+    assert welsh_story.themes.count() == story.themes.count()
+    for theme in welsh_story.themes.all():
+        english_theme = theme.get_translation(english)
+        assert theme.locale_id == welsh().pk or not english_theme.has_translation(welsh())
 
 
 # --- what a Welsh reader finds --------------------------------------------------------------

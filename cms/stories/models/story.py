@@ -226,6 +226,19 @@ class Story(
         if errors:
             raise ValidationError(errors)
 
+    def save(self, *args, **kwargs):
+        # A translation's themes are its language's: wagtail-localize copies a many-to-many as
+        # it is (the English themes) whenever it makes or syncs the translation.
+        themes = list(self.themes.all()) if self.locale_id else []
+        if any(theme.locale_id != self.locale_id for theme in themes):
+            self.themes = [
+                theme
+                if theme.locale_id == self.locale_id
+                else theme.get_translation_or_none(self.locale) or theme
+                for theme in themes
+            ]
+        super().save(*args, **kwargs)
+
     @property
     def consent_is_valid(self) -> bool:
         if self.consent_withdrawn_at:
