@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import translation
 from wagtail.models import Page, Site
 
 from chapters.models import Chapter
@@ -114,10 +115,15 @@ def demo_network(django_db_setup, django_db_blocker) -> demo_db.Database:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Wagtail caches site root paths; a rolled-back test must not leave them behind."""
+    """Wagtail caches site root paths; a rolled-back test must not leave them behind. Each test
+    starts in the default language too: Django's LocaleMiddleware leaves the language of the
+    last request active in the thread, so a test's /cy/ request would make the next test's
+    mail Welsh."""
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

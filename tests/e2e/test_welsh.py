@@ -132,4 +132,6 @@ def test_the_welsh_share_a_story_form_says_what_is_wrong_in_welsh(mail_demo, pag
         "Enter an email address like name@example.com.",
         "Tell us your story.",
     ):
-        expect(page.get_by_text(welsh(error))).to_be_visible()
+        # In the error summary at the top (a link to the field) and under the field itself.
+        expect(page.get_by_role("link", name=welsh(error))).to_be_visible()
+        expect(page.locator(".form-field__error", has_text=welsh(error))).to_be_visible()
