@@ -46,6 +46,9 @@ WORKER_SETTINGS = {
 }
 
 
+PATIENCE = float(os.environ.get("TEST_PATIENCE", "3"))
+
+
 # --- waiting --------------------------------------------------------------------------------
 
 
@@ -58,7 +61,10 @@ def wait_for(
     tick: Callable[[], object] | None = None,
 ) -> T:
     """The harness's wait_for (poll until condition() is truthy, calling tick() between polls),
-    its deadline a test failure naming `what`."""
+    its deadline a test failure naming `what`. Deadlines are stretched by TEST_PATIENCE (3 by
+    default): these tests run alongside the parallel suite on the same cores, where a worker can
+    wait minutes for the CPU; a condition met returns at once, so only a failure waits longer."""
+    timeout *= PATIENCE
     try:
         return processes.wait_for(condition, timeout=timeout, what=what, every=every, tick=tick)
     except processes.WaitTimeout as exc:
