@@ -5,15 +5,18 @@ Offered in page bodies and in newsletter issues through the "register_page_body_
 what both the page and the newsletter's email renderer show, so neither needs to know stories.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Site
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from .models import Story, StoryIndexPage
+from .models import StoryIndexPage
+from .models.pages import stories_in_language
 
 
 class FeaturedStoriesBlock(blocks.StructBlock):
@@ -64,22 +67,30 @@ class FeaturedStoriesBlock(blocks.StructBlock):
 
 
 def featured_stories(value, request) -> list[tuple]:
-    """(story, url) pairs this request's site may show, in the block's order."""
+    """(story, url) pairs this request's site may show, in the block's order: in the reader's
+    language where translated, else the source (its card marked lang); whether a story shows is
+    the source story's consent and reach (stories_in_language), never a translation's copy."""
     site = Site.find_for_request(request)
     if site is None:
         return []
     locale = Locale.get_active()
-    visible = Story.objects.visible_on(site).filter(locale=locale).select_related("image")
+    default_code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    default = locale if locale.language_code == default_code else Locale.get_default()
+    visible = stories_in_language(site, locale.pk, default)
+    visible = visible.select_related("image", "locale").prefetch_related("themes")
     if value["mode"] == "chosen":
-        wanted = [story.pk for story in value["stories"] if story is not None]
-        found = visible.prefetch_related("themes").in_bulk(wanted)
-        stories = [found[pk] for pk in wanted if pk in found]
+        # The block may name a story in either language: chosen by what it is, not its row.
+        wanted = [story.translation_key for story in value["stories"] if story is not None]
+        found = {
+            story.translation_key: story for story in visible.filter(translation_key__in=wanted)
+        }
+        stories = [found[key] for key in wanted if key in found]
     elif value["mode"] == "latest_site":
-        stories = list(visible.filter(site=site).prefetch_related("themes")[: value["count"]])
+        stories = list(visible.filter(site=site)[: value["count"]])
     else:
         theme = value["theme"]
         stories = (
-            list(visible.filter(themes=theme).prefetch_related("themes")[: value["count"]])
+            list(visible.filter(themes__translation_key=theme.translation_key)[: value["count"]])
             if theme
             else []
         )

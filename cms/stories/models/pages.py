@@ -114,10 +114,18 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
 
     @classmethod
     def for_site(cls, site: Site, locale_id: int) -> "StoryIndexPage | None":
-        """The live story index of `site` in that locale (the highest, were there several)."""
+        """The live story index of `site` in that locale (the highest, were there several),
+        looked for under the site's home in that locale: a translated tree sits beside the
+        default language's, not under it."""
+        root = site.root_page
+        if root.locale_id != locale_id:
+            root = Page.objects.filter(translation_key=root.translation_key, locale_id=locale_id)
+            root = root.only("path").first()
+            if root is None:
+                return None
         return (
             cls.objects.live()
-            .filter(path__startswith=site.root_page.path, locale_id=locale_id)
+            .filter(path__startswith=root.path, locale_id=locale_id)
             .order_by("depth")
             .first()
         )
