@@ -26,8 +26,8 @@ LEEDS_HOST = "leeds.localhost"
 FIXTURE = "_leeds_made"  # requested by the `leeds` fixture; set up before the test's transaction
 
 
-def make_leeds() -> None:
-    """Leeds as an operator makes it: `create_chapter`."""
+def make_leeds(**options) -> None:
+    """Leeds as an operator makes it: `create_chapter` (with `options`, e.g. languages="en,cy")."""
     call_command(
         "create_chapter",
         "leeds",
@@ -35,6 +35,7 @@ def make_leeds() -> None:
         hostname=LEEDS_HOST,
         city="Leeds",
         stdout=io.StringIO(),
+        **options,
     )
 
 

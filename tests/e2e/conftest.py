@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from bench.harness.mail import MailServer
 from bench.harness.processes import RedisServer
 from bench.harness.worker import CeleryWorker
 from tests.e2e import support
@@ -18,6 +19,25 @@ browser = support.browser  # the fixture, defined once for tests/e2e and tests/s
 def demo_server(tmp_path_factory):
     """The demo as `make demo` serves it (tasks run in-process, mail to var/outbox)."""
     with serve_demo(tmp_path_factory.mktemp("demo-var")) as (port, _env):
+        yield port
+
+
+@pytest.fixture(scope="module")
+def mail_server():
+    """A real SMTP server (aiosmtpd, bench/harness/mail.py) that keeps what it accepts."""
+    server = MailServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def mail_demo(tmp_path_factory, mail_server):
+    """The demo with EMAIL_URL pointing to `mail_server` (tasks in-process, as `make demo`)."""
+    var = tmp_path_factory.mktemp("mail-demo-var")
+    with serve_demo(var, {"EMAIL_URL": mail_server.url}) as (port, _env):
         yield port
 
 

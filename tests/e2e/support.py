@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.harness.appserver import wait_until_answers
-from bench.harness.processes import free_port, start_process, stop_process
+from bench.harness.processes import free_port, start_process, stop_process, wait_for
 from tests.demo_db import demo_fingerprint, schema_fingerprint
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,6 +30,7 @@ needs_chromium = pytest.mark.skipif(
 # What a demo server never inherits from the test run: it is `make demo`, with its own services.
 SERVICES = {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_SETTINGS_MODULE", "CELERY_EAGER"}
 PHONE = {"width": 390, "height": 844}
+MAIL_WAIT_SECONDS = 20  # how long a test waits for the demo's mail to reach `mail_server`
 # Coventry's list in the demo with a worker (tests/e2e/conftest.py's `worker_demo`): enough
 # confirmed subscribers that a send takes a few seconds.
 BIG_LIST = 3000
@@ -199,3 +200,17 @@ def visit(page, url: str) -> dict:
 
 def violations(page) -> list[str]:
     return [v for frame in page.frames for v in (frame.evaluate("window.__violations || []"))]
+
+
+def received(mail_server, address: str) -> list:
+    """The messages the SMTP server accepted for `address`, once there is one."""
+    return wait_for(
+        lambda: mail_server.messages_to(address),
+        timeout=MAIL_WAIT_SECONDS,
+        what=f"a mail to {address}",
+    )
+
+
+def text_of(message) -> str:
+    """The plain-text part of a received mail."""
+    return message.get_body(preferencelist=("plain",)).get_content()

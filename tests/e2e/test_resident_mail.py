@@ -5,49 +5,12 @@ in the site's name, from the server."""
 
 from email.utils import parseaddr
 
-import pytest
 from playwright.sync_api import expect
 
-from bench.harness.mail import MailServer
-from bench.harness.processes import wait_for
-from tests.e2e.support import needs_chromium, serve_demo
+from tests.e2e.support import needs_chromium, received, text_of
 from tests.stories.share_form import STORY_TEXT
 
 pytestmark = needs_chromium
-
-MAIL_WAIT_SECONDS = 20
-
-
-@pytest.fixture(scope="module")
-def mail_server():
-    server = MailServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_demo(tmp_path_factory, mail_server):
-    """The demo with EMAIL_URL pointing to the SMTP server (tasks in-process, as `make demo`)."""
-    with serve_demo(
-        tmp_path_factory.mktemp("resident-mail-var"), {"EMAIL_URL": mail_server.url}
-    ) as (port, _env):
-        yield port
-
-
-def received(mail_server, address: str):
-    """The messages the server accepted for `address`, once there is one."""
-    return wait_for(
-        lambda: mail_server.messages_to(address),
-        timeout=MAIL_WAIT_SECONDS,
-        what=f"a mail to {address}",
-    )
-
-
-def text_of(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_a_volunteer_on_coventry_reads_their_acknowledgement(mail_demo, mail_server, phone):

@@ -17,14 +17,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from bench.harness.mail import MailServer
-from bench.harness.processes import wait_for
 from newsletter.models import DEFAULT_CONSENT_WORDING
-from tests.e2e.support import needs_chromium, serve_demo
+from tests.e2e.support import needs_chromium, received, text_of
 
 pytestmark = needs_chromium
 
-MAIL_WAIT_SECONDS = 20
 WELSH_SIGNUP = "/cy/subscriptions/subscribe/"
 WELSH_SHARE = "/cy/stories/share/"  # the national stories page's Welsh version, its share route
 NATIONAL_LIST = "Connection Coalition"  # the demo's national list's sender name
@@ -36,26 +33,6 @@ def welsh(message: str, **values) -> str:
         text = gettext(message)
     assert text != message, f"locale/cy has no Welsh for {message!r}"
     return text % values if values else text
-
-
-@pytest.fixture(scope="module")
-def mail_server():
-    server = MailServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_demo(tmp_path_factory, mail_server):
-    """The demo with EMAIL_URL pointing to the SMTP server (tasks in-process, as `make demo`)."""
-    with serve_demo(tmp_path_factory.mktemp("welsh-mail-var"), {"EMAIL_URL": mail_server.url}) as (
-        port,
-        _env,
-    ):
-        yield port
 
 
 @pytest.fixture
@@ -70,10 +47,6 @@ def expect_welsh(page, heading: str) -> None:
     """A page in Welsh: lang="cy" and its heading in Welsh."""
     expect(page.locator("html")).to_have_attribute("lang", "cy")
     expect(page.get_by_role("heading", level=1)).to_have_text(welsh(heading))
-
-
-def text_of(message) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_the_welsh_newsletter_journey(mail_demo, mail_server, page):
@@ -91,9 +64,7 @@ def test_the_welsh_newsletter_journey(mail_demo, mail_server, page):
     expect(page).to_have_url(base + WELSH_SIGNUP + "?thanks")
     expect_welsh(page, "Check your inbox")
 
-    (mail,) = wait_for(
-        lambda: mail_server.messages_to(resident), timeout=MAIL_WAIT_SECONDS, what="the mail"
-    )
+    (mail,) = received(mail_server, resident)
     assert mail["Content-Language"] == "cy"
     assert mail["Subject"] == welsh(
         "Confirm your subscription to %(list_name)s", list_name=NATIONAL_LIST

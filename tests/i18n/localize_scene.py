@@ -13,10 +13,8 @@ from wagtail_localize.operations import TranslationCreator
 from cms.stories.models import Story
 from sites.models import SiteSettings
 from tests.factories import StoryFactory
-
-
-def welsh() -> Locale:
-    return Locale.objects.get(language_code="cy")
+from tests.helpers import admin_home
+from tests.i18n.welsh import welsh
 
 
 def offer_welsh(site: Site) -> None:
@@ -94,3 +92,10 @@ def site_objects(site: Site, user) -> SiteObjects:
         segment=StringSegment.objects.filter(source=translation.source).first(),
         story=StoryFactory(site=site, title=f"{site.site_name} story to translate"),
     )
+
+
+def refused(response) -> bool:
+    """Wagtail's refusal: 302 to the dashboard (which says so), or 403 for a script's request."""
+    if response.status_code == 403:
+        return True
+    return response.status_code == 302 and response["Location"] == admin_home()

@@ -6,12 +6,9 @@ keeps its English's placeholders, so no Welsh page breaks or loses a name; and w
 the error pages a resident may meet (404, 429, 500, and the plain 500 when the database is
 down) speak Welsh, on the national site and on a chapter made by create_chapter."""
 
-import os
 import re
-import shutil
 import subprocess
 from html import unescape
-from pathlib import Path
 
 import polib
 import pytest
@@ -23,21 +20,7 @@ from cms.core import antispam
 from sites import views as site_views
 from sites.models import SiteSettings
 from tests.conftest import NATIONAL_HOST
-
-ROOT = Path(__file__).resolve().parents[2]
-PO = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
-MO = PO.with_suffix(".mo")
-PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
-
-# CI installs gettext (.ci/run): there a missing msgfmt fails instead of skipping.
-needs_msgfmt = pytest.mark.skipif(
-    shutil.which("msgfmt") is None and os.environ.get("CI") != "true",
-    reason="GNU gettext's msgfmt is not installed",
-)
-
-
-def catalogue() -> polib.POFile:
-    return polib.pofile(str(PO))
+from tests.i18n.catalogue import MO, PLACEHOLDER, PO, catalogue, needs_msgfmt
 
 
 def translations(entry) -> list[str]:

@@ -8,7 +8,7 @@ import shutil
 import polib
 import pytest
 
-from tests.i18n.test_catalogue import ROOT, needs_msgfmt
+from tests.i18n.catalogue import ROOT, needs_msgfmt
 
 
 @pytest.fixture

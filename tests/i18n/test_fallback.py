@@ -6,21 +6,19 @@ stories listing and a story under /cy/ follow the same rule, consent and reach t
 import re
 
 import pytest
-from wagtail.models import Site
 
 from cms.stories.models import Story
 from tests.conftest import NATIONAL_HOST
-from tests.factories import StoryFactory
 
 from .welsh import (
     CARDIFF_HOST,
+    cardiff,
     html_lang,
     link_to,
     links,
-    make_welsh_chapter,
     publish_welsh_home,
+    story_cards,
     translate_page,
-    translate_story,
     welsh,
     welsh_text,
     without_welsh,
@@ -42,10 +40,6 @@ def assert_welsh_notice(response, english_url: str, english_title: str) -> str:
     assert 'hreflang="en"' in tag and 'lang="en"' in tag
     assert re.search(rf'href="{re.escape(english_url)}"[^>]*>{re.escape(english_title)}</a>', html)
     return html
-
-
-def cardiff(client, path):
-    return client.get(path, HTTP_HOST=CARDIFF_HOST)
 
 
 # --- the national site: Welsh home, English About -----------------------------------------------
@@ -93,11 +87,6 @@ def test_a_welsh_alias_is_not_served_as_welsh(client, network):
 
 
 # --- a chapter made with --languages en,cy ------------------------------------------------------
-
-
-@pytest.fixture
-def cardiff_site(network) -> Site:
-    return make_welsh_chapter().site
 
 
 @pytest.mark.django_db
@@ -148,26 +137,6 @@ def test_a_welsh_page_published_before_its_welsh_home_is_a_notice_not_a_redirect
 
 
 # --- stories in Welsh ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def welsh_stories(cardiff_site):
-    """Cardiff in Welsh with its story index translated; two of its stories, one in Welsh."""
-    publish_welsh_home(cardiff_site)
-    stories = cardiff_site.root_page.get_children().get(slug="stories")
-    translate_page(stories, "Straeon", "straeon")
-    translated = StoryFactory(site=cardiff_site, title="Garden club", slug="garden-club")
-    english_only = StoryFactory(site=cardiff_site, title="Repair cafe", slug="repair-cafe")
-    welsh_version = translate_story(translated, "Clwb garddio")
-    return translated, welsh_version, english_only
-
-
-def story_cards(html: str) -> dict[str, str]:
-    """Each story card's title -> its opening <article> tag."""
-    cards = re.findall(
-        r'(<article class="story-card"[^>]*>).*?story-card__title"><a[^>]*>([^<]*)</a>', html, re.S
-    )
-    return {title: tag for tag, title in cards}
 
 
 @pytest.mark.django_db

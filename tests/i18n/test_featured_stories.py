@@ -12,8 +12,7 @@ from cms.stories.models import Story
 from tests.conftest import NATIONAL_HOST
 from tests.factories import StoryFactory
 
-from .test_fallback import cardiff, cardiff_site, story_cards, welsh_stories  # noqa: F401 (fixtures)
-from .welsh import html_lang, welsh
+from .welsh import cardiff, html_lang, story_cards, welsh
 
 
 def featured_cards(html: str) -> dict[str, str]:
@@ -68,7 +67,7 @@ def test_a_featured_story_without_welsh_is_shown_in_english_marked(client, netwo
 
 
 @pytest.mark.django_db
-def test_a_welsh_chapter_features_its_stories_in_either_language(client, welsh_stories):  # noqa: F811
+def test_a_welsh_chapter_features_its_stories_in_either_language(client, welsh_stories):
     translated, welsh_version, english_only = welsh_stories
     welsh_home = translated.site.root_page.get_translation(welsh()).specific
     welsh_home.body.append(

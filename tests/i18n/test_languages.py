@@ -11,6 +11,7 @@ from wagtail_localize.models import Translation
 
 from sites.models import SiteSettings
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST, NATIONAL_HOST
+from tests.shared_chapter import make_leeds
 
 from .welsh import CARDIFF_HOST, html_lang, make_welsh_chapter, translate_page, welsh
 
@@ -57,15 +58,7 @@ def test_create_chapter_offers_english_only_by_default(leeds):
 
 @pytest.mark.django_db
 def test_create_chapter_again_with_welsh_adds_it(leeds):
-    call_command(
-        "create_chapter",
-        "leeds",
-        name="Leeds Connects",
-        hostname=LEEDS_HOST,
-        city="Leeds",
-        languages="en,cy",
-        stdout=io.StringIO(),
-    )
+    make_leeds(languages="en,cy")
     assert offered_codes(leeds.site) == {"en", "cy"}
     assert leeds.site.root_page.get_translation_or_none(welsh()) is not None
 

@@ -21,11 +21,12 @@ from wagtail_localize.models import StringSegment
 from chapters import admin_guards
 from chapters.localize_views import LOCALIZE_GUARDS
 from tests.factories import StoryFactory
-from tests.helpers import admin_home, logged_in
+from tests.helpers import logged_in
 from tests.i18n.localize_scene import (
     SiteObjects,
     offer_welsh,
     published_on_commit,
+    refused,
     site_objects,
     translate,
     translation_of,
@@ -50,6 +51,17 @@ def _next(objects: SiteObjects) -> str:
 def _string_edit(objects: SiteObjects) -> tuple[str, str, dict]:
     args = [objects.translation.pk, objects.segment.pk]
     return "put", reverse("wagtail_localize:edit_string_translation", args=args), {"value": "Hi"}
+
+
+def _on_translation(view: str, method: str, then_edit: bool = False):
+    """A request to wagtail-localize's `view` about one site's translation (with ?next= back to
+    its page's editor, where the view takes one)."""
+
+    def build(objects: SiteObjects) -> tuple[str, str, dict]:
+        url = reverse(f"wagtail_localize:{view}", args=[objects.translation.pk])
+        return method, url + (_next(objects) if then_edit else ""), {}
+
+    return build
 
 
 # name -> (method, url, data) for one site's objects.
@@ -82,30 +94,14 @@ REQUESTS: dict[str, Callable[[SiteObjects], tuple[str, str, dict]]] = {
         reverse("wagtail_localize:edit_override", args=[o.translation.pk, 0]),
         {"value": "https://example.org/"},
     ),
-    "wagtail_localize:download_pofile": lambda o: (
-        "get",
-        reverse("wagtail_localize:download_pofile", args=[o.translation.pk]),
-        {},
+    "wagtail_localize:download_pofile": _on_translation("download_pofile", "get"),
+    "wagtail_localize:upload_pofile": _on_translation("upload_pofile", "post", then_edit=True),
+    "wagtail_localize:machine_translate": _on_translation(
+        "machine_translate", "post", then_edit=True
     ),
-    "wagtail_localize:upload_pofile": lambda o: (
-        "post",
-        reverse("wagtail_localize:upload_pofile", args=[o.translation.pk]) + _next(o),
-        {},
-    ),
-    "wagtail_localize:machine_translate": lambda o: (
-        "post",
-        reverse("wagtail_localize:machine_translate", args=[o.translation.pk]) + _next(o),
-        {},
-    ),
-    "wagtail_localize:preview_translation": lambda o: (
-        "get",
-        reverse("wagtail_localize:preview_translation", args=[o.translation.pk]),
-        {},
-    ),
-    "wagtail_localize:stop_translation": lambda o: (
-        "post",
-        reverse("wagtail_localize:stop_translation", args=[o.translation.pk]) + _next(o),
-        {},
+    "wagtail_localize:preview_translation": _on_translation("preview_translation", "get"),
+    "wagtail_localize:stop_translation": _on_translation(
+        "stop_translation", "post", then_edit=True
     ),
 }
 
@@ -121,13 +117,6 @@ def _send(client, method: str, url: str, data: dict):
             response = getattr(client, method)(url, data)
         transaction.set_rollback(True)
     return response
-
-
-def refused(response) -> bool:
-    """Wagtail's refusal: 302 to the dashboard (which says so), or 403 for a script's request."""
-    if response.status_code == 403:
-        return True
-    return response.status_code == 302 and response["Location"] == admin_home()
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from wagtail_localize.strings import StringValue
 from cms.settings.env import machine_translator_settings
 from sites.machine_translation import StandInTranslator, stand_in_welsh
 from tests.helpers import logged_in
-from tests.i18n.localize_scene import offer_welsh, published_on_commit, translate
-from tests.i18n.test_localize_scoping import refused
+from tests.i18n.localize_scene import offer_welsh, published_on_commit, refused, translate
 
 # --- the stand-in ----------------------------------------------------------------------------
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from wagtail_localize.models import StringTranslation
 
 from tests.helpers import logged_in
-from tests.i18n.localize_scene import offer_welsh, published_on_commit, translate
-from tests.i18n.test_localize_scoping import refused
+from tests.i18n.localize_scene import offer_welsh, published_on_commit, refused, translate
 
 WELSH = {"About": "Amdanom ni", "about": "amdanom"}
 

@@ -95,3 +95,15 @@ def link_to(html: str, href: str) -> str:
     found = [tag for tag in links(html) if f'href="{href}"' in tag]
     assert found, f"no link to {href}"
     return found[0]
+
+
+def cardiff(client, path):
+    return client.get(path, HTTP_HOST=CARDIFF_HOST)
+
+
+def story_cards(html: str) -> dict[str, str]:
+    """Each story card's title -> its opening <article> tag."""
+    cards = re.findall(
+        r'(<article class="story-card"[^>]*>).*?story-card__title"><a[^>]*>([^<]*)</a>', html, re.S
+    )
+    return {title: tag for tag, title in cards}
