@@ -138,9 +138,9 @@ ODD_PATHS = ["/cy", "/cy/", "/cy/nonexistent/", "/cy/stories/no-such-story/", "/
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ODD_PATHS)
 @pytest.mark.parametrize("host", [NATIONAL_HOST, COVENTRY_HOST, CARDIFF_HOST])
-def test_odd_welsh_paths_answer_without_error(client, network, host, path):
+def test_odd_welsh_paths_answer_without_error(client, network, host):
+    """Every odd path on the site (one chapter made for all of them): each answer listed."""
     make_welsh_chapter()
-    response = client.get(path, HTTP_HOST=host)
-    assert response.status_code in (200, 301, 302, 404)
+    answers = {path: client.get(path, HTTP_HOST=host).status_code for path in ODD_PATHS}
+    assert all(status in (200, 301, 302, 404) for status in answers.values()), answers
