@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from chapters.admin_guards import guard_admin_urls
+from cms.embed import views as embed_views
 from cms.accounts.password_reset import ThrottledPasswordResetView
 from sites import favicon as site_favicon
 from sites import views as site_views
@@ -28,6 +29,9 @@ urlpatterns = [
     path("favicon.ico", site_favicon.favicon, name="favicon"),
     path("favicon.svg", site_favicon.favicon_svg, name="favicon_svg"),
     path("healthz", site_views.healthz, name="healthz"),
+    # Widgets on members' websites (cms/embed): the script, and its JSON endpoints (CORS).
+    path("embed.js", embed_views.embed_js, name="embed_js"),
+    path("embed/", include("cms.embed.urls")),
 ]
 
 if settings.DEBUG:

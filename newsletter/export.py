@@ -30,6 +30,8 @@ def _subscription_data(subscription: Subscription) -> dict:
                 "action": record.action,
                 "at": _iso(record.at),
                 "source_url": record.source_url,
+                "source": record.source,  # a member's website's widget
+                "origin": record.origin,
                 "wording_version": record.wording_version,
                 "wording": record.wording,
             }

@@ -9,6 +9,7 @@ holding when, where and which words. No mail is sent in a request: the confirmat
 periodic sweep sends those whose enqueue failed (the broker was down).
 """
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
@@ -21,6 +22,8 @@ from cms.core.queue import enqueue_on_commit
 
 from .conf import CLOCK_SKEW, RESEND_CONFIRMATION_AFTER
 from .models import (
+    ORIGIN_MAX_LENGTH,
+    SOURCE_MAX_LENGTH,
     ConsentRecord,
     Delivery,
     NewsletterList,
@@ -56,6 +59,32 @@ def clean_source_url(url: str, host: str) -> str:
     return cleaned if len(cleaned) <= max_length else ""
 
 
+SOURCE = re.compile(rf"[a-z0-9](?:[a-z0-9_-]{{0,{SOURCE_MAX_LENGTH - 1}}})")
+ORIGIN = re.compile(r"https?://[a-z0-9.-]{1,190}(?::[0-9]{1,5})?")
+
+
+def clean_source(source) -> str | None:
+    """A widget's data-source as recorded: lowercase letters, digits, - and _ (e.g.
+    "age-uk-coventry"), at most SOURCE_MAX_LENGTH; "" when absent, None when not like that."""
+    if source in (None, ""):
+        return ""
+    if not isinstance(source, str):
+        return None
+    source = source.strip().lower()
+    return source if SOURCE.fullmatch(source) else None
+
+
+def clean_origin(origin) -> str:
+    """The embedding page's origin (the Origin header: scheme, host and port, nothing else),
+    or "" when absent or not one ("null", a path, odd characters)."""
+    if not isinstance(origin, str):
+        return ""
+    origin = origin.strip().lower()
+    if len(origin) > ORIGIN_MAX_LENGTH or not ORIGIN.fullmatch(origin):
+        return ""
+    return origin
+
+
 def token_is_current(token: str, subscription: Subscription) -> bool:
     """Whether a (valid) confirm token was issued for the subscription's current request. A
     resubscription resets created_at, so a link mailed for an earlier request, even one still
@@ -80,6 +109,8 @@ def subscribe(
     page_language: str = "",
     source_url: str = "",
     wording: str = "",
+    source: str = "",
+    origin: str = "",
 ) -> Subscription | None:
     """Ask `email` to confirm a subscription to `newsletter_list`.
 
@@ -91,6 +122,8 @@ def subscribe(
     changed: anyone can type an address. `page_language` is the language of the page the form
     was on: the confirmation is written in it (the subscriber's language when not given).
     `wording` is the consent words as the form showed them (the list's own when not given).
+    `source` and `origin` say which member's website the widget was on (clean_source and
+    clean_origin first).
     """
     email = normalise_email(email)
     if Suppression.is_suppressed(email, newsletter_list):
@@ -120,6 +153,8 @@ def subscribe(
             newsletter_list=newsletter_list,
             action=Action.SUBSCRIBED,
             source_url=source_url,
+            source=source,
+            origin=origin,
             wording=wording or newsletter_list.consent_wording,
             wording_version=newsletter_list.consent_version,
         )
@@ -187,6 +222,8 @@ def confirm_subscription(subscription_id: int) -> ConfirmOutcome:
             newsletter_list=newsletter_list,
             action=Action.CONFIRMED,
             source_url=asked.source_url if asked else "",
+            source=asked.source if asked else "",
+            origin=asked.origin if asked else "",
             wording=asked.wording if asked else newsletter_list.consent_wording,
             wording_version=asked.wording_version if asked else newsletter_list.consent_version,
         )

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     # Our apps first so their templates and static files win.
     "newsletter",
     "chapters",
+    "cms.embed",
     "sites.apps.NetworkSitesConfig",
     "cms.formpages",
     "cms.accounts",

@@ -12,6 +12,8 @@ from .lists import DEFAULT_CONSENT_WORDING, NewsletterList, offered_language, si
 from .pages import NewsletterIndexPage, NewsletterIssuePage, may_send
 from .sends import Delivery, Rendering, Send
 from .subscribers import (
+    ORIGIN_MAX_LENGTH,
+    SOURCE_MAX_LENGTH,
     ConsentRecord,
     NetworkErasure,
     Subscriber,
@@ -23,6 +25,8 @@ from .subscribers import (
 )
 
 __all__ = [
+    "ORIGIN_MAX_LENGTH",
+    "SOURCE_MAX_LENGTH",
     "may_send",
     "DEFAULT_CONSENT_WORDING",
     "ConsentRecord",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from sites.models import SiteSettings
@@ -40,6 +41,9 @@ class NewsletterList(models.Model):
         "wagtailcore.Site", on_delete=models.CASCADE, related_name="newsletter_list"
     )
     name = models.CharField(max_length=120)
+    # What a member's website names the list by (the widget's data-list): the first label of
+    # the site's hostname when the list is made (coventry.localhost: "coventry").
+    slug = models.SlugField(max_length=50, unique=True, editable=False)
     from_name = models.CharField(
         max_length=120, blank=True, help_text=_("Shown as the sender, e.g. Connecting for Good")
     )
@@ -64,7 +68,19 @@ class NewsletterList(models.Model):
             )
             if previous is not None and previous != self.consent_wording:
                 self.consent_version += 1
+        if not self.slug:
+            self.slug = self.free_slug(self.site.hostname if self.site_id else "")
         super().save(*args, **kwargs)
+
+    @classmethod
+    def free_slug(cls, hostname: str) -> str:
+        """A slug no other list has, from the hostname's first label ("list" when empty)."""
+        base = slugify(hostname.split(".")[0])[:40] or "list"
+        slug, number = base, 1
+        while cls.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
     @classmethod
     def for_site(cls, site) -> "NewsletterList":

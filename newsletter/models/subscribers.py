@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .lists import NewsletterList
 
+SOURCE_MAX_LENGTH = 64
+ORIGIN_MAX_LENGTH = 200
+
 
 def normalise_email(address: str) -> str:
     return address.strip().lower()
@@ -142,6 +145,10 @@ class ConsentRecord(models.Model):
     action = models.CharField(max_length=12, choices=Action.choices)
     at = models.DateTimeField(auto_now_add=True)
     source_url = models.URLField(max_length=500, blank=True)
+    # Where a signup came from when it was not one of our pages: the widget's data-source (a
+    # member's own label, e.g. "age-uk-coventry") and the embedding page's origin.
+    source = models.CharField(max_length=SOURCE_MAX_LENGTH, blank=True, db_index=True)
+    origin = models.CharField(max_length=ORIGIN_MAX_LENGTH, blank=True)
     wording_version = models.PositiveIntegerField(null=True, blank=True)
     wording = models.TextField(blank=True)
 
