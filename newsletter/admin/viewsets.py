@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
 from .permissions import list_policy, may_erase_everywhere
-from .views import erasure, lists, sending, subscribers
+from .views import erasure, lists, sending, sources, subscribers
 
 
 class NewslettersMenuItem(MenuItem):
@@ -57,4 +57,5 @@ class NewsletterAdminViewSet(ViewSet):
                 name="erase",
             ),
             path("erasure/", erasure.erase_everywhere_view, name="erase_everywhere"),
+            path("sources/", sources.sources_view, name="sources"),
         ]
