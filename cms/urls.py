@@ -10,8 +10,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from chapters.admin_guards import guard_admin_urls
-from cms.embed import views as embed_views
 from cms.accounts.password_reset import ThrottledPasswordResetView
+from cms.embed import views as embed_views
 from sites import favicon as site_favicon
 from sites import views as site_views
 

@@ -122,8 +122,7 @@ def subscribe(
     changed: anyone can type an address. `page_language` is the language of the page the form
     was on: the confirmation is written in it (the subscriber's language when not given).
     `wording` is the consent words as the form showed them (the list's own when not given).
-    `source` and `origin` say which member's website the widget was on (clean_source and
-    clean_origin first).
+    `source`, `origin`: the member's website a widget was on (clean_source, clean_origin).
     """
     email = normalise_email(email)
     if Suppression.is_suppressed(email, newsletter_list):

@@ -2,8 +2,8 @@
 websites: the snippets for each of the editor's sites (its list's signup, its stories, "Join
 the movement"), a live preview of them, and the oEmbed address of each story the site shows.
 
-The sites offered are those whose home page is inside the editor's own trees (all for a
-superuser): a `?site=` naming another one shows the editor's first site instead.
+The sites offered are those whose home page the editor may edit (all for a superuser): a
+`?site=` naming another one shows the editor's first site instead.
 """
 
 from dataclasses import dataclass
@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Site
+from wagtail.permissions import page_permission_policy
 
-from chapters.scoping import in_permitted_trees
 from cms.stories.models import Story, StoryIndexPage
 from newsletter.models import NewsletterList
 
@@ -28,12 +28,14 @@ PREVIEW_SOURCE = "embed-preview"
 
 
 def editors_sites(user):
-    """The sites whose home is in the user's trees."""
-    in_trees = in_permitted_trees(user)
-    sites = Site.objects.select_related("root_page").order_by("-is_default_site", "site_name")
-    if in_trees is None:
-        return sites
-    return sites.filter(root_page__in=Page.objects.filter(in_trees))
+    """The sites whose home page the user may edit (Wagtail's page permissions: a chapter's
+    editors their chapter's, a superuser every site)."""
+    editable = page_permission_policy.instances_user_has_permission_for(user, "change")
+    return (
+        Site.objects.filter(root_page__in=editable.values("pk"))
+        .select_related("root_page")
+        .order_by("-is_default_site", "site_name")
+    )
 
 
 @dataclass

@@ -133,8 +133,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Redis down = an empty cache, not 500s (cms/core/cache.py); short timeouts so a
-            # Redis that does not answer cannot hold a request for long.
+            # Redis down = an empty cache, not 500s (cms/core/cache.py); short timeouts.
             "BACKEND": "cms.core.cache.ResilientRedisCache",
             "LOCATION": env_str("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "cms",
@@ -160,9 +159,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-# British dates, site-wide and in the admin. Django's "en" formats are American and a
-# language's format module wins over the settings below, so "en" gets ours (cms/formats/en);
-# the settings are the fallback and say the same. Wagtail's date pickers follow them.
+# British dates, site-wide and in the admin: "en" gets our format module (cms/formats/en; Django's
+# is American); the settings below are the fallback and say the same, as Wagtail's pickers do.
 FORMAT_MODULE_PATH = ["cms.formats"]
 DATE_FORMAT = "j F Y"  # 25 October 2006
 DATETIME_FORMAT = "j F Y, H:i"  # 25 October 2006, 14:30
@@ -205,15 +203,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# A request that enqueues while the broker is down gives up within about a second (the work is
-# in the database; the sweeps below pick it up) instead of Celery's default of several.
+# Broker down: a request gives up enqueueing within a second (the sweeps below catch up).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.4,
-}
+CELERY_TASK_PUBLISH_RETRY_POLICY = dict(
+    max_retries=2, interval_start=0, interval_step=0.2, interval_max=0.4
+)
 CELERY_TIMEZONE = TIME_ZONE
 # Newsletter sending (newsletter/tasks.py).
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)
@@ -224,9 +218,8 @@ NEWSLETTER_CONCURRENT_BATCHES = env_int("NEWSLETTER_CONCURRENT_BATCHES", 4)  # p
 # A 4xx or a dropped connection: retried after base * 2^attempt seconds (with jitter), capped.
 NEWSLETTER_RETRY_BASE_SECONDS = env_int("NEWSLETTER_RETRY_BASE_SECONDS", NEWSLETTER_SWEEP_SECONDS)
 NEWSLETTER_RETRY_MAX_SECONDS = env_int("NEWSLETTER_RETRY_MAX_SECONDS", 3600)
-# The mailbox named in each email's List-Unsubscribe mailto: link (default: the address in
-# DEFAULT_FROM_EMAIL). In production give it a mailbox of its own and deliver its mail to
-# `manage.py unsubscribe_by_email`, which ignores everything but unsubscribe requests.
+# The mailbox of each email's List-Unsubscribe mailto: (default: DEFAULT_FROM_EMAIL's address).
+# In production a mailbox of its own, delivered to `manage.py unsubscribe_by_email`.
 NEWSLETTER_UNSUBSCRIBE_EMAIL = env_str("NEWSLETTER_UNSUBSCRIBE_EMAIL", "")
 # Confirmation emails whose task was lost (broker down when the resident subscribed) are sent by
 # a beat task every NEWSLETTER_CONFIRMATION_SWEEP_SECONDS, once they are this many seconds old.
@@ -267,9 +260,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Connection network"
-# Links in mail sent without a request or a site (Wagtail's own notifications). Mail about a
-# chapter's item links to that chapter's Site.root_url instead (cms/core/mail.py), and the
-# password-reset mail to the host the editor asked on, if it is one of our Sites.
+# Links in mail sent without a request or a site (Wagtail's own notifications); a chapter's
+# item links to its Site.root_url (cms/core/mail.py), a password reset to the host asked on.
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.accounts.password_reset.SiteAwarePasswordResetForm"  # noqa: S105 - a class path
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
