@@ -1,11 +1,13 @@
 """The Community Makes Us toolkit on the national site: the PDF (toolkit.py) as a document,
 and a page under the campaign showing the social and email copy with "Copy" buttons, linked
-from the campaign page."""
+from the campaign page; at its end, the widgets for members' own websites (cms/embed) and where
+editors find the rest of them (Admin → Embed)."""
 
-from wagtail.models import Collection, Page
+from wagtail.models import Collection, Page, Site
 
 from cms.core.models import CampaignPage, StandardPage
 from cms.core.provisioning import child_page
+from newsletter.models import NewsletterList
 
 from . import content
 from .media import get_or_create_document, get_or_create_image
@@ -15,6 +17,17 @@ from .toolkit import ToolkitLinks, build_toolkit_pdf
 
 TOOLKIT_TITLE = "Community Makes Us Toolkit"
 TOOLKIT_PAGE_LABEL = "Get the toolkit: posts, email copy and the PDF"
+EMBED_HEADING = "On your own website"
+EMBED_LABEL = "Widgets for your website"
+EMBED_INTRO = (
+    "Put our newsletter signup, the latest stories and a “Join the movement” button on your "
+    "organisation’s website: paste this into any page and put your organisation’s name in "
+    "data-source, so we can count who signed up through you. No frame, no cookies."
+)
+EMBED_ADMIN = (
+    "Coalition editors find these snippets for every site, a live preview and the oEmbed "
+    'address of each story in the admin, under <a href="/admin/embed/">Embed</a>.'
+)
 
 
 def build_toolkit(campaign: CampaignPage, join: Page, collection: Collection) -> StandardPage:
@@ -79,6 +92,10 @@ def _toolkit_page(links: ToolkitLinks, pdf, picture, join: Page) -> StandardPage
             heading("How to join"),
             paragraph(content.TOOLKIT_HOW_TO_JOIN[:1]),
             cta("Join the Coalition", page=join),
+            heading(EMBED_HEADING),
+            paragraph([EMBED_INTRO]),
+            _copy(EMBED_LABEL, widget_snippet(join.get_site())),
+            {"type": "paragraph", "value": f"<p>{EMBED_ADMIN}</p>"},
         ],
     )
 
@@ -101,3 +118,18 @@ def _link_from_campaign(campaign: CampaignPage, page: Page, pdf) -> None:
         changed = True
     if changed:
         publish(campaign)
+
+
+def widget_snippet(site: Site) -> str:
+    """What a member pastes: the site's script and its three widgets."""
+    newsletter_list = NewsletterList.objects.filter(site=site).first()
+    slug = newsletter_list.slug if newsletter_list else NewsletterList.free_slug(site.hostname)
+    return "\n".join(
+        [
+            f'<script src="{site.root_url}/embed.js" async></script>',
+            f'<div data-connection-widget="signup" data-list="{slug}" '
+            'data-source="your-organisation"></div>',
+            '<div data-connection-widget="stories" data-limit="3"></div>',
+            '<div data-connection-widget="join"></div>',
+        ]
+    )

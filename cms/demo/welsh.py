@@ -45,6 +45,7 @@ WELSH_CY = {**LIBRARY_CY, **PAGES_CY, **CAMPAIGN_CY_WORDS}
 # The stories the Welsh site tells (Story is a translatable snippet): the national ones.
 WELSH_STORIES = ["this-mum-runs", "zak-qpg-hub", "orla-and-jean"]
 
+WIDGET_CODE = "data-connection-widget"
 PARAGRAPH_BREAK = "<br/><br/>"  # how wagtail-localize shows a text block's blank line
 TRAILING_URL = re.compile(r"^(?P<text>.*?)\s+(?P<url>https?://\S+)$", re.DOTALL)
 
@@ -72,6 +73,8 @@ class WelshWords:
     def __call__(self, english: str) -> str | None:
         if english in self.words:
             return self.words[english]
+        if WIDGET_CODE in english:  # the toolkit's widgets snippet: code, the same in Welsh
+            return english
         if PARAGRAPH_BREAK in english:
             parts = [self(part) for part in english.split(PARAGRAPH_BREAK)]
             return None if None in parts else PARAGRAPH_BREAK.join(parts)

@@ -113,6 +113,21 @@ TOOLKIT_PAGE_CY = {
         REMEMBER_CY
     ),
     "How to join": "Sut i ymuno",
+    # The widgets for members' websites (cms/demo/toolkit_page.py).
+    "On your own website": "Ar eich gwefan eich hun",
+    "Put our newsletter signup, the latest stories and a “Join the movement” button on your "
+    "organisation’s website: paste this into any page and put your organisation’s name in "
+    "data-source, so we can count who signed up through you. No frame, no cookies.": (
+        "Rhowch ein ffurflen cylchlythyr, y straeon diweddaraf a botwm “Ymunwch â’r mudiad” ar "
+        "wefan eich sefydliad: gludwch hwn i unrhyw dudalen a rhowch enw eich sefydliad yn "
+        "data-source, er mwyn i ni gyfrif pwy a gofrestrodd drwoch chi. Dim ffrâm, dim cwcis."
+    ),
+    "Widgets for your website": "Teclynnau ar gyfer eich gwefan",
+    "Coalition editors find these snippets for every site, a live preview and the oEmbed "
+    'address of each story in the admin, under <a id="a1">Embed</a>.': (
+        "Mae golygyddion y Glymblaid yn cael y pytiau hyn ar gyfer pob safle, rhagolwg byw a "
+        'chyfeiriad oEmbed pob stori yn y weinyddiaeth, o dan <a id="a1">Embed</a>.'
+    ),
 }
 
 NEWS_CY = {

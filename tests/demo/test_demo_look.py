@@ -115,7 +115,11 @@ def test_the_toolkit_page_shows_the_copy_with_copy_buttons_and_the_pdf(client, n
         assert post in text
     assert content.TOOLKIT_EMAIL_BODY[0] in text
     buttons = re.findall(r"<button[^>]*data-copy-url=\"([^\"]*)\"[^>]*>\s*Copy\b", page, re.S)
-    assert len(buttons) == len(content.TOOLKIT_SOCIAL_POSTS) + 2  # the posts, subject, message
+    # The posts, the email's subject and message, and the widgets for members' websites.
+    assert len(buttons) == len(content.TOOLKIT_SOCIAL_POSTS) + 3
+    assert html_lib.unescape(buttons[-1]).startswith(
+        '<script src="http://localhost/embed.js" async></script>'
+    )
     first_post = content.TOOLKIT_SOCIAL_POSTS[0][1]
     assert html_lib.unescape(buttons[0]) == f"{first_post} http://localhost/community-makes-us/"
     statuses = re.findall(r'<p id="(copy-status-\w+)"[^>]*aria-live="polite"', page)
