@@ -121,3 +121,10 @@ def test_an_unknown_scope_is_400_json(client, network, params):
     response = client.get(STORIES_URL, params, HTTP_HOST=COVENTRY_HOST)
     assert response.status_code == 400
     assert response.json()["message"] == "Choose the stories: site, local or network."
+
+
+def test_the_widgets_words_in_welsh_where_the_site_offers_it(client, network):
+    config = _config(client, NATIONAL_HOST, list="localhost", lang="cy").json()
+    assert config["text"]["join"] == "Ymunwch â’r mudiad"
+    assert config["text"]["subscribe"] == "Tanysgrifio"
+    assert config["text"]["email"] == "Eich cyfeiriad e-bost"

@@ -227,3 +227,19 @@ def test_get_is_not_allowed_and_nothing_sets_a_cookie(client, network):
     response = post_signup(client)
     assert response.status_code == 202
     assert not response.cookies
+
+
+def test_a_welsh_widget_on_a_site_with_welsh_mails_the_confirmation_in_welsh(
+    client, network, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_signup(
+            client, host=NATIONAL_HOST, list="localhost", lang="cy", language="cy"
+        )
+    assert response.status_code == 202
+    assert response.json()["message"].startswith("Diolch.")
+    (message,) = mailoutbox
+    assert message.message()["Content-Language"] == "cy"
+    assert "http://localhost/cy/subscriptions/confirm/" in message.body
+    subscription = Subscription.objects.get(subscriber__email=EMAIL)
+    assert (subscription.language, subscription.subscriber.language) == ("cy", "cy")
