@@ -89,12 +89,18 @@ def member_site(tmp_path_factory):
         server.server_close()
 
 
-def _snippets_from_the_embed_page(page, base: str, username: str, site_option: str) -> dict:
-    _log_in(page, base, username)
-    page.goto(f"{base}/admin/embed/")
+def _snippets_from_the_embed_page(page, admin: str, username: str, site_option: str) -> dict:
+    """The snippets as the editor copies them, once the page's live preview has shown the
+    widgets (served by the chapter's host: another origin than the admin's)."""
+    _log_in(page, admin, username)
+    page.goto(f"{admin}/admin/embed/")
     if username == "admin":
         page.get_by_label("Site", exact=True).select_option(label=site_option)
         page.get_by_role("button", name="Show").click()
+    preview = page.locator("[data-connection-widget=signup]")
+    expect(preview.get_by_label("Your email address")).to_be_visible()
+    expect(page.get_by_role("link", name="Join the movement")).to_be_visible()
+    expect(page.get_by_role("link", name="More stories")).to_be_visible()
     snippets = {}
     for name in ("script", "signup", "stories", "join"):
         snippets[name] = page.locator(f"#snippet-{name}").input_value()
@@ -115,7 +121,9 @@ def test_a_resident_subscribes_inside_the_widget_on_a_members_website(
     folder, member = member_site
     editor = browser.new_context()
     admin = editor.new_page()
-    snippets = _snippets_from_the_embed_page(admin, base, username, f"{site_name} ({host})")
+    # The editor works in the admin on the national host; the widgets come from the chapter's.
+    admin_base = f"http://localhost:{embed_demo}"
+    snippets = _snippets_from_the_embed_page(admin, admin_base, username, f"{site_name} ({host})")
     assert snippets["script"] == f'<script src="{base}/embed.js" async></script>'
     assert f'data-list="{slug}"' in snippets["signup"]
     source = f"{slug}-age-uk"
@@ -135,8 +143,9 @@ def test_a_resident_subscribes_inside_the_widget_on_a_members_website(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{member}/{slug}.html")
 
-    # The host page's CSS does not reach inside: the form shows, at a readable size, in the
-    # host's font.
+    # The host page's CSS, which does make its own heading huge, does not reach inside: the
+    # form shows, at a readable size, in the host's font.
+    assert page.locator("h1").evaluate("(el) => getComputedStyle(el).fontSize") == "60px"
     email = page.get_by_label("Your email address")
     expect(email).to_be_visible()
     style = email.evaluate(
@@ -189,7 +198,7 @@ def test_a_resident_subscribes_inside_the_widget_on_a_members_website(
     page.get_by_role("button", name="Confirm").click()
     assert "You are subscribed" in page.locator("h1").inner_text()
 
-    admin.goto(f"{base}/admin/newsletter/sources/")
+    admin.goto(f"{admin_base}/admin/newsletter/sources/")
     row = admin.locator(f'tr[data-source="{source}"]')
     expect(row.locator('[data-count="confirmed"]')).to_have_text("1")
     expect(row).to_contain_text(html.escape(member))
