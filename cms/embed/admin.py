@@ -137,7 +137,7 @@ class EmbedViewSet(ViewSet):
     every editor without asking the database (every admin page draws the menu); the page
     refuses one who may edit no site's home."""
 
-    name = "embed"
+    name = "embed_admin"
     url_prefix = "embed"
     icon = "code"
     menu_label = _("Embed")
