@@ -60,9 +60,13 @@ def list_data(newsletter_list: NewsletterList) -> dict:
 
 
 def join_url(request, site: Site) -> str:
+    """The join page of the site, in the widget's language where it is translated and live."""
     root = site.root_page
     section = Page.objects.child_of(root).live().filter(slug=JOIN_SECTION_SLUG).first()
     page = section or JoinCoalitionPage.objects.descendant_of(root).live().first() or root
+    translated = page.get_translation_or_none(Locale.get_active())
+    if translated is not None and translated.live:
+        page = translated
     return absolute(request, page.get_url(request) or "/")
 
 

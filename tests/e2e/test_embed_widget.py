@@ -204,3 +204,37 @@ def test_a_resident_subscribes_inside_the_widget_on_a_members_website(
     expect(row).to_contain_text(html.escape(member))
     context.close()
     editor.close()
+
+
+WELSH_PAGE = """<!doctype html>
+<html lang="cy-GB"><head><meta charset="utf-8"><title>Aelod</title></head>
+<body><main><h1>Aelod o’r Glymblaid</h1>
+<div data-connection-widget="signup" data-list="localhost" data-source="aelod"></div>
+<div data-connection-widget="join"></div>
+<div data-connection-widget="join" data-site="{coventry}"></div>
+</main>
+<script src="{national}/embed.js" async></script>
+</body></html>
+"""
+
+
+def test_on_a_welsh_page_the_widgets_speak_welsh_where_the_site_offers_it(
+    embed_demo, member_site, browser
+):
+    folder, member = member_site
+    national, coventry = (
+        f"http://{host}:{embed_demo}" for host in ("localhost", "coventry.localhost")
+    )
+    (folder / "cymraeg.html").write_text(WELSH_PAGE.format(national=national, coventry=coventry))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{member}/cymraeg.html")
+    expect(page.get_by_label("Eich cyfeiriad e-bost")).to_be_visible()
+    expect(page.get_by_role("button", name="Tanysgrifio")).to_be_visible()
+    welsh_join = page.get_by_role("link", name="Ymunwch â’r mudiad")
+    expect(welsh_join).to_have_attribute("href", re.compile(rf"^{re.escape(national)}/cy/"))
+    # Coventry offers English only: its widget answers in English, and says so (lang="en").
+    english_join = page.get_by_role("link", name="Join the movement")
+    expect(english_join).to_have_attribute("href", f"{coventry}/get-involved/")
+    assert english_join.evaluate("(el) => el.closest('[lang]').lang") == "en"
+    context.close()

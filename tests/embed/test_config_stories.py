@@ -128,3 +128,9 @@ def test_the_widgets_words_in_welsh_where_the_site_offers_it(client, network):
     assert config["text"]["join"] == "Ymunwch â’r mudiad"
     assert config["text"]["subscribe"] == "Tanysgrifio"
     assert config["text"]["email"] == "Eich cyfeiriad e-bost"
+
+
+def test_a_welsh_widget_leads_to_the_welsh_join_page_and_home(client, network):
+    config = _config(client, NATIONAL_HOST, lang="cy").json()
+    assert config["join"]["url"] == "http://localhost/cy/join/"
+    assert config["site"]["url"] == "http://localhost/cy/"
