@@ -83,5 +83,6 @@ def stories(request):
         )[:limit]
         data = content.story_cards(request, site, locale, chosen)
         response = JsonResponse({**data, "lang": code})
-    patch_cache_control(response, public=True, max_age=300)
+    # Briefly: a story whose consent lapses leaves member sites within a minute.
+    patch_cache_control(response, public=True, max_age=60)
     return response

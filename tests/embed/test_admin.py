@@ -5,6 +5,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 
@@ -102,3 +104,12 @@ def test_signups_by_source_shows_the_editors_lists_only(coventry_client, network
 
     leeds_html = leeds_client.get(SOURCES_URL).content.decode()
     assert "age-uk-coventry" not in leeds_html and "zq-national" not in leeds_html
+
+
+def test_someone_who_edits_no_sites_home_is_refused(client, network):
+    user = get_user_model().objects.create_user("reader-only", password="x")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+    response = client.get(EMBED_URL)
+    assert response.status_code == 302  # Wagtail's refusal: back to the dashboard
+    assert "embed.js" not in client.get(response["Location"]).content.decode()
