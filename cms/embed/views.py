@@ -5,6 +5,7 @@ Each answers for the request's own site (the host the script was loaded from) an
 language the widget asks for when that site offers it. Bad input gets a JSON 4xx, never a 500.
 """
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import etag, require_GET
 from wagtail.models import Locale, Site
 
 from cms.core.text import query_param
@@ -34,7 +35,12 @@ def _script() -> bytes:
     return SCRIPT.read_bytes()
 
 
+def _script_etag(request) -> str:
+    return hashlib.sha256(_script()).hexdigest()[:32]
+
+
 @require_GET
+@etag(_script_etag)
 def embed_js(request):
     """The widget script, the same for every site (it reads its own address to know which
     site it belongs to); cached by browsers and proxies for EMBED_SCRIPT_MAX_AGE."""

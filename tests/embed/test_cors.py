@@ -53,3 +53,5 @@ def test_embed_js_is_a_cacheable_script(client, network):
     assert "public" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
     assert b"data-connection-widget" in response.content
     assert not response.cookies
+    again = client.get("/embed.js", HTTP_HOST=COVENTRY_HOST, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
