@@ -28,6 +28,8 @@ urlpatterns = [
     path("favicon.ico", site_favicon.favicon, name="favicon"),
     path("favicon.svg", site_favicon.favicon_svg, name="favicon_svg"),
     path("healthz", site_views.healthz, name="healthz"),
+    # Other websites' ways in: oEmbed and the read-only JSON API (cms/api), for the asking host.
+    path("", include("cms.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "cms.stories",
     "cms.core",
     "cms.demo",
+    "cms.api",
     # Wagtail and its translation layer.
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.contrib.forms",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -62,11 +65,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "csp",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     # Request/response hardening (cms/security): before anything reads a request body.
     "cms.security.charsets.RequestCharsetMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -85,6 +90,11 @@ MIDDLEWARE = [
     # Last, as django-axes asks: answers a locked-out login attempt with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# CORS only on what other websites call: the widget endpoints, oEmbed and the API (GET).
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(embed|oembed|api/v2)/.*$"
+CORS_ALLOW_METHODS = ("GET", "OPTIONS", "POST")
+CORS_ALLOW_CREDENTIALS = False
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"

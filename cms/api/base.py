@@ -1,0 +1,92 @@
+"""What every endpoint of our API shares: Wagtail's listing shape (meta.total_count, items),
+limit/offset pages of at most conf.limit_max() items, 400/404 answered as JSON."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from wagtail.api.v2.pagination import WagtailPagination
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import BaseAPIViewSet
+
+from . import conf
+from .scoping import RequestScope
+
+
+class LimitedPagination(WagtailPagination):
+    """Wagtail's limit/offset pagination with our maximum (WAGTAILAPI_LIMIT_MAX, default 50)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        limit_max = conf.limit_max()
+        offset = _whole_number(request, "offset", 0)
+        limit = _whole_number(request, "limit", min(20, limit_max))
+        if limit > limit_max:
+            raise BadRequestError(f"limit cannot be higher than {limit_max}")
+        self.view = view
+        self.total_count = queryset.count()
+        return queryset[offset : offset + limit]
+
+
+def _whole_number(request, name: str, default: int) -> int:
+    value = request.GET.get(name)
+    if value is None:
+        return default
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise BadRequestError(f"{name} must be a positive integer")
+    return int(value)
+
+
+class ScopedEndpoint(BaseAPIViewSet):
+    """A read-only listing and detail of the requesting site's objects, serialised by a plain
+    DRF serializer: only the fields it names ever leave the database."""
+
+    pagination_class = LimitedPagination
+    serializer_class: type[serializers.Serializer]
+    filter_parameters: frozenset[str] = frozenset()
+    known_query_parameters = frozenset(["limit", "offset", "locale", "format", "_"])
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.scope = RequestScope(request)
+
+    def check_query_parameters(self, queryset):
+        unknown = set(self.request.GET) - self.known_query_parameters - self.filter_parameters
+        if unknown:
+            raise BadRequestError(
+                "query parameter is not an operation or a recognised field: "
+                + ", ".join(sorted(unknown))
+            )
+
+    def get_serializer_class(self):
+        return self.serializer_class
+
+    def get_serializer_context(self):
+        return {"request": self.request, "view": self, "router": self.request.wagtailapi_router}
+
+    def detail_view(self, request, pk):
+        self.check_query_parameters(self.get_queryset())
+        return super().detail_view(request, pk)
+
+    @classmethod
+    def get_urlpatterns(cls):
+        """Listing and detail only (no find/ redirect)."""
+        return super().get_urlpatterns()[:2]
+
+
+def absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if url else ""
+
+
+def rendition(request, image, spec: str, alt: str = "") -> dict | None:
+    """An image's rendition as {url, width, height, alt}; None without a usable image."""
+    if image is None:
+        return None
+    try:
+        found = image.get_rendition(spec)
+    except Exception:  # a missing or unreadable original: the item goes without its picture
+        return None
+    return {
+        "url": absolute(request, found.url),
+        "width": found.width,
+        "height": found.height,
+        "alt": alt,
+    }

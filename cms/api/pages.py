@@ -1,0 +1,35 @@
+"""/api/v2/pages/: Wagtail's pages API, scoped to the requesting site.
+
+Wagtail's own endpoint serves any site's pages to whoever asks with ?site=; ours serves the
+pages a reader of this host can open: live, public (no view restriction on them or above
+them), written in their language (not an alias of another language's page), under the site's
+home in one of the languages it offers. ?child_of=, ?descendant_of=, ?ancestor_of= and
+?translation_of= look their page up in that same set, so another site's page id is a 400."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.models import Page
+
+from .base import LimitedPagination
+from .scoping import RequestScope
+
+
+class SitePagesAPIViewSet(PagesAPIViewSet):
+    pagination_class = LimitedPagination
+
+    def get_base_queryset(self):
+        scope = RequestScope(self.request)
+        scope.check_site_parameter()
+        homes = scope.homes
+        if not homes:
+            return Page.objects.none()
+        in_site = Q()
+        for home in homes:
+            in_site |= Q(path__startswith=home.path, depth__gte=home.depth)
+        return Page.objects.live().public().filter(in_site, alias_of__isnull=True)
+
+    def get_root_page(self):
+        """?child_of=root: the site's home."""
+        return RequestScope(self.request).site.root_page

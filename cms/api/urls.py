@@ -1,0 +1,20 @@
+"""/api/v2/ (Wagtail's router: pages, stories, members; the OpenAPI description) and /oembed/."""
+
+from django.urls import path
+from wagtail.api.v2.router import WagtailAPIRouter
+
+from . import views
+from .members import MembersAPIViewSet
+from .pages import SitePagesAPIViewSet
+from .stories import StoriesAPIViewSet
+
+api_router = WagtailAPIRouter("network_api")
+api_router.register_endpoint("pages", SitePagesAPIViewSet)
+api_router.register_endpoint("stories", StoriesAPIViewSet)
+api_router.register_endpoint("members", MembersAPIViewSet)
+
+urlpatterns = [
+    path("api/v2/openapi.json", views.openapi, name="api_openapi"),
+    path("api/v2/", api_router.urls),
+    path("oembed/", views.oembed, name="oembed"),
+]
