@@ -1,0 +1,130 @@
+"""/api/v2/pages/: the requesting site's live, public pages, in the languages it offers; no
+parameter reaches another site's pages."""
+
+import pytest
+from wagtail.models import Page, PageViewRestriction
+
+from tests.factories import StandardPageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pages(client, host="localhost", **params):
+    response = client.get("/api/v2/pages/", {"limit": 50, **params}, HTTP_HOST=host)
+    return response
+
+
+def ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {item["id"] for item in response.json()["items"]}
+
+
+def tree_ids(site, offered=("en",)) -> set[int]:
+    """Every live, public page of `site`'s trees in the languages it offers (no aliases)."""
+    homes = Page.objects.filter(
+        translation_key=site.root_page.translation_key, locale__language_code__in=offered
+    )
+    found = set()
+    for home in homes:
+        found |= set(
+            Page.objects.descendant_of(home, inclusive=True)
+            .live()
+            .public()
+            .filter(alias_of__isnull=True)
+            .values_list("pk", flat=True)
+        )
+    return found
+
+
+def test_each_host_lists_its_own_pages_only(client, network):
+    national = ids(pages(client))
+    coventry = ids(pages(client, "coventry.localhost"))
+
+    assert national == tree_ids(network.national_site, ("en", "cy"))
+    assert coventry == tree_ids(network.coventry_site)
+    assert national and coventry and not national & coventry
+
+
+def test_site_parameter_cannot_reach_another_site(client, network):
+    response = pages(client, site="coventry.localhost")
+    assert response.status_code == 400
+    assert "own site" in response.json()["message"]
+    assert pages(client, "coventry.localhost", site="localhost").status_code == 400
+    # Naming its own site is allowed.
+    assert ids(pages(client, site="localhost")) == ids(pages(client))
+
+
+@pytest.mark.parametrize("parameter", ["child_of", "descendant_of", "ancestor_of"])
+def test_another_sites_page_ids_are_refused(client, network, parameter):
+    coventry_about = network.coventry_page("about")
+    page_id = network.coventry_home.pk if parameter != "ancestor_of" else coventry_about.pk
+
+    response = pages(client, **{parameter: page_id})
+
+    assert response.status_code in (400, 404)
+    assert "coventry" not in response.content.decode().lower()
+
+
+def test_detail_of_another_sites_page_is_404(client, network):
+    coventry_about = network.coventry_page("about")
+
+    assert client.get(f"/api/v2/pages/{coventry_about.pk}/").status_code == 404
+    detail = client.get(f"/api/v2/pages/{coventry_about.pk}/", HTTP_HOST="coventry.localhost")
+    assert detail.status_code == 200
+    assert detail.json()["title"] == coventry_about.title
+    assert detail.json()["meta"]["html_url"] == "http://coventry.localhost/about/"
+
+
+def test_child_of_root_is_this_sites_home(client, network):
+    children = ids(pages(client, "coventry.localhost", child_of="root"))
+
+    assert children == set(
+        network.coventry_home.get_children().live().public().values_list("pk", flat=True)
+    )
+
+
+def test_locale_filter(client, network):
+    welsh = pages(client, locale="cy")
+    english = pages(client, locale="en")
+
+    assert {item["meta"]["locale"] for item in welsh.json()["items"]} == {"cy"}
+    assert {item["meta"]["locale"] for item in english.json()["items"]} == {"en"}
+    assert ids(welsh) | ids(english) == ids(pages(client))
+    # Coventry offers English only: nothing of it in Welsh.
+    assert ids(pages(client, "coventry.localhost", locale="cy")) == set()
+    assert pages(client, locale="xx").status_code == 404
+
+
+def test_drafts_and_private_pages_are_left_out(client, network):
+    draft = StandardPageFactory(
+        parent=network.national_home, title="Draft plans", live=False, publish=False
+    )
+    about = network.national_page("about")
+    PageViewRestriction.objects.create(page=about, restriction_type="password", password="x")
+
+    listed = ids(pages(client))
+
+    assert draft.pk not in listed and about.pk not in listed
+    assert client.get(f"/api/v2/pages/{about.pk}/").status_code == 404
+    assert not {page.pk for page in about.get_descendants()} & listed
+
+
+def test_page_size_is_limited_to_50(client, network):
+    assert pages(client, limit=50).status_code == 200
+    too_many = pages(client, limit=51)
+    assert too_many.status_code == 400
+    assert too_many.json()["message"] == "limit cannot be higher than 50"
+    assert pages(client, limit="x").status_code == 400
+    assert len(pages(client, limit=2).json()["items"]) == 2
+
+
+def test_a_create_chapter_chapter_lists_its_own_pages(client, leeds):
+    leeds_pages = ids(pages(client, "leeds.localhost"))
+
+    assert leeds_pages == tree_ids(leeds.site)
+    assert len(leeds_pages) >= 5
+    assert not leeds_pages & ids(pages(client))
+    assert not leeds_pages & ids(pages(client, "coventry.localhost"))
+    assert pages(client, "leeds.localhost", site="localhost").status_code == 400
+    response = pages(client, child_of=leeds.site.root_page_id)
+    assert response.status_code == 400
