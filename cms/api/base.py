@@ -3,6 +3,7 @@ limit/offset pages of at most conf.limit_max() items, 400/404 answered as JSON."
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from rest_framework import serializers
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
@@ -35,7 +36,25 @@ def _whole_number(request, name: str, default: int) -> int:
     return int(value)
 
 
-class ScopedEndpoint(BaseAPIViewSet):
+class RefusesBadQueries:
+    """400, never a 500, for what Wagtail's own filters pass to the database unchecked: a NUL
+    character (PostgreSQL refuses it), a value of the wrong type for a field (?id=x,
+    ?first_published_at=x), an unknown search operator."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for name, values in request.GET.lists():
+            if any("\x00" in text for text in (name, *values)):
+                raise BadRequestError("query parameters cannot contain NUL characters")
+
+    def filter_queryset(self, queryset):
+        try:
+            return super().filter_queryset(queryset)
+        except (ValidationError, ValueError, TypeError) as error:
+            raise BadRequestError(f"query parameter has a wrong value: {error}") from error
+
+
+class ScopedEndpoint(RefusesBadQueries, BaseAPIViewSet):
     """A read-only listing and detail of the requesting site's objects, serialised by a plain
     DRF serializer: only the fields it names ever leave the database."""
 
@@ -45,8 +64,8 @@ class ScopedEndpoint(BaseAPIViewSet):
     known_query_parameters = frozenset(["limit", "offset", "locale", "format", "_"])
 
     def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
         self.scope = RequestScope(request)
+        super().initial(request, *args, **kwargs)
 
     def check_query_parameters(self, queryset):
         unknown = set(self.request.GET) - self.known_query_parameters - self.filter_parameters

@@ -9,14 +9,15 @@ home in one of the languages it offers. ?child_of=, ?descendant_of=, ?ancestor_o
 from __future__ import annotations
 
 from django.db.models import Q
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
-from .base import LimitedPagination
+from .base import LimitedPagination, RefusesBadQueries
 from .scoping import RequestScope
 
 
-class SitePagesAPIViewSet(PagesAPIViewSet):
+class SitePagesAPIViewSet(RefusesBadQueries, PagesAPIViewSet):
     pagination_class = LimitedPagination
 
     def get_base_queryset(self):
@@ -29,6 +30,13 @@ class SitePagesAPIViewSet(PagesAPIViewSet):
         for home in homes:
             in_site |= Q(path__startswith=home.path, depth__gte=home.depth)
         return Page.objects.live().public().filter(in_site, alias_of__isnull=True)
+
+    def find_object(self, queryset, request):
+        """Wagtail's ?html_path= and ?id= lookups; an id that is not a number is a 400."""
+        page_id = request.GET.get("id")
+        if page_id is not None and not (page_id.isascii() and page_id.isdigit()):
+            raise BadRequestError("id must be a positive integer")
+        return super().find_object(queryset, request)
 
     def get_root_page(self):
         """?child_of=root: the site's home."""

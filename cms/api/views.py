@@ -33,6 +33,10 @@ def oembed(request):
     return JsonResponse(oembed_response(embed, maxwidth, maxheight))
 
 
+def api_not_found(request):
+    return JsonResponse({"message": "not found"}, status=404)
+
+
 @require_GET
 def openapi(request):
     """The OpenAPI 3 description of /api/v2/ and /oembed/ on the requesting host."""

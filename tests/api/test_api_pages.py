@@ -128,3 +128,35 @@ def test_a_create_chapter_chapter_lists_its_own_pages(client, leeds):
     assert pages(client, "leeds.localhost", site="localhost").status_code == 400
     response = pages(client, child_of=leeds.site.root_page_id)
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "locale=%00",
+        "title=%00",
+        "search=%00",
+        "html_path=%00",
+        "id=x",
+        "first_published_at=x",
+        "search_operator=x&search=a",
+        "child_of=99999999999999999999",
+        "fields=nope",
+        "order=nope",
+        "type=nope.Nope",
+    ],
+)
+def test_bad_queries_are_400_never_500(client, network, query):
+    """Wagtail's own filters pass some of these to the database as they are (a 500 there)."""
+    for path in ("/api/v2/pages/", "/api/v2/pages/find/", "/api/v2/stories/", "/api/v2/members/"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code in (400, 404), (path, query, response.status_code)
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["message"]
+
+
+def test_unknown_addresses_under_the_api_are_json_404s(client, network):
+    for path in ("/api/v2/pages/-1/", "/api/v2/nothing/", "/api/v2/stories/x/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.json() == {"message": "not found"}
