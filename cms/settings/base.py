@@ -379,25 +379,10 @@ WAGTAILEMBEDS_FINDERS = [
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
-        "accelerometer",
-        "ambient-light-sensor",
-        "bluetooth",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "idle-detection",
-        "interest-cohort",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    )
+        "accelerometer ambient-light-sensor bluetooth browsing-topics camera display-capture "
+        "geolocation gyroscope hid idle-detection interest-cohort magnetometer microphone midi "
+        "payment serial usb xr-spatial-tracking"
+    ).split()
 }
 
 LOGGING = {
