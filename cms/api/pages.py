@@ -39,5 +39,8 @@ class SitePagesAPIViewSet(RefusesBadQueries, PagesAPIViewSet):
         return super().find_object(queryset, request)
 
     def get_root_page(self):
-        """?child_of=root: the site's home."""
-        return RequestScope(self.request).site.root_page
+        """?child_of=root: the site's home, in the language of ?locale= when it has one."""
+        scope = RequestScope(self.request)
+        code = self.request.GET.get("locale")
+        homes = [home for home in scope.homes if home.locale.language_code == code]
+        return homes[0] if homes else scope.site.root_page

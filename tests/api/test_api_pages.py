@@ -2,7 +2,7 @@
 parameter reaches another site's pages."""
 
 import pytest
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Locale, Page, PageViewRestriction
 
 from tests.factories import StandardPageFactory
 
@@ -81,6 +81,15 @@ def test_child_of_root_is_this_sites_home(client, network):
     assert children == set(
         network.coventry_home.get_children().live().public().values_list("pk", flat=True)
     )
+
+
+def test_child_of_root_in_welsh_is_the_welsh_homes_children(client, network):
+    welsh_home = network.national_home.get_translation(Locale.objects.get(language_code="cy"))
+
+    children = ids(pages(client, child_of="root", locale="cy"))
+
+    assert children == set(welsh_home.get_children().live().public().values_list("pk", flat=True))
+    assert children
 
 
 def test_locale_filter(client, network):
