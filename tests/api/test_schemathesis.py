@@ -1,7 +1,10 @@
 """schemathesis fuzzes the public API and oEmbed, over HTTP, against the OpenAPI description
 the server itself serves (/api/v2/openapi.json): no 500 for any input, and every response
 (status, content type, body) as described. The demo network is the data; Hypothesis draws a
-bounded number of examples per operation, so the run stays well under a minute."""
+bounded number of examples per operation (20; API_FUZZ_EXAMPLES=300 for a longer hunt), so
+the run stays well under a minute."""
+
+import os
 
 import pytest
 import schemathesis
@@ -52,7 +55,7 @@ def test_the_served_description_is_the_one_fuzzed(client, network):
 
 @schema.parametrize()
 @settings(
-    max_examples=20,
+    max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "20")),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
