@@ -14,6 +14,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
 from .base import LimitedPagination, RefusesBadQueries
+from .page_fields import page_fields
 from .scoping import RequestScope
 
 
@@ -30,6 +31,11 @@ class SitePagesAPIViewSet(RefusesBadQueries, PagesAPIViewSet):
         for home in homes:
             in_site |= Q(path__startswith=home.path, depth__gte=home.depth)
         return Page.objects.live().public().filter(in_site, alias_of__isnull=True)
+
+    @classmethod
+    def get_body_fields(cls, model):
+        """Wagtail's fields of the page type, and those cms.api.page_fields names for it."""
+        return [*super().get_body_fields(model), *cls._convert_api_fields(page_fields(model))]
 
     def find_object(self, queryset, request):
         """Wagtail's ?html_path= and ?id= lookups; an id that is not a number is a 400."""

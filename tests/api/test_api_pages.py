@@ -4,6 +4,7 @@ parameter reaches another site's pages."""
 import pytest
 from wagtail.models import Locale, Page, PageViewRestriction
 
+from cms.core.models import NewsArticlePage
 from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,39 @@ def test_unknown_addresses_under_the_api_are_json_404s(client, network):
         response = client.get(path)
         assert response.status_code == 404
         assert response.json() == {"message": "not found"}
+
+
+def test_a_news_articles_content(client, network):
+    article = NewsArticlePage.objects.live().filter(locale__language_code="en").first()
+
+    detail = client.get(f"/api/v2/pages/{article.pk}/?rich_text_format=html").json()
+    assert detail["intro"] == article.intro
+    assert detail["date"] == article.date.isoformat()
+    assert detail["body"] == [] or {block["type"] for block in detail["body"]}
+    listed = pages(client, type="core.NewsArticlePage", fields="intro,author", locale="en")
+    assert [item["intro"] for item in listed.json()["items"]] == [article.intro]
+
+
+def test_a_campaigns_photo_is_a_rendition(client, network):
+    campaign = network.national_page("community-makes-us")
+
+    detail = client.get(f"/api/v2/pages/{campaign.pk}/").json()
+
+    assert detail["hero_image"]["url"].startswith("/media/images/")
+    assert detail["hero_image"]["width"] == 1200 and detail["hero_image"]["height"] == 630
+    assert detail["manifesto_title"] == campaign.manifesto_title
+
+
+@pytest.mark.parametrize("rich_text_format", ["db_html", "html", "markdown"])
+def test_every_page_serialises_with_every_field(client, network, rich_text_format):
+    """Each page type's content fields, on both sites and in Welsh, in each rich text format."""
+    for host in ("localhost", "coventry.localhost"):
+        listing = pages(client, host, fields="*", rich_text_format=rich_text_format)
+        assert listing.status_code == 200, listing.content
+        for item in listing.json()["items"]:
+            detail = client.get(
+                f"/api/v2/pages/{item['id']}/",
+                {"fields": "*", "rich_text_format": rich_text_format},
+                HTTP_HOST=host,
+            )
+            assert detail.status_code == 200, (item["meta"]["type"], detail.content[:300])
