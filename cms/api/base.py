@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
@@ -36,10 +38,24 @@ def _whole_number(request, name: str, default: int) -> int:
     return int(value)
 
 
+class AlwaysJSON(BaseContentNegotiation):
+    """JSON whatever the Accept header or ?format= ask (a browser's text/html included)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class RefusesBadQueries:
-    """400, never a 500, for what Wagtail's own filters pass to the database unchecked: a NUL
-    character (PostgreSQL refuses it), a value of the wrong type for a field (?id=x,
-    ?first_published_at=x), an unknown search operator."""
+    """JSON only (no browsable API: its forms would set a CSRF cookie), and 400, never a 500,
+    for what Wagtail's own filters pass to the database unchecked: a NUL character (PostgreSQL
+    refuses it), a value of the wrong type for a field (?id=x, ?first_published_at=x), an
+    unknown search operator."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = AlwaysJSON
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

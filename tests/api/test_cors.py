@@ -51,3 +51,12 @@ def test_the_api_is_read_only(client, network):
     for method in (client.post, client.put, client.delete):
         assert method("/api/v2/stories/", HTTP_ORIGIN=ORIGIN).status_code == 405
     assert client.post("/oembed/?url=http://localhost/stories/zak-qpg-hub/").status_code == 405
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "*/*"])
+def test_always_json_and_no_cookie(client, network, accept):
+    for path in ("/api/v2/pages/", "/api/v2/stories/?format=api", "/api/v2/members/"):
+        response = client.get(path, HTTP_ACCEPT=accept, HTTP_ORIGIN=ORIGIN)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        assert not response.cookies
