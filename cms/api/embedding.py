@@ -92,8 +92,8 @@ def _is_public(page: Page) -> bool:
 
 def resolve(url: str) -> Embeddable | None:
     """The story, campaign page or news article `url` shows to a reader, if it is ours."""
-    if not url or len(url) > MAX_URL_LENGTH:
-        return None
+    if not url or len(url) > MAX_URL_LENGTH or any(ord(char) < 32 for char in url.strip()):
+        return None  # control characters (a NUL breaks PostgreSQL) are in no address of ours
     try:
         parts = urlsplit(url.strip())
         port = parts.port or (443 if parts.scheme == "https" else 80)

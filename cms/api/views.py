@@ -1,7 +1,7 @@
 """/oembed/ and /api/v2/openapi.json: GET only, JSON, no cookies read or set."""
 
 from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import embedding
 from .oembed import BadSize, oembed_response, size_param
@@ -12,7 +12,7 @@ def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
 
-@require_GET
+@require_safe
 def oembed(request):
     """oEmbed for one of our stories, campaign pages or news articles: 404 for any other URL
     (never a redirect: the URL is not fetched, its host must be one of our Sites)."""
@@ -37,7 +37,7 @@ def api_not_found(request):
     return JsonResponse({"message": "not found"}, status=404)
 
 
-@require_GET
+@require_safe
 def openapi(request):
     """The OpenAPI 3 description of /api/v2/ and /oembed/ on the requesting host."""
     return JsonResponse(openapi_document(request.build_absolute_uri("/")))

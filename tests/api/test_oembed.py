@@ -139,6 +139,8 @@ def test_a_chapters_local_story_on_its_own_host_only(client, network):
         "http://localhost/stories/no-such-story/",
         "http://localhost/no-such-page/",
         "http://[::1/",  # not a URL at all
+        "http://localhost/stories/\x00/",
+        "http://localhost/stories/zak\n-qpg-hub/",
         "http://localhost/" + "a/" * 2000,
     ],
 )
