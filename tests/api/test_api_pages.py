@@ -55,10 +55,12 @@ def test_site_parameter_cannot_reach_another_site(client, network):
     assert ids(pages(client, site="localhost")) == ids(pages(client))
 
 
-@pytest.mark.parametrize("parameter", ["child_of", "descendant_of", "ancestor_of"])
+@pytest.mark.parametrize(
+    "parameter", ["child_of", "descendant_of", "ancestor_of", "translation_of"]
+)
 def test_another_sites_page_ids_are_refused(client, network, parameter):
     coventry_about = network.coventry_page("about")
-    page_id = network.coventry_home.pk if parameter != "ancestor_of" else coventry_about.pk
+    page_id = coventry_about.pk if parameter == "ancestor_of" else network.coventry_home.pk
 
     response = pages(client, **{parameter: page_id})
 
