@@ -378,11 +378,11 @@ WAGTAILEMBEDS_FINDERS = [
 # Browser features no page of ours uses; denied to the page and to every embed it holds.
 PERMISSIONS_POLICY = {
     feature: []
-    for feature in (
+    for feature in (  # noqa: SIM905 - one string of names reads shorter than 18 lines of them
         "accelerometer ambient-light-sensor bluetooth browsing-topics camera display-capture "
         "geolocation gyroscope hid idle-detection interest-cohort magnetometer microphone midi "
         "payment serial usb xr-spatial-tracking"
-    ).split()  # noqa: SIM905 - one string of names reads shorter than a list of 18 lines
+    ).split()
 }
 
 LOGGING = {
