@@ -191,6 +191,9 @@ def _json(schema: dict, description: str) -> dict:
 ERRORS = {"400": _json(ERROR, "A parameter is wrong"), "404": _json(ERROR, "Not found")}
 
 
+DETAIL_PARAMETERS = ("locale", "fields", "rich_text_format")
+
+
 def _endpoint(tag: str, item: dict, parameters: list[dict], summary: str) -> dict:
     listing = {
         "get": {
@@ -206,7 +209,7 @@ def _endpoint(tag: str, item: dict, parameters: list[dict], summary: str) -> dic
             "summary": f"One of {summary[0].lower()}{summary[1:]}",
             "parameters": [
                 {"name": "id", "in": "path", "required": True, "schema": COUNT},
-                *[param for param in parameters if param["name"] in ("locale", "fields")],
+                *[param for param in parameters if param["name"] in DETAIL_PARAMETERS],
             ],
             "responses": {"200": _json(item, "The item"), **ERRORS},
         }
@@ -226,6 +229,11 @@ PAGE_PARAMETERS = [
     _param("ancestor_of", COUNT, "A page id of this site"),
     _param("translation_of", COUNT, "A page id of this site"),
     _param("site", STRING, "This site's hostname (another site's is refused)"),
+    _param(
+        "rich_text_format",
+        {"type": "string", "enum": ["db_html", "html", "db_markdown", "markdown"]},
+        "Rich text as stored (db_html, the default), as HTML with links expanded, or Markdown",
+    ),
 ]
 
 
