@@ -1,16 +1,13 @@
-"""`{% oembed_discovery %}`: the <link rel="alternate" type="application/json+oembed"> of a story
-page, a campaign page or a news article, so a member's Wagtail or WordPress site finds our
-oEmbed by the URL pasted into it. Nothing on other pages, previews or drafts; no query."""
+"""The <link rel="alternate" type="application/json+oembed"> of a story page, a campaign page
+or a news article, so a member's Wagtail or WordPress site finds our oEmbed by the URL pasted
+into it. Nothing on other pages, previews or drafts; no query."""
 
 from urllib.parse import urlencode
 
-from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
 from cms.core.models import CampaignPage, NewsArticlePage
-
-register = template.Library()
 
 
 def _embedded_title(context) -> str | None:
@@ -27,8 +24,7 @@ def _embedded_title(context) -> str | None:
     return None
 
 
-@register.simple_tag(takes_context=True)
-def oembed_discovery(context) -> str:
+def oembed_discovery_link(context) -> str:
     title = _embedded_title(context)
     if title is None:
         return ""
