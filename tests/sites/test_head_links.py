@@ -16,9 +16,11 @@ def test_registered_links_are_added_and_plain_text_is_escaped():
     def text(context):
         return '<script>alert("x")</script>'
 
-    with hooks.register_temporarily("register_page_head_links", link):
-        with hooks.register_temporarily("register_page_head_links", text):
-            html = render()
+    with (
+        hooks.register_temporarily("register_page_head_links", link),
+        hooks.register_temporarily("register_page_head_links", text),
+    ):
+        html = render()
 
     assert '<link rel="alternate" href="/a?b=1&amp;c=2">' in html
     assert "<script>" not in html and "&lt;script&gt;" in html
