@@ -237,6 +237,25 @@ PAGE_PARAMETERS = [
 ]
 
 
+FIND_PAGE = {
+    "get": {
+        "tags": ["pages"],
+        "summary": "Find a page of this site by its path (or id): a redirect to its detail",
+        "parameters": [
+            _param("html_path", STRING, "The page's path on this site, e.g. /about/"),
+            _param("id", COUNT, "A page id"),
+        ],
+        "responses": {
+            "302": {
+                "description": "The page's detail address (Location), other parameters kept",
+                "headers": {"Location": {"schema": STRING, "required": True}},
+            },
+            **ERRORS,
+        },
+    }
+}
+
+
 def openapi_document(server_url: str) -> dict:
     pages = _endpoint("pages", PAGE, PAGE_PARAMETERS, "Live, public pages of this site")
     stories = _endpoint(
@@ -263,6 +282,7 @@ def openapi_document(server_url: str) -> dict:
         "paths": {
             "/api/v2/pages/": pages["listing"],
             "/api/v2/pages/{id}/": pages["detail"],
+            "/api/v2/pages/find/": FIND_PAGE,
             "/api/v2/stories/": stories["listing"],
             "/api/v2/stories/{id}/": stories["detail"],
             "/api/v2/members/": members["listing"],
