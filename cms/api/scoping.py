@@ -36,13 +36,18 @@ class RequestScope:
 
     @cached_property
     def homes(self) -> list[Page]:
-        """The site's home in each language it offers (where it has one)."""
+        """The site's home in each language it offers, where it is live and written in that
+        language (a draft Welsh home means the site is not in Welsh yet: nothing under it)."""
         if self.site is None:
             return []
         root = self.site.root_page
         offered = [locale.pk for locale in self.offered_locales]
         return list(
-            Page.objects.filter(translation_key=root.translation_key, locale_id__in=offered)
+            Page.objects.live()
+            .filter(
+                translation_key=root.translation_key, locale_id__in=offered, alias_of__isnull=True
+            )
+            .select_related("locale")
         )
 
     def check_site_parameter(self) -> None:

@@ -5,6 +5,7 @@ import pytest
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from cms.core.models import NewsArticlePage
+from tests import shared_chapter
 from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +209,18 @@ def test_every_page_serialises_with_every_field(client, network, rich_text_forma
                 HTTP_HOST=host,
             )
             assert detail.status_code == 200, (item["meta"]["type"], detail.content[:300])
+
+
+def test_nothing_under_a_welsh_home_that_is_still_a_draft(client, leeds):
+    """A chapter that starts offering Welsh gets its Welsh home as a draft: until it is
+    published the site is not in Welsh, whatever is live under it."""
+    shared_chapter.make_leeds(languages="en,cy")  # create_chapter again: Welsh offered
+    welsh_home = leeds.site.root_page.get_translation(Locale.objects.get(language_code="cy"))
+    assert not welsh_home.live
+    welsh_page = StandardPageFactory(parent=welsh_home, title="Tudalen", slug="tudalen")
+    welsh_page.locale = welsh_home.locale
+    welsh_page.save()
+
+    assert welsh_page.pk not in ids(pages(client, "leeds.localhost", locale="cy"))
+    welsh_home.specific.save_revision().publish()
+    assert welsh_page.pk in ids(pages(client, "leeds.localhost", locale="cy"))
