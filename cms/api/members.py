@@ -58,10 +58,10 @@ class MembersAPIViewSet(ScopedEndpoint):
         """The site's live, public member directory in the language asked, if it has one."""
         if not hasattr(self, "_directory"):
             locale = self.scope.locale(self.request.GET.get("locale"))
-            homes = [home for home in self.scope.homes if home.locale_id == locale.pk]
+            home = self.scope.home_in(locale)
             self._directory = None
-            if homes:
-                live = Page.objects.live().public().descendant_of(homes[0])
+            if home is not None:
+                live = Page.objects.live().public().descendant_of(home)
                 self._directory = (
                     MemberDirectoryPage.objects.filter(pk__in=live.values("pk"))
                     .order_by("depth")

@@ -50,6 +50,9 @@ class RequestScope:
             .select_related("locale")
         )
 
+    def home_in(self, locale: Locale) -> Page | None:
+        return next((home for home in self.homes if home.locale_id == locale.pk), None)
+
     def check_site_parameter(self) -> None:
         """?site= may name the requesting site only: another site's pages are served on that
         site's own host, never through this one."""

@@ -60,7 +60,8 @@ class StoriesAPIViewSet(ScopedEndpoint):
         if not hasattr(self, "_index"):
             site = self.scope.site
             locale = self.scope.locale(self.request.GET.get("locale"))
-            index = StoryIndexPage.for_site(site, locale.pk) if site else None
+            live_home = self.scope.home_in(locale)
+            index = StoryIndexPage.for_site(site, locale.pk) if live_home else None
             public = index and StoryIndexPage.objects.filter(pk=index.pk).public().exists()
             self._index = index if public else None
         return self._index

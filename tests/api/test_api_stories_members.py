@@ -5,9 +5,11 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Locale
 
 from cms.coalition.models import JoinRequest
-from cms.stories.models import Story
+from cms.stories.models import Story, StoryIndexPage
+from tests import shared_chapter
 from tests.factories import MemberFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,17 @@ def test_a_create_chapter_chapters_stories(client, leeds):
     assert get(client, f"/api/v2/stories/{own.pk}/", "leeds.localhost").status_code == 200
     assert get(client, f"/api/v2/stories/{own.pk}/").status_code == 404
     assert get(client, "/api/v2/members/", "leeds.localhost").json()["meta"]["total_count"] == 0
+
+
+def test_no_welsh_stories_while_the_welsh_home_is_a_draft(client, leeds):
+    shared_chapter.make_leeds(languages="en,cy")  # create_chapter again: Welsh offered
+    cy = Locale.objects.get(language_code="cy")
+    welsh_home = leeds.site.root_page.get_translation(cy)
+    english_index = StoryIndexPage.objects.descendant_of(leeds.site.root_page).get()
+    english_index.copy_for_translation(cy, copy_parents=False).save_revision().publish()
+
+    draft_home = get(client, "/api/v2/stories/", "leeds.localhost", locale="cy").json()
+    assert draft_home == {"meta": {"total_count": 0}, "items": []}
+    welsh_home.specific.save_revision().publish()
+    published = get(client, "/api/v2/stories/", "leeds.localhost", locale="cy").json()
+    assert "zak-qpg-hub" in {item["slug"] for item in published["items"]}
