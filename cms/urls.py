@@ -32,6 +32,8 @@ urlpatterns = [
     # Widgets on members' websites (cms/embed): the script, and its JSON endpoints (CORS).
     path("embed.js", embed_views.embed_js, name="embed_js"),
     path("embed/", include("cms.embed.urls")),
+    # Other websites' ways in: oEmbed and the read-only JSON API (cms/api), for the asking host.
+    path("", include("cms.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -36,6 +36,7 @@ ESTIMATE = {
     "tests/project/test_settings.py": 35,
     "tests/sites/test_document_sites.py": 30,
     "tests/stories/test_query_budget.py": 25,
+    "tests/api/test_schemathesis.py": 15,
 }
 SECONDS_PER_TEST = 0.5
 
