@@ -97,12 +97,6 @@ CORS_URLS_REGEX = r"^/(embed|oembed|api/v2)/.*$"
 CORS_ALLOW_METHODS = ("GET", "OPTIONS", "POST")
 CORS_ALLOW_CREDENTIALS = False
 
-# CORS only on what other websites call: the widget endpoints, oEmbed and the API (GET).
-CORS_ALLOW_ALL_ORIGINS = True
-CORS_URLS_REGEX = r"^/(embed|oembed|api/v2)/.*$"
-CORS_ALLOW_METHODS = ("GET", "OPTIONS", "POST")
-CORS_ALLOW_CREDENTIALS = False
-
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
 
