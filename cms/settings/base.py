@@ -126,9 +126,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: Redis when REDIS_URL is set (shared by every web process), else in-process memory.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = env.cache_settings(REDIS_URL)
-# Anonymous pages in that cache, purged with their site (cms/core/page_cache.py); 0 = off. An
+# Anonymous pages in that cache, purged with their site (cms/core/page_cache.py); 0 = off, the
+# default without a shared cache (one process's purge would not reach the others' memory). An
 # HTTP cache in front (FRONTEND_CACHE, env.py) keeps them s-maxage seconds, purged with them.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600 if env.shared_cache(REDIS_URL) else 0)
 PAGE_CACHE_NOT_FOUND_SECONDS = env_int("PAGE_CACHE_NOT_FOUND_SECONDS", 30)
 PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 300)
 WAGTAILFRONTENDCACHE = env.frontend_cache_settings()

@@ -127,16 +127,22 @@ def frontend_cache_settings() -> dict | None:
     return {"default": {"BACKEND": FRONTEND_CACHE_BACKENDS[choice], **options}}
 
 
+def shared_cache(redis_url: str | None) -> str | None:
+    """The Redis every process shares as its cache: CACHE_URL, else REDIS_URL."""
+    return env_str("CACHE_URL", "") or redis_url or None
+
+
 def cache_settings(redis_url: str | None) -> dict:
-    """CACHES: Redis at CACHE_URL (default: `redis_url`) when there is a Redis, else memory."""
-    if not redis_url:
+    """CACHES: Redis at CACHE_URL (default: `redis_url`) when there is one, else memory."""
+    location = shared_cache(redis_url)
+    if not location:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     return {
         "default": {
             # Redis down = an empty cache, not 500s (cms/core/cache.py); short timeouts so a
             # Redis that does not answer cannot hold a request for long.
             "BACKEND": "cms.core.cache.ResilientRedisCache",
-            "LOCATION": env_str("CACHE_URL", redis_url),
+            "LOCATION": location,
             "KEY_PREFIX": "cms",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
