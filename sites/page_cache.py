@@ -62,17 +62,24 @@ def purge_sites(site_ids) -> None:
     """The page cache of these sites, now (and after the transaction, in case a page was
     built from the data being changed in between); their URLs in the HTTP cache in front."""
     site_ids = {int(site_id) for site_id in site_ids if site_id is not None}
-    if not site_ids:
+    if not site_ids or not caching():
         return
     tags = [site_tag(site_id) for site_id in site_ids]
-    page_cache.purge(*tags)
-    transaction.on_commit(lambda: page_cache.purge(*tags))
+    if page_cache.seconds() > 0:
+        page_cache.purge(*tags)
+        transaction.on_commit(lambda: page_cache.purge(*tags))
     if get_backends():
         transaction.on_commit(lambda: purge_frontend(site_ids))
 
 
+def caching() -> bool:
+    """Is there a cache to purge: the page cache, or an HTTP cache in front?"""
+    return page_cache.seconds() > 0 or bool(get_backends())
+
+
 def purge_all_sites() -> None:
-    purge_sites(Site.objects.values_list("pk", flat=True))
+    if caching():
+        purge_sites(Site.objects.values_list("pk", flat=True))
 
 
 def purge_frontend(site_ids) -> None:
