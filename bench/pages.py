@@ -1,7 +1,9 @@
-"""Requests per second for three Wagtail pages, each as a ratio to a constant Django view.
+"""Requests per second for four Wagtail pages, each as a ratio to a constant Django view, with
+the page cache off (uncached: every visit renders) and on (cached), side by side in one run.
 
 What it measures: the national home (``localhost``), the Coventry chapter home
-(``coventry.localhost``) and a standard page (``localhost/about/``), served by gunicorn
+(``coventry.localhost``), a standard page (``localhost/about/``) and the story index
+(``localhost/stories/``), served by gunicorn
 (2 sync workers by default, as in the Dockerfile and docker-compose) with ``DEBUG`` off, on a
 database of its own loaded with the demo content. Beside each page it measures ``/healthz``, a
 constant-response Django view that goes through the same middleware but touches no page,
@@ -22,11 +24,18 @@ there, single back-to-back 5 s runs (``--rounds 1``) put a page's ratio anywhere
 with a longer ``--duration``, for numbers to compare across commits.
 Every response must be a 200 whose body holds a known marker, or the benchmark stops.
 
+Each variant has a gunicorn of its own (``PAGE_CACHE_SECONDS`` 0, then 600; the page cache
+in each worker's memory, as nothing purges during the run), and its own baselines. The timed
+slices are made by wrk (Debian's package) when it is installed: a Python client saturates
+before the constant view or a cached page does; the warm-up before each target goes through
+the Python client, which checks every body for the target's marker.
+
 Usage, from the repository root (a module of the ``bench`` package, which imports the shared
 harness, ``bench.harness``)::
 
     .venv/bin/python -m bench.pages [--duration 10] [--concurrency 4] [--workers 2] [--port 0]
                                     [--rounds 5] [--worker-class sync|gthread] [--json PATH]
+                                    [--client wrk|python] [--page-cache both|cached|uncached]
 
 The database is a fresh SQLite file in a temporary directory, unless ``DATABASE_URL`` is set
 (e.g. ``postgres://postgres@127.0.0.1:5432/bench``): then that database is used, created first
@@ -50,6 +59,7 @@ TARGETS = [
     Target("national home", "localhost", "/", "Connection Coalition"),
     Target("Coventry home", "coventry.localhost", "/", "CommUNITY is not just for pandemics"),
     Target("standard page /about/", "localhost", "/about/", "Why now?"),
+    Target("story index /stories/", "localhost", "/stories/", "Filter stories"),
 ]
 
 

@@ -8,3 +8,8 @@ class NewsletterConfig(AppConfig):
 
     name = "newsletter"
     verbose_name = _("Newsletters")
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect()

@@ -10,3 +10,8 @@ class NetworkSitesConfig(AppConfig):
     name = "sites"
     label = "network_sites"
     verbose_name = _("Sites")
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect()

@@ -11,12 +11,14 @@ from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from wagtail.models import Site
 
 from cms.core.text import query_param
 
 from .branding import Brand
 from .language_pages import language_not_offered, missing_in_language, offers_active_language
 from .models import SiteSettings
+from .page_cache import allow_for_site
 from .page_links import other_language
 from .search import registered_results, result_kind, search_pages
 from .sitemap import SiteSitemap
@@ -55,12 +57,14 @@ def search(request):
 
 @require_safe
 def sitemap(request):
+    allow_for_site(request, Site.find_for_request(request))
     return django_sitemap(request, sitemaps={"pages": SiteSitemap(request)})
 
 
 @require_safe
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
+    allow_for_site(request, Site.find_for_request(request))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
@@ -75,6 +79,7 @@ def robots_txt(request):
 @require_safe
 def theme_css(request):
     """The site's brand colours as CSS custom properties; cached for long when versioned."""
+    allow_for_site(request, Site.find_for_request(request))
     site_settings = Brand.for_request(request).settings or SiteSettings()
     response = HttpResponse(
         loader.render_to_string("network_sites/theme.css", {"settings": site_settings}),
@@ -92,7 +97,9 @@ def healthz(request):
 
 
 def page_not_found(request, exception=None):
-    """The site's own 404; under a language prefix, what sites.language_pages says first."""
+    """The site's own 404; under a language prefix, what sites.language_pages says first.
+    Kept briefly in the page cache (PAGE_CACHE_NOT_FOUND_SECONDS), as bots ask again and again."""
+    allow_for_site(request, Site.find_for_request(request))
     return missing_in_language(request) or render(request, "404.html", status=404)
 
 

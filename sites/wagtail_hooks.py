@@ -1,8 +1,10 @@
-"""Where sites plug into Wagtail: a page is served only in the languages its site offers."""
+"""Where sites plug into Wagtail: a page is served only in the languages its site offers, and
+from the page cache to anonymous visitors."""
 
 from wagtail import hooks
 
 from .language_pages import page_for_language
+from .page_cache import allow_page
 from .rich_text import LanguageAwarePageLinkHandler
 
 
@@ -14,6 +16,13 @@ def serve_only_in_offered_languages(page, request, serve_args, serve_kwargs):
     answers its English 404; one that does says in that language that the page is not
     translated yet (sites.language_pages)."""
     return page_for_language(request, page)
+
+
+@hooks.register("before_serve_page", order=-100)
+def cache_public_pages(page, request, serve_args, serve_kwargs):
+    """Anonymous visitors' pages from the page cache, purged with their site
+    (sites.page_cache)."""
+    allow_page(page, request)
 
 
 @hooks.register("register_rich_text_features", order=100)

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.harness import wrk
 from bench.harness.appserver import HEALTH_MARKER, HEALTH_PATH
 from bench.harness.processes import HarnessError, log_tail
 
@@ -47,6 +48,7 @@ class Plan:
     rounds: int  # alternating baseline/page slices
     keep_alive: bool
     log_path: Path  # the server's log, shown when a request fails
+    client: str = "python"  # the timed slices' load generator: "python" or "wrk"
 
 
 @dataclass
@@ -156,6 +158,26 @@ class Slice:
     failure_messages: list[str]
     seconds: float
     client_cpu_seconds: float
+    # wrk reports counts and percentiles, not each latency (bench.harness.wrk).
+    count: int = 0
+    p50: float | None = None
+    p95: float | None = None
+
+
+def run_wrk_slice(target: Target, port: int, concurrency: int, seconds: float) -> Slice:
+    cpu_before = sum(os.times()[:4])  # wrk is a child: its CPU counts once it has ended
+    numbers = wrk.run(target.hostname, port, target.path, concurrency, seconds)
+    return Slice(
+        latencies=[],
+        bytes_read=numbers["bytes"],
+        failures=numbers["errors"],
+        failure_messages=[f"{numbers['errors']} errors (non-2xx/3xx or socket) reported by wrk"],
+        seconds=numbers["seconds"],
+        client_cpu_seconds=sum(os.times()[:4]) - cpu_before,
+        count=numbers["requests"],
+        p50=numbers["p50"],
+        p95=numbers["p95"],
+    )
 
 
 def run_slice(
@@ -188,7 +210,10 @@ def run_slice(
 
 def checked_slice(target: Target, plan: Plan, seconds: float, what: str) -> Slice:
     """Run a slice; any failed request stops the benchmark, with the server's log."""
-    result = run_slice(target, plan.port, plan.concurrency, seconds, plan.keep_alive)
+    if plan.client == "wrk" and what != "warm-up":  # the warm-up checks bodies, wrk cannot
+        result = run_wrk_slice(target, plan.port, plan.concurrency, seconds)
+    else:
+        result = run_slice(target, plan.port, plan.concurrency, seconds, plan.keep_alive)
     if result.failures:
         raise HarnessError(
             f"{result.failures} of {result.failures + len(result.latencies)} requests to "
@@ -197,7 +222,7 @@ def checked_slice(target: Target, plan: Plan, seconds: float, what: str) -> Slic
             + "\ngunicorn log:\n"
             + log_tail(plan.log_path)
         )
-    if not result.latencies:
+    if not (result.latencies or result.count):
         raise HarnessError(
             f"no request to {target.url(plan.port)} completed in {seconds:g} s ({what})"
         )
@@ -205,17 +230,24 @@ def checked_slice(target: Target, plan: Plan, seconds: float, what: str) -> Slic
 
 
 def summarise(target: Target, port: int, slices: list[Slice]) -> RunResult:
+    """The slices together. wrk's slices give percentiles, not latencies: theirs are the
+    request-weighted means of each slice's."""
     latencies = sorted(value for part in slices for value in part.latencies)
-    done = len(latencies)
+    done = len(latencies) + sum(part.count for part in slices)
     seconds = sum(part.seconds for part in slices)
+    if latencies:
+        p50, p95 = percentile(latencies, 0.50), percentile(latencies, 0.95)
+    else:
+        p50 = sum(part.p50 * part.count for part in slices) / done
+        p95 = sum(part.p95 * part.count for part in slices) / done
     return RunResult(
         target=target.name,
         url=target.url(port),
         requests=done,
         seconds=round(seconds, 3),
         requests_per_second=done / seconds,
-        p50_ms=percentile(latencies, 0.50) * 1000,
-        p95_ms=percentile(latencies, 0.95) * 1000,
+        p50_ms=p50 * 1000,
+        p95_ms=p95 * 1000,
         mean_bytes=sum(part.bytes_read for part in slices) / done,
         client_cpu_percent=100 * sum(part.client_cpu_seconds for part in slices) / seconds,
     )

@@ -14,17 +14,22 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from bench.harness import wrk
 from bench.harness.appserver import Gunicorn
 from bench.harness.cli import step
 from bench.harness.load import BASELINE, STOP, Comparison, Plan, Target, compare
 from bench.harness.processes import HarnessError, free_port
 from bench.harness.project import django_script, ensure_postgres_database, manage
 from bench.harness.report import log_problems, machine_meta, report
+
+# The page cache as each variant's server has it (cms/core/page_cache.py; in-process memory
+# per gunicorn worker, as nothing purges during a benchmark).
+PAGE_CACHE_VARIANTS = {"uncached": "0", "cached": "600"}
 
 
 @dataclass
@@ -62,6 +67,20 @@ def build_parser(prog: str, description: str) -> argparse.ArgumentParser:
         "worker and keep-alive",
     )
     parser.add_argument("--port", type=int, default=0, help="port for gunicorn (0: a free one)")
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if wrk.available() else "python",
+        help="load generator for the timed slices: wrk (default when installed; a Python "
+        "client saturates before the constant view does) or python",
+    )
+    parser.add_argument(
+        "--page-cache",
+        choices=sorted(PAGE_CACHE_VARIANTS) + ["both"],
+        default="both",
+        help="measure the pages from the page cache (cached), rendered every time "
+        "(uncached), or both side by side, each on its own gunicorn (default both)",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write results as JSON")
     return parser
 
@@ -165,7 +184,39 @@ def load_plan(args: argparse.Namespace, log_path: Path) -> Plan:
         rounds=args.rounds,
         keep_alive=args.worker_class == "gthread",
         log_path=log_path,
+        client=args.client,
     )
+
+
+def measure_variants(args, env: dict[str, str], plan: Plan, measured) -> list[Comparison]:
+    """Each variant's gunicorn in turn (the page cache off, then on), every target measured
+    against the baseline on it; the server is stopped after its variant, even on error."""
+    comparisons: list[Comparison] = []
+    for variant in variants(args):
+        step(f"gunicorn on 127.0.0.1:{plan.port}, pages {variant}")
+        variant_env = {**env, "PAGE_CACHE_SECONDS": PAGE_CACHE_VARIANTS[variant]}
+        server = Gunicorn(
+            variant_env,
+            plan.port,
+            plan.log_path,
+            workers=args.workers,
+            worker_class=args.worker_class,
+        )
+        server.start()
+        try:
+            for target in measured:
+                named = replace(target, name=f"{target.name} ({variant})")
+                # Baseline right before its page: each ratio compares runs made close together.
+                step(f"measuring {BASELINE.name} then {named.name} ({target.url(plan.port)})")
+                comparisons.append(compare(named, plan))
+            server.check_running()
+        finally:
+            server.stop()
+    return comparisons
+
+
+def variants(args: argparse.Namespace) -> list[str]:
+    return ["uncached", "cached"] if args.page_cache == "both" else [args.page_cache]
 
 
 def run_meta(args: argparse.Namespace, env: dict[str, str], plan: Plan, note: str) -> dict:
@@ -180,6 +231,8 @@ def run_meta(args: argparse.Namespace, env: dict[str, str], plan: Plan, note: st
         "duration": args.duration,
         "warmup": args.warmup,
         "rounds": args.rounds,
+        "client": args.client,
+        "page_cache": args.page_cache,
         **machine_meta(),
         "port": plan.port,
     }
@@ -201,7 +254,6 @@ def run(
     """
     tmp = Path(tempfile.mkdtemp(prefix=temp_prefix))
     plan = load_plan(args, tmp / "gunicorn.log")
-    server = None
     try:
         database_url, note = database(tmp)
         env = child_environment(tmp, database_url)
@@ -212,18 +264,7 @@ def run(
             raise HarnessError("no target to measure")
         meta = {**run_meta(args, env, plan, note), **prepared.meta}
 
-        step(f"gunicorn on 127.0.0.1:{plan.port}")
-        server = Gunicorn(
-            env, plan.port, plan.log_path, workers=args.workers, worker_class=args.worker_class
-        )
-        server.start()
-        comparisons: list[Comparison] = []
-        for target in measured:
-            # Baseline right before its page, so each ratio compares runs made close together.
-            step(f"measuring {BASELINE.name} then {target.name} ({target.url(plan.port)})")
-            comparisons.append(compare(target, plan))
-        server.check_running()
-
+        comparisons = measure_variants(args, env, plan, measured)
         report(
             meta,
             comparisons,
@@ -235,6 +276,4 @@ def run(
         return 0
     finally:
         STOP.set()
-        if server is not None:
-            server.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -10,3 +10,8 @@ class CoalitionConfig(AppConfig):
     name = "cms.coalition"
     label = "coalition"
     verbose_name = _("Coalition members")
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect()

@@ -7,7 +7,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from wagtail.embeds import oembed_providers
 
-from .env import email_settings_from_url, env_bool, env_int, env_list, env_str
+from . import env
+from .env import env_bool, env_int, env_list, env_str
 from .env import machine_translator_settings as machine_translator
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -81,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous pages from the shared cache (cms/core/page_cache.py): after CSRF, so a cached
+    # form gets a fresh token and cookie; before anything that reads the user or the session.
+    "cms.core.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(); then the admin stays closed until a device's code is given.
     "django_otp.middleware.OTPMiddleware",
@@ -132,18 +136,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every web process), else in-process memory.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Redis down = an empty cache, not 500s (cms/core/cache.py); short timeouts.
-            "BACKEND": "cms.core.cache.ResilientRedisCache",
-            "LOCATION": env_str("CACHE_URL", REDIS_URL),
-            "KEY_PREFIX": "cms",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = env.cache_settings(REDIS_URL)
+# Anonymous pages in that cache, purged with their site (cms/core/page_cache.py); 0 = off, the
+# default without a shared cache (one process's purge would not reach the others' memory). An
+# HTTP cache in front (FRONTEND_CACHE, env.py) keeps them s-maxage seconds, purged with them.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600 if env.shared_cache(REDIS_URL) else 0)
+PAGE_CACHE_NOT_FOUND_SECONDS = env_int("PAGE_CACHE_NOT_FOUND_SECONDS", 30)
+PAGE_CACHE_SHARED_SECONDS = env_int("PAGE_CACHE_SHARED_SECONDS", 300)
+WAGTAILFRONTENDCACHE = env.frontend_cache_settings()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,7 +189,7 @@ STORAGES = {
 EMAIL_URL = env_str("EMAIL_URL")
 EMAIL_FILE_PATH = VAR_DIR / "outbox"
 if EMAIL_URL:
-    globals().update(email_settings_from_url(EMAIL_URL))
+    globals().update(env.email_settings_from_url(EMAIL_URL))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Connection Coalition <hello@localhost>")

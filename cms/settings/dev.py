@@ -15,3 +15,5 @@ WAGTAILADMIN_BASE_URL = env_str(
 MIDDLEWARE = [*MIDDLEWARE, "cms.demo.middleware.BrandedNotFoundMiddleware"]  # noqa: F405
 # The stand-in machine translator unless another is configured (README "Translating").
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = machine_translator(default="stand-in")  # noqa: F405
+# `make demo` is one process: its page cache is purged by its own publishes (base.py).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)

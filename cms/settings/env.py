@@ -96,3 +96,54 @@ def machine_translator_settings(default: str) -> dict | None:
             "API_KEY": env_str("LIBRETRANSLATE_API_KEY", ""),
         }
     return {"CLASS": MACHINE_TRANSLATORS[choice], "OPTIONS": options}
+
+
+FRONTEND_CACHE_BACKENDS = {
+    "varnish": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+    "cloudflare": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+    "cloudfront": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+}
+
+
+def frontend_cache_settings() -> dict | None:
+    """WAGTAILFRONTENDCACHE from FRONTEND_CACHE (varnish, cloudflare, cloudfront; unset: none):
+    varnish purges FRONTEND_CACHE_URL (e.g. http://varnish:80) with HTTP PURGE requests;
+    cloudflare needs CLOUDFLARE_API_TOKEN and CLOUDFLARE_ZONE_ID; cloudfront needs
+    CLOUDFRONT_DISTRIBUTION_ID (and boto3 installed, with AWS credentials from the usual
+    environment variables)."""
+    choice = env_str("FRONTEND_CACHE", "").strip().lower()
+    if not choice or choice == "off":
+        return None
+    if choice not in FRONTEND_CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"FRONTEND_CACHE={choice!r}: use varnish, cloudflare or cloudfront."
+        )
+    needed = {
+        "varnish": {"LOCATION": "FRONTEND_CACHE_URL"},
+        "cloudflare": {"BEARER_TOKEN": "CLOUDFLARE_API_TOKEN", "ZONEID": "CLOUDFLARE_ZONE_ID"},
+        "cloudfront": {"DISTRIBUTION_ID": "CLOUDFRONT_DISTRIBUTION_ID"},
+    }[choice]
+    options = {option: env_str(name, required=True) for option, name in needed.items()}
+    return {"default": {"BACKEND": FRONTEND_CACHE_BACKENDS[choice], **options}}
+
+
+def shared_cache(redis_url: str | None) -> str | None:
+    """The Redis every process shares as its cache: CACHE_URL, else REDIS_URL."""
+    return env_str("CACHE_URL", "") or redis_url or None
+
+
+def cache_settings(redis_url: str | None) -> dict:
+    """CACHES: Redis at CACHE_URL (default: `redis_url`) when there is one, else memory."""
+    location = shared_cache(redis_url)
+    if not location:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            # Redis down = an empty cache, not 500s (cms/core/cache.py); short timeouts so a
+            # Redis that does not answer cannot hold a request for long.
+            "BACKEND": "cms.core.cache.ResilientRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "cms",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }

@@ -19,6 +19,9 @@ WAGTAILADMIN_BASE_URL = "http://localhost"
 DEMO_CONTENT_ALLOWED = True
 # Each test process keeps its own cache so tests never see each other's site-root cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests see their own writes at once: the page cache is on only where a test turns it on
+# (tests/core/test_page_cache.py and the tests of what purges it).
+PAGE_CACHE_SECONDS = 0
 LOGGING["root"]["level"] = "ERROR"  # noqa: F405
 # Tasks run in-process unless a test starts a real worker (those tests override this).
 CELERY_TASK_ALWAYS_EAGER = True

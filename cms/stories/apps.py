@@ -12,6 +12,7 @@ class StoriesConfig(AppConfig):
     verbose_name = _("Stories")
 
     def ready(self):
-        from .signals import connect
+        from . import page_cache, signals
 
-        connect()
+        signals.connect()
+        page_cache.connect()

@@ -73,7 +73,8 @@ def test_compose_has_no_obsolete_version_key(compose):
 
 
 def test_service_set_is_exactly_the_designed_stack(services):
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat", "mailpit"}
+    expected = {"postgres", "redis", "migrate", "web", "varnish", "worker", "beat", "mailpit"}
+    assert set(services) == expected
 
 
 def test_postgres_and_redis_have_healthchecks(services):
@@ -121,13 +122,26 @@ def test_beat_runs_the_scheduler(services):
     assert services["beat"]["command"][:4] == ["celery", "-A", "cms", "beat"]
 
 
-def test_web_is_published_and_health_checked_without_curl(services):
+def test_web_is_health_checked_without_curl_and_reached_through_varnish(services):
     web = services["web"]
-    assert "8000:8000" in web["ports"]
+    assert "ports" not in web and "8000" in web["expose"]
     check = " ".join(web["healthcheck"]["test"])
     assert "http://127.0.0.1:8000/healthz" in check
     assert "urllib" in check
     assert "curl" not in check
+
+
+def test_varnish_runs_the_repositorys_vcl_in_front_of_web_and_is_purged_by_the_app(services):
+    varnish = services["varnish"]
+    assert "8000:80" in varnish["ports"]
+    assert "./deploy/varnish/default.vcl:/etc/varnish/default.vcl:ro" in varnish["volumes"]
+    assert varnish["depends_on"]["web"]["condition"] == "service_healthy"
+    vcl = (REPO_ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    assert '.host = "web";' in vcl and '.port = "8000";' in vcl
+    environment = services["web"]["environment"]
+    assert environment["FRONTEND_CACHE"] == "varnish"
+    assert environment["FRONTEND_CACHE_URL"] == "http://varnish:80"
+    assert environment["TRUSTED_PROXY_COUNT"] == "1"  # the client is the address Varnish saw
 
 
 def test_mailpit_exposes_ui_and_smtp(services):
