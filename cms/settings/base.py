@@ -147,7 +147,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# In the cms.core app, so the catalogue travels with the installable apps (README "Add to an
+# existing Wagtail project"); named here as well so it outranks every other app's.
+LOCALE_PATHS = [PROJECT_DIR / "core" / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
