@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page, Site
 
+from . import conf
 from .models import SiteSettings
 from .page_links import in_reader_language, other_language
 
@@ -138,7 +139,7 @@ class Brand:
 
     @cached_property
     def base_template(self):
-        return select_template(themed("base.html", self.theme))
+        return select_template(themed(conf.base_template(), self.theme))
 
     @cached_property
     def logo_icon_url(self) -> str | None:

@@ -16,13 +16,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.snippets.models import get_snippet_models
 
 from .choosing import ChosenObjectsFormMixin, scope_for
-
-# The top-level packages this distribution installs (pyproject.toml's packages.find).
-OUR_PACKAGES = frozenset({"cms", "sites", "chapters", "newsletter"})
-
-
-def is_ours(model) -> bool:
-    return model.__module__.partition(".")[0] in OUR_PACKAGES
+from .packages import is_ours
 
 
 def may_hold_chosen_objects(model) -> bool:
@@ -63,7 +57,8 @@ def chooser_form_errors(pairs) -> list[checks.CheckMessage]:
         )
         for model, form_class in pairs
         if is_ours(model)
-        and may_hold_chosen_objects(model) and not issubclass(form_class, ChosenObjectsFormMixin)
+        and may_hold_chosen_objects(model)
+        and not issubclass(form_class, ChosenObjectsFormMixin)
     ]
 
 
