@@ -1,0 +1,113 @@
+"""Run by the host project's own Python (tests/install/test_wagtail_start.py), in the folder
+of a project made by `wagtail start` with our wheel installed and the README's section applied:
+what a charity's editor and a resident would do, through Django's test client. Prints one
+line per step; any failed check raises (exit status 1)."""
+
+import os
+import re
+import sys
+from html.parser import HTMLParser
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"{sys.argv[1]}.settings.dev")
+sys.path.insert(0, os.getcwd())
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core import mail  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings, setup_test_environment  # noqa: E402
+from wagtail.models import Site  # noqa: E402
+
+from cms.core.models import DeferredTask  # noqa: E402
+from cms.stories.models import Story, StoryIndexPage  # noqa: E402
+from newsletter.models import NewsletterIndexPage, NewsletterList, Subscription  # noqa: E402
+
+
+class FormInputs(HTMLParser):
+    """The named inputs of the first form whose action contains `action`."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action, self.inside, self.values = action, False, {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and self.action in (attrs.get("action") or ""):
+            self.inside = True
+        elif self.inside and tag in ("input", "select") and attrs.get("name"):
+            self.values.setdefault(attrs["name"], attrs.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def form_inputs(html: str, action: str) -> dict:
+    parser = FormInputs(action)
+    parser.feed(html)
+    assert parser.values, f"no form posting to {action}"
+    return parser.values
+
+
+def check(response, status=200, contains=()):
+    body = response.content.decode()
+    assert response.status_code == status, (response.status_code, body[:2000])
+    for text in contains:
+        assert text in body, f"{text!r} not in {response.request['PATH_INFO']}"
+    print("ok", response.request["PATH_INFO"], response.status_code)
+    return body
+
+
+def main() -> None:
+    setup_test_environment()  # mail to django.core.mail.outbox
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    assert home._meta.label == "home.HomePage", home._meta.label  # the host's own home page
+    client = Client(HTTP_HOST=site.hostname)
+    check(client.get("/"), contains=["Welcome to your new Wagtail site"])
+
+    # The editor: a list, a story index and a newsletter page under the host's home, a story.
+    newsletter_list = NewsletterList.objects.create(site=site, name="Hostsite news")
+    assert StoryIndexPage.can_create_at(home) and NewsletterIndexPage.can_create_at(home)
+    home.add_child(instance=StoryIndexPage(title="Stories", slug="stories"))
+    home.add_child(instance=NewsletterIndexPage(title="Newsletter", slug="newsletter"))
+    story = Story(
+        title="Ada's allotment",
+        slug="adas-allotment",
+        site=site,
+        quote="The allotment is where I found my neighbours.",
+        person_name="Ada",
+        locale=home.locale,
+    )
+    story.save()
+    story.save_revision().publish()
+
+    check(client.get("/stories/"), contains=["Ada&#x27;s allotment"])
+    check(
+        client.get("/stories/adas-allotment/"),
+        contains=["Ada&#x27;s allotment", "The allotment is where I found my neighbours."],
+    )
+    check(client.get("/stories/share/"), contains=["<form"])
+
+    # A resident subscribes on the newsletter page and confirms from the emailed link.
+    page = check(client.get("/newsletter/"), contains=["<form"])
+    data = form_inputs(page, "/subscriptions/subscribe/")
+    data.update(email="resident@example.org", consent="on")
+    with override_settings(ANTISPAM_MIN_SECONDS=0):
+        check(client.post("/subscriptions/subscribe/", data, follow=True))
+    assert len(mail.outbox) == 1, [message.subject for message in mail.outbox]
+    link = re.search(r"https?://[^/\s]+(/subscriptions/confirm/[^\s]+/)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    confirm_page = check(client.get(link[1]), contains=["<form"])
+    check(client.post(link[1], form_inputs(confirm_page, link[1]), follow=True))
+    subscription = Subscription.objects.get(newsletter_list=newsletter_list)
+    assert subscription.status == Subscription.Status.CONFIRMED, subscription.status
+    # The mail went through Django's task framework (no Celery here): nothing was kept back.
+    assert not DeferredTask.objects.exists(), list(DeferredTask.objects.values("task", "last_error"))
+    print("ok confirmed", subscription.subscriber.email)
+
+
+if __name__ == "__main__":
+    main()
