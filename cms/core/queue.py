@@ -10,7 +10,6 @@ import logging
 
 from celery import current_app
 from django.db import DatabaseError, transaction
-from django_tasks import default_task_backend
 from django_tasks.backends.immediate import ImmediateBackend
 
 from . import conf
@@ -35,7 +34,7 @@ def runs_inline() -> bool:
     django-tasks' immediate backend (its default) when there is no Celery."""
     if conf.uses_celery():
         return bool(current_app.conf.task_always_eager)
-    return isinstance(default_task_backend, ImmediateBackend)
+    return isinstance(run_celery_task.get_backend(), ImmediateBackend)
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
