@@ -15,8 +15,10 @@ class NetworkSitesConfig(AppConfig):
     verbose_name = _("Sites")
 
     def ready(self) -> None:
-        from django.core import checks
+        # Our pages and views give templates the `brand` in projects without our context
+        # processor (README "Add to an existing Wagtail project").
+        from cms.core.context import register_public_context
 
-        from .checks import check_context_processor
+        from .context_processors import site_context
 
-        checks.register(check_context_processor, checks.Tags.templates)
+        register_public_context(site_context)

@@ -3,8 +3,6 @@ settings (README "Add to an existing Wagtail project") needs none of them."""
 
 from django.conf import settings
 
-CONTEXT_PROCESSOR = "sites.context_processors.site_context"
-
 
 def base_template() -> str:
     """The template every public page of ours extends (a theme's copy first, if it has one):

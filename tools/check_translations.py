@@ -1,4 +1,5 @@
-"""`make lint`'s translation check: the Welsh catalogue (cms/core/locale/cy) is complete and compiled.
+"""`make lint`'s translation check: the Welsh catalogue (cms/core/locale/cy) is complete and
+compiled.
 
 It fails, with the list of what is wrong, when
 - a string marked for translation in our code is missing from cms/core/locale/cy/.../django.po

@@ -1,25 +1,23 @@
 """What lets the apps run in a project without our settings (README "Add to an existing Wagtail
 project"), checked in ours: background work through Django's task framework when no Celery
-broker is named, each setting's default, the check that names a missing context processor,
+broker is named, each setting's default, our pages' context without our context processor,
 and a default language outside LANGUAGES. The whole installation: test_wagtail_start.py."""
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from cms.core.queue import runs_inline
 from newsletter import conf as newsletter_conf
 from newsletter.models import NewsletterList
 from newsletter.models.lists import site_languages
 from sites import conf as sites_conf
-from sites.checks import check_context_processor
 from tests.newsletter.subscriptions_support import subscribe, subscription_for
 
 NO_BROKER = {"CELERY_BROKER_URL": ""}
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-PROCESSOR = "sites.context_processors.site_context"
 
 
 def dummy_results():
@@ -90,16 +88,31 @@ def test_the_base_template_is_a_setting():
         assert sites_conf.base_template() == "host/base.html"
 
 
-def test_a_missing_context_processor_is_named_by_manage_py_check():
-    assert check_context_processor() == []
-    engine = {**settings.TEMPLATES[0], "OPTIONS": {"context_processors": []}}
-    with override_settings(TEMPLATES=[engine]):
-        (error,) = check_context_processor()
-    assert error.id == "network_sites.E001"
-    assert PROCESSOR in error.hint
-
-
 def test_a_default_language_outside_languages_is_still_offered(network):
     """wagtail start's LANGUAGE_CODE is en-us, which Django's LANGUAGES does not list."""
     with override_settings(LANGUAGE_CODE="en-us"):
         assert site_languages(network.national_site)[0] == "en-us"
+
+
+@pytest.mark.parametrize(
+    ("host", "name"),
+    [("coventry.localhost", "Connecting for Good Coventry"), ("leeds.localhost", "Leeds Connects")],
+)
+@pytest.mark.parametrize("path", ["/stories/", "/subscriptions/subscribe/"])
+def test_our_pages_are_dressed_without_our_context_processor(host, name, path, request, network):
+    """The site's name (from `brand`) on a story page and a newsletter view, with TEMPLATES
+    as a project without our context processor has them."""
+    if host == "leeds.localhost":
+        request.getfixturevalue("leeds")
+    engine = settings.TEMPLATES[0]
+    processors = [
+        processor
+        for processor in engine["OPTIONS"]["context_processors"]
+        if not processor.startswith("sites.")
+    ]
+    bare = {**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}}
+    with override_settings(TEMPLATES=[bare]):
+        response = Client().get(path, HTTP_HOST=host)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"| {name}</title>" in body

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, BaseStreamBlock, ToolkitStreamBlock
 from ..choosing import ChosenObjectsPageForm
+from ..context import public_context
 from ..packages import is_ours
 from ..pagination import paginate
 
@@ -46,6 +47,10 @@ class BasePage(Page):
         if getattr(cls, "subpage_types", None) is not None:
             return allowed
         return [model for model in allowed if getattr(model, "parent_page_types", None) is not None]
+
+    def get_context(self, request, *args, **kwargs):
+        """Wagtail's context, with what our templates read (cms.core.context)."""
+        return {**public_context(request), **super().get_context(request, *args, **kwargs)}
 
     @classmethod
     def clean_parent_page_models(cls):
