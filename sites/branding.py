@@ -94,7 +94,8 @@ class Brand:
         if self.settings and self.settings.display_name:
             name = self.settings.display_name
         else:
-            name = self.site.site_name if self.site else settings.WAGTAIL_SITE_NAME
+            # A site with no name of its own (wagtail start's) goes by the project's.
+            name = (self.site and self.site.site_name) or settings.WAGTAIL_SITE_NAME
         return Text(name, self.fallback_lang)
 
     @cached_property

@@ -67,6 +67,7 @@ def main() -> None:
     assert home._meta.label == "home.HomePage", home._meta.label  # the host's own home page
     client = Client(HTTP_HOST=site.hostname)
     check(client.get("/"), contains=["Welcome to your new Wagtail site"])
+    assert not site.site_name  # wagtail start's site has no name: ours go by WAGTAIL_SITE_NAME
 
     # The editor: a list, a story index and a newsletter page under the host's home, a story.
     newsletter_list = NewsletterList.objects.create(site=site, name="Hostsite news")
@@ -92,7 +93,7 @@ def main() -> None:
     check(client.get("/stories/share/"), contains=["<form"])
 
     # A resident subscribes on the newsletter page and confirms from the emailed link.
-    page = check(client.get("/newsletter/"), contains=["<form"])
+    page = check(client.get("/newsletter/"), contains=["<form", "hostsite.css"])
     data = form_inputs(page, "/subscriptions/subscribe/")
     data.update(email="resident@example.org", consent="on")
     with override_settings(ANTISPAM_MIN_SECONDS=0):
@@ -107,6 +108,19 @@ def main() -> None:
     # The mail went through Django's task framework (no Celery here): nothing was kept back.
     assert not DeferredTask.objects.exists(), list(DeferredTask.objects.values("task"))
     print("ok confirmed", subscription.subscriber.email)
+
+    # Bad input: the form again with its errors, never a 500; past the rate limit (10 posts
+    # from one client in 10 minutes), the 429 page, in the host's own base template.
+    for _attempt in range(9):
+        check(
+            client.post("/subscriptions/subscribe/", {}),
+            contains=["Enter your email address.", "News from hostsite by email"],
+        )
+    check(
+        client.post("/subscriptions/subscribe/", {}),
+        status=429,
+        contains=["Too many attempts", "css/hostsite.css"],
+    )
 
 
 if __name__ == "__main__":
