@@ -147,9 +147,7 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("cy", _("Welsh"))]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
-# In the cms.core app, so the catalogue travels with the installable apps (README "Add to an
-# existing Wagtail project"); named here as well so it outranks every other app's.
-LOCALE_PATHS = [PROJECT_DIR / "core" / "locale"]
+LOCALE_PATHS = [PROJECT_DIR / "core" / "locale"]  # in cms.core: the wheel ships it to hosts
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
