@@ -48,15 +48,14 @@ def run(*command, cwd: Path, env: dict) -> str:
 
 
 @pytest.fixture
-def host_env(tmp_path) -> dict:
-    """The environment of the host's commands: none of our settings or paths."""
-    env = {
+def host_env() -> dict:
+    """The environment of the host's commands: none of our settings or paths (pip's own
+    configuration kept: where this machine finds packages)."""
+    return {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_", "PYTHON"))
     }
-    env["HOME"] = str(tmp_path)  # no user-wide pip or Django config
-    return env
 
 
 def build_wheel(tmp_path: Path, env: dict) -> Path:
