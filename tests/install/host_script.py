@@ -15,6 +15,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core import mail  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings, setup_test_environment  # noqa: E402
@@ -108,6 +109,14 @@ def main() -> None:
     # The mail went through Django's task framework (no Celery here): nothing was kept back.
     assert not DeferredTask.objects.exists(), list(DeferredTask.objects.values("task"))
     print("ok confirmed", subscription.subscriber.email)
+
+    # The host's superuser finds them in its admin: the stories, the list and its subscriber.
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
+    client.force_login(admin)
+    check(client.get("/admin/snippets/stories/story/"), contains=["Ada&#x27;s allotment"])
+    check(client.get("/admin/newsletter/"), contains=["Hostsite news"])
+    check(client.get(f"/admin/pages/{home.pk}/"), contains=["Stories", "Newsletter"])
+    client.logout()
 
     # Bad input: the form again with its errors, never a 500; past the rate limit (10 posts
     # from one client in 10 minutes), the 429 page, in the host's own base template.
