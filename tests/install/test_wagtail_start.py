@@ -2,7 +2,8 @@
 project" says: our wheel built from the sources, a project made by `wagtail start`, the
 README's own code blocks applied to it (so the README cannot drift from what works), `check`,
 `makemigrations --check`, `migrate`, then host_script.py in the host's Python: a list and a
-story made, the story page served, a resident subscribed and confirmed.
+story made, the story page served, a resident subscribed and confirmed, an issue sent to them
+(by Django's task framework: the host has no Celery), bad input and the rate limit answered.
 
 The host's venv is a fresh one with our wheel installed into it; for speed (and to run with
 only PyPI's wheels already installed here) it sees the dependencies of this checkout's
@@ -107,3 +108,5 @@ def test_the_apps_install_into_a_wagtail_start_project(tmp_path, host_env):
 
     assert "ok /stories/adas-allotment/ 200" in output
     assert "ok confirmed resident@example.org" in output
+    assert "ok issue sent to resident@example.org" in output
+    assert "ok /subscriptions/subscribe/ 429" in output
