@@ -98,7 +98,22 @@ def main() -> None:
         client.get("/stories/adas-allotment/"),
         contains=["Ada&#x27;s allotment", "The allotment is where I found my neighbours."],
     )
-    check(client.get("/stories/share/"), contains=["<form"])
+    # A resident shares a story: a draft for the editors, and a thank-you by email.
+    share = check(client.get("/stories/share/"), contains=["<form"])
+    data = form_inputs(share, "/stories/share/")
+    data.update(
+        name="Bea",
+        email="bea@example.org",
+        town="Hostsville",
+        story="The choir got me out of the house again.",
+        consent="on",
+    )
+    with override_settings(ANTISPAM_MIN_SECONDS=0):
+        check(client.post("/stories/share/", data, follow=True))
+    shared = Story.objects.get(submitter_email="bea@example.org")
+    assert not shared.live and shared.site == site, (shared.live, shared.site)
+    assert ["bea@example.org"] in [message.to for message in mail.outbox], mail.outbox
+    mail.outbox.clear()
 
     # A resident subscribes on the newsletter page and confirms from the emailed link.
     page = check(client.get("/news/"), contains=["<form", "hostsite.css"])
