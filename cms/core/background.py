@@ -12,7 +12,8 @@ from django_tasks import task
 
 @task()
 def run_celery_task(name: str, args: list, kwargs: dict) -> None:
-    """Run our Celery task `name` here, as Celery's eager mode would (its retries included)."""
+    """Run our Celery task `name` in this process, as Celery's eager mode does (`apply`); a
+    failure is raised, for django-tasks to record and log."""
     app = current_app._get_current_object()
     app.loader.import_default_modules()  # each app's tasks.py, as a worker would import them
     app.tasks[name].apply(args=args, kwargs=kwargs, throw=True)
