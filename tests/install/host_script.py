@@ -75,6 +75,8 @@ def main() -> None:
     assert home._meta.label == "home.HomePage", home._meta.label  # the host's own home page
     client = Client(HTTP_HOST=site.hostname)
     check(client.get("/"), contains=["Welcome to your new Wagtail site"])
+    check(client.get("/about/"), contains=["About the charity"])  # made before ours came
+    assert get_user_model().objects.filter(username="their-editor").exists()
     assert not site.site_name  # wagtail start's site has no name: ours go by WAGTAIL_SITE_NAME
 
     # The editor: a list, a story index and a newsletter page under the host's home, a story.

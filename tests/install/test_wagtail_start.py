@@ -24,6 +24,12 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_COPIED = (".*", ".venv", "var", "build", "*.egg-info", "node_modules", "__pycache__")
 NOT_COPIED += ("tests", "bench")
 TIMEOUT = 300
+HOST_CONTENT = """
+from django.contrib.auth.models import User
+from home.models import HomePage
+User.objects.create_user("their-editor", "editor@example.org", "x")
+HomePage.objects.get().add_child(instance=HomePage(title="About the charity", slug="about"))
+"""
 
 
 def readme_block(name: str) -> str:
@@ -96,8 +102,12 @@ def test_the_apps_install_into_a_wagtail_start_project(tmp_path, host_env):
     run(python, "-c", "from wagtail.bin.wagtail import main; main()", "start", "hostsite",
         cwd=tmp_path, env=host_env)  # fmt: skip
     project = tmp_path / "hostsite"
-    apply_readme(project)
     manage = (python, "manage.py")
+    # The charity's site before ours: its database, a user and a page of its own.
+    run(*manage, "migrate", "--noinput", "-v", "0", cwd=project, env=host_env)
+    run(*manage, "shell", "-c", HOST_CONTENT, cwd=project, env=host_env)
+
+    apply_readme(project)
 
     run(*manage, "check", "--fail-level", "WARNING", cwd=project, env=host_env)
     # Our migrations are complete for the host's settings (its DEFAULT_AUTO_FIELD is AutoField).
