@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"{sys.argv[1]}.settings.dev")
 sys.path.insert(0, os.getcwd())
@@ -15,6 +16,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core import mail  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -100,7 +102,19 @@ def main() -> None:
         client.get("/stories/adas-allotment/"),
         contains=["Ada&#x27;s allotment", "The allotment is where I found my neighbours."],
     )
-    # A resident shares a story: a draft for the editors, and a thank-you by email.
+    # The host names another base template for our pages (README: NETWORK_BASE_TEMPLATE).
+    templates = settings.TEMPLATES[0]["DIRS"][0]
+    Path(templates, "charity_base.html").write_text(
+        "<main class=charity-frame>{% block content %}{% endblock %}</main>"
+    )
+    with override_settings(NETWORK_BASE_TEMPLATE="charity_base.html"):
+        body = check(client.get("/stories/adas-allotment/"), contains=["charity-frame"])
+    assert "Ada&#x27;s allotment" in body and "hostsite.css" not in body
+
+    # A resident shares a story: a draft for the editors, and a thank-you by email; the page
+    # that thanks them is the host's own (its templates/ overrides ours).
+    Path(templates, "stories").mkdir()
+    Path(templates, "stories", "share_thanks.html").write_text("Thank you, from the charity")
     share = check(client.get("/stories/share/"), contains=["<form"])
     data = form_inputs(share, "/stories/share/")
     data.update(
@@ -111,7 +125,10 @@ def main() -> None:
         consent="on",
     )
     with override_settings(ANTISPAM_MIN_SECONDS=0):
-        check(client.post("/stories/share/", data, follow=True))
+        check(
+            client.post("/stories/share/", data, follow=True),
+            contains=["Thank you, from the charity"],
+        )
     shared = Story.objects.get(submitter_email="bea@example.org")
     assert not shared.live and shared.site == site, (shared.live, shared.site)
     assert ["bea@example.org"] in [message.to for message in mail.outbox], mail.outbox
