@@ -69,7 +69,7 @@ lint: install
 	$(BIN)/python tools/check_layout.py
 	$(BIN)/python tools/check_translations.py
 
-## messages: the strings marked in our code into locale/cy/LC_MESSAGES/django.po (new ones
+## messages: the strings marked in our code into cms/core/locale/cy/LC_MESSAGES/django.po (new
 ## empty, translations kept), then the .po compiled into the committed django.mo. Translate
 ## every empty msgstr, run it again, commit both. Needs gettext (msgfmt, xgettext). The ignore
 ## list is tools/check_translations.py's NOT_COPIED.

@@ -8,6 +8,9 @@ class ChaptersConfig(AppConfig):
     """The local movements: each chapter owns one Site, its groups and its collection."""
 
     name = "chapters"
+    # Fixed here, not by the project's DEFAULT_AUTO_FIELD: a host project with another default
+    # would otherwise see migrations to make for our models.
+    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Chapters")
 
     def ready(self) -> None:

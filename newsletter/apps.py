@@ -7,6 +7,9 @@ class NewsletterConfig(AppConfig):
     that sends them one recorded delivery at a time."""
 
     name = "newsletter"
+    # Fixed here, not by the project's DEFAULT_AUTO_FIELD: a host project with another default
+    # would otherwise see migrations to make for our models.
+    default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Newsletters")
 
     def ready(self):

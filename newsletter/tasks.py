@@ -31,6 +31,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from cms.core.queue import enqueue, runs_inline
+
 from .conf import UNCONFIRMED_LIFETIME, pending_sweep_after
 from .message import confirmation_message, proof_message
 from .models import NewsletterIssuePage, Send, Subscriber, Subscription, Suppression
@@ -42,13 +44,14 @@ logger = logging.getLogger(__name__)
 
 
 def is_eager() -> bool:
-    """No broker: tasks run in the caller's process (CELERY_TASK_ALWAYS_EAGER)."""
-    return bool(send_batch.app.conf.task_always_eager)
+    """No broker: tasks run in the caller's process (CELERY_TASK_ALWAYS_EAGER, or without
+    Celery django-tasks' immediate backend)."""
+    return runs_inline()
 
 
 def enqueue_batches(send_id: int, count: int) -> None:
     for _ in range(min(count, 1) if is_eager() else count):
-        send_batch.delay(send_id)
+        enqueue(send_batch, send_id)
 
 
 @shared_task
@@ -75,7 +78,7 @@ def send_batch(send_id: int) -> int:
         if not outcome.more:
             return sent
         if not is_eager():
-            send_batch.delay(send_id)
+            enqueue(send_batch, send_id)
             return sent
 
 
@@ -102,7 +105,7 @@ def sweep_sends() -> dict:
     sends whose batch tasks were lost, close finished sends."""
     report = sweep()
     for send_id in report.to_start:
-        start_send.delay(send_id)
+        enqueue(start_send, send_id)
     for send_id, count in report.to_resume.items():
         logger.info("Send %s: no batch at work, enqueueing %d", send_id, count)
         enqueue_batches(send_id, count)

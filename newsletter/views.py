@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
 from cms.core.antispam import rate_limited, too_many_requests
+from cms.core.context import public_context
 
 from . import subscriptions as service
 from .export import export_subscriber
@@ -325,7 +326,7 @@ def link_problem(request, problem: str, status: int):
 
 
 def _page(request, template: str, context: dict, status: int = 200, private: bool = False):
-    response = render(request, template, context, status=status)
+    response = render(request, template, {**public_context(request), **context}, status=status)
     # Forms carry a CSRF token and a signed timestamp, token pages a personal link: no shared
     # cache may keep them, and no link on them may pass the token on as a referrer.
     add_never_cache_headers(response)

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page, Site
 
+from . import conf
 from .models import SiteSettings
 from .page_links import in_reader_language, other_language
 
@@ -93,7 +94,8 @@ class Brand:
         if self.settings and self.settings.display_name:
             name = self.settings.display_name
         else:
-            name = self.site.site_name if self.site else settings.WAGTAIL_SITE_NAME
+            # A site with no name of its own (wagtail start's) goes by the project's.
+            name = (self.site and self.site.site_name) or settings.WAGTAIL_SITE_NAME
         return Text(name, self.fallback_lang)
 
     @cached_property
@@ -138,7 +140,7 @@ class Brand:
 
     @cached_property
     def base_template(self):
-        return select_template(themed("base.html", self.theme))
+        return select_template(themed(conf.base_template(), self.theme))
 
     @cached_property
     def logo_icon_url(self) -> str | None:

@@ -30,6 +30,7 @@ ESTIMATE = {
     "tests/stories/test_admin.py": 130,
     "tests/security/test_csp_browser.py": 110,
     "tests/chapters/test_admin_permissions.py": 100,
+    "tests/install/test_wagtail_start.py": 55,
     "tests/accounts/test_login_protection.py": 85,
     "tests/core/test_mail_links.py": 50,
     "tests/chapters/test_admin_url_walk.py": 35,

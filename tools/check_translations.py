@@ -1,7 +1,8 @@
-"""`make lint`'s translation check: the Welsh catalogue (locale/cy) is complete and compiled.
+"""`make lint`'s translation check: the Welsh catalogue (cms/core/locale/cy) is complete and
+compiled.
 
 It fails, with the list of what is wrong, when
-- a string marked for translation in our code is missing from locale/cy/LC_MESSAGES/django.po
+- a string marked for translation in our code is missing from cms/core/locale/cy/.../django.po
   (the messages are extracted afresh, by Django's makemessages, into a temporary directory);
 - the .po has an untranslated or fuzzy message, a plural message without all six Welsh forms,
   or a translation that drops or adds a placeholder (%(name)s, {name}, %s) or an HTML tag;
@@ -27,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE_DIR = ROOT / "locale"
+LOCALE_DIR = ROOT / "cms" / "core" / "locale"  # cms.core ships it (settings.LOCALE_PATHS)
 PO = LOCALE_DIR / "cy" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 # What makemessages leaves out: the same folders as MESSAGES_IGNORE in the Makefile (the copy

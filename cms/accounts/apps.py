@@ -10,5 +10,8 @@ class AccountsConfig(AppConfig):
     """
 
     name = "cms.accounts"
+    # Fixed here, not by the project's DEFAULT_AUTO_FIELD: a host project with another default
+    # would otherwise see migrations to make for our models.
+    default_auto_field = "django.db.models.BigAutoField"
     label = "accounts"
     verbose_name = _("Editors' accounts")

@@ -8,6 +8,9 @@ class CoalitionConfig(AppConfig):
     """The coalition's member organisations and the way new ones ask to join."""
 
     name = "cms.coalition"
+    # Fixed here, not by the project's DEFAULT_AUTO_FIELD: a host project with another default
+    # would otherwise see migrations to make for our models.
+    default_auto_field = "django.db.models.BigAutoField"
     label = "coalition"
     verbose_name = _("Coalition members")
 

@@ -22,6 +22,8 @@ from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .context import public_context
+
 DEFAULT_MIN_SECONDS = 3
 DEFAULT_MAX_AGE = 2 * 60 * 60
 
@@ -199,7 +201,8 @@ def too_many_requests(request, retry_after: int | None = None):
     """The branded 429 page, with Retry-After (seconds until the client's window ends)."""
     seconds = int(retry_after or getattr(request, "rate_limit_retry_after", 60))
     minutes = max(1, -(-seconds // 60))
-    response = render(request, "429.html", {"retry_after_minutes": minutes}, status=429)
+    context = {**public_context(request), "retry_after_minutes": minutes}
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
     return response

@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
     site-scoped moderation task)."""
 
     name = "cms.core"
+    # Fixed here, not by the project's DEFAULT_AUTO_FIELD: a host project with another default
+    # would otherwise see migrations to make for our models.
+    default_auto_field = "django.db.models.BigAutoField"
     label = "core"
     verbose_name = _("Pages and blocks")
 

@@ -3,6 +3,9 @@
 A new page type, snippet or setting with a chooser field whose form forgot
 `ChosenObjectsFormMixin` would accept another site's objects again; `manage.py check` (and the
 test suite) names it instead.
+
+Only this package's models are checked: installed into another Wagtail project (README "Add to
+an existing Wagtail project"), the host's own page types are the host's business.
 """
 
 from django.core import checks
@@ -13,6 +16,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.snippets.models import get_snippet_models
 
 from .choosing import ChosenObjectsFormMixin, scope_for
+from .packages import is_ours
 
 
 def may_hold_chosen_objects(model) -> bool:
@@ -52,7 +56,9 @@ def chooser_form_errors(pairs) -> list[checks.CheckMessage]:
             id="core.E001",
         )
         for model, form_class in pairs
-        if may_hold_chosen_objects(model) and not issubclass(form_class, ChosenObjectsFormMixin)
+        if is_ours(model)
+        and may_hold_chosen_objects(model)
+        and not issubclass(form_class, ChosenObjectsFormMixin)
     ]
 
 

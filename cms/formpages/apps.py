@@ -8,6 +8,9 @@ class FormPagesConfig(AppConfig):
     """Forms editors build themselves (Volunteer, Have a chat) with Wagtail's form builder."""
 
     name = "cms.formpages"
+    # Fixed here, not by the project's DEFAULT_AUTO_FIELD: a host project with another default
+    # would otherwise see migrations to make for our models.
+    default_auto_field = "django.db.models.BigAutoField"
     label = "formpages"
     verbose_name = _("Forms")
 

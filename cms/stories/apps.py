@@ -8,6 +8,9 @@ class StoriesConfig(AppConfig):
     """The shared library of community stories that every site shows under its own brand."""
 
     name = "cms.stories"
+    # Fixed here, not by the project's DEFAULT_AUTO_FIELD: a host project with another default
+    # would otherwise see migrations to make for our models.
+    default_auto_field = "django.db.models.BigAutoField"
     label = "stories"
     verbose_name = _("Stories")
 

@@ -20,11 +20,14 @@ def site_languages(site) -> list[str]:
     offered = set(
         SiteSettings.for_site(site).locales_offered.values_list("language_code", flat=True)
     )
-    return [
+    codes = [
         code
         for code, _name in settings.LANGUAGES
         if code == settings.LANGUAGE_CODE or code in offered
     ]
+    if settings.LANGUAGE_CODE not in codes:  # e.g. wagtail start's "en-us", not in LANGUAGES
+        codes.insert(0, settings.LANGUAGE_CODE)
+    return codes
 
 
 def offered_language(language: str | None, languages: list[str]) -> str:

@@ -21,7 +21,7 @@ START = "/cy/"
 MAX_PAGES = 300  # the demo's Welsh site has a few dozen; a runaway crawl stops here
 # Addresses that are files or machinery, not pages a reader reads.
 NOT_PAGES = ("/static/", "/media/", "/documents/", "/admin/", "/django-admin/")
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "cy" / "LC_MESSAGES" / "django.po"
+CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "cy" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\([^)]*\)[sdif]|%[sdif]|\{[^}]*\}")
 
 

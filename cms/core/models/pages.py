@@ -7,18 +7,26 @@ parent/child rules keep editors adding pages only where they belong.
 Page rules name no feature app: the home pages and the standard page leave subpage_types open,
 and a feature's page type (the story index, the member directory, a form page, the newsletter
 page) places itself with its own parent_page_types. See BasePage.clean_subpage_models.
+
+Installed in another Wagtail project, a page type that names our home pages as its parents may
+also go under the host's own page types (BasePage.clean_parent_page_models): a charity adds the
+story index under its own home page, and needs none of ours.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, BaseStreamBlock, ToolkitStreamBlock
 from ..choosing import ChosenObjectsPageForm
+from ..context import public_context
+from ..packages import is_ours
 from ..pagination import paginate
+
+HOME_PAGE_TYPES = frozenset({"core.nationalhomepage", "core.chapterhomepage"})
 
 
 class BasePage(Page):
@@ -39,6 +47,20 @@ class BasePage(Page):
         if getattr(cls, "subpage_types", None) is not None:
             return allowed
         return [model for model in allowed if getattr(model, "parent_page_types", None) is not None]
+
+    def get_context(self, request, *args, **kwargs):
+        """Wagtail's context, with what our templates read (cms.core.context)."""
+        return {**public_context(request), **super().get_context(request, *args, **kwargs)}
+
+    @classmethod
+    def clean_parent_page_models(cls):
+        """Wagtail's rule, but a page type allowed under our home pages is also allowed under
+        the host project's page types (none in our own project; never Wagtail's root Page)."""
+        allowed = super().clean_parent_page_models()
+        if not any(model._meta.label_lower in HOME_PAGE_TYPES for model in allowed):
+            return allowed
+        hosts = [model for model in get_page_models() if model is not Page and not is_ours(model)]
+        return [*allowed, *(model for model in hosts if model not in allowed)]
 
     @property
     def summary(self) -> str:

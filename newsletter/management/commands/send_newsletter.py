@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Min
 from django.utils import timezone
 
+from cms.core.queue import enqueue
 from newsletter import tasks
 from newsletter.models import Delivery, NewsletterIssuePage, Send
 from newsletter.pipeline.batch import Stop, send_next_batch
@@ -105,7 +106,7 @@ class Command(BaseCommand):
             self.send_here(send, printer, no_wait)
         else:
             if send.status == Send.Status.QUEUED:  # a second start of a queued send is a no-op
-                tasks.start_send.delay(send.pk)
+                enqueue(tasks.start_send, send.pk)
             if no_wait:
                 return
             self.follow(send, printer, timeout)
