@@ -6,7 +6,7 @@ number of queries however many sites the network has.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.template.loader import select_template
@@ -14,8 +14,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page, Site
 
+from cms.core.page_cache import remember
+
 from . import conf
 from .models import SiteSettings
+from .page_cache import site_tag
 from .page_links import in_reader_language, other_language
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,13 @@ class MenuLink:
     # Set when the link leads to a page in another language than the reader's (its hreflang),
     # and its label is in that language.
     lang: str = ""
+
+
+@dataclass(frozen=True)
+class SocialLink:
+    url: str
+    platform: str
+    get_platform_display: str  # the name templates show, as the model's method gives it
 
 
 @dataclass(frozen=True)
@@ -200,9 +210,20 @@ class Brand:
     def navigation(self) -> list[MenuLink]:
         """The menu in the reader's language: each page's translation where there is one, else
         the page itself marked with its language; custom labels as editors wrote them for
-        that language (NavigationItemLabel), else the default one's, marked."""
+        that language (NavigationItemLabel), else the default one's, marked. Kept per site and
+        language until the site is purged (cms.core.page_cache.remember); the link to the page
+        being read is marked for each request."""
         if self.settings is None:
             return []
+        links = remember(
+            site_tag(self.site), f"menu:{self.active_locale.pk}", self._navigation_links
+        )
+        return [replace(link, is_current=self._is_current(link.url)) for link in links]
+
+    def _is_current(self, url: str) -> bool:
+        return bool(url) and url != "/" and self.request.path.startswith(url)
+
+    def _navigation_links(self) -> list[MenuLink]:
         items = self.settings.navigation_items.select_related("page").order_by("sort_order")
         if self.fallback_lang:  # labels in other languages are read on their pages only
             items = items.prefetch_related("labels")
@@ -229,7 +250,7 @@ class Brand:
         if not page.live:
             return None
         url = page.get_url(self.request) or ""
-        is_current = bool(url) and url != "/" and self.request.path.startswith(url)
+        is_current = False  # marked per request by `navigation`
         in_reader_language = page.locale_id == self.active_locale.pk
         page_lang = "" if in_reader_language else self.default_locale.language_code
         if not item.label:
@@ -241,10 +262,18 @@ class Brand:
         return MenuLink(label, url, is_current, label_lang or page_lang)
 
     @cached_property
-    def social_links(self):
+    def social_links(self) -> list[SocialLink]:
+        """The footer's links, kept per site and language until the site is purged."""
         if self.settings is None:
             return []
-        return list(self.settings.social_links.order_by("sort_order"))
+        return remember(
+            site_tag(self.site),
+            f"social:{get_language()}",
+            lambda: [
+                SocialLink(link.url, link.platform, str(link.get_platform_display()))
+                for link in self.settings.social_links.order_by("sort_order")
+            ],
+        )
 
     def _localized_pages(self, pages: list[Page]) -> dict:
         """One query for the reader's-language versions of the menu's pages."""

@@ -17,7 +17,7 @@ framework. A routable page names its sub-pages with Wagtail's `get_cached_paths`
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from cms.core import page_cache
@@ -38,10 +38,11 @@ def allow_for_site(request, site) -> None:
 
 
 def allow_page(page, request) -> None:
-    """A page served to a visitor is cached, unless it is behind a password or a login."""
+    """A page served to a visitor is cached. A page behind a password or a login never
+    reaches a visitor without a session (the only ones cached): Wagtail's own hook answers
+    them with its password form or a redirect to sign in, and that is what is cached (a
+    redirect is not). Adding or removing a restriction purges the site (`connect`)."""
     if not page_cache.is_capturing() or getattr(request, "is_preview", False):
-        return
-    if page.get_view_restrictions().exists():
         return
     allow_for_site(request, Site.find_for_request(request))
 
@@ -110,6 +111,10 @@ def _page_moved(sender, instance, url_path_before="", url_path_after="", **kwarg
     purge_sites(before | site_ids_of_page(instance))
 
 
+def _restriction_changed(sender, instance, **kwargs):
+    purge_sites(site_ids_of_page(instance.page))
+
+
 def _setting_changed(sender, instance, **kwargs):
     purge_sites([_site_id_of(instance)])
 
@@ -131,6 +136,10 @@ def connect() -> None:
     pre_delete.connect(_page_changed, sender=Page, dispatch_uid="page_cache.deleted")
     pre_page_move.connect(_page_moving, dispatch_uid="page_cache.moving")
     post_page_move.connect(_page_moved, dispatch_uid="page_cache.moved")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            _restriction_changed, sender=PageViewRestriction, dispatch_uid=f"pc.restrict.{signal}"
+        )
     for model in (Site, SiteSettings, SiteText, NavigationItem, NavigationItemLabel):
         for signal in (post_save, post_delete):
             signal.connect(_setting_changed, sender=model, dispatch_uid=f"page_cache.{model}")

@@ -19,9 +19,11 @@ from wagtail.models import Locale, Page, Site
 from cms.core.antispam import rate_limited, too_many_requests
 from cms.core.blocks import RICH_TEXT_FEATURES
 from cms.core.models import BasePage
+from cms.core.page_cache import remember
 from cms.core.pagination import filter_query, paginate
 from cms.core.text import query_param
 from sites.branding import Brand
+from sites.page_cache import site_tag
 
 from ..forms import ShareStoryForm
 from ..sharing import SHARE_RATE_LIMIT, SHARE_RATE_WINDOW_SECONDS, create_resident_story
@@ -155,21 +157,29 @@ class StoryIndexPage(RoutablePageMixin, BasePage):
             request,
             context_overrides={
                 "stories": page_obj,
-                "themes": themes_in_language(
-                    visible, self.locale_id, Brand.for_request(request).default_locale
-                )
-                .select_related("locale")
-                .order_by("name"),
-                "towns": visible.exclude(town="")
-                .order_by("town")
-                .values_list("town", flat=True)
-                .distinct(),
+                **self.filters(request, visible),
                 "page_language": get_language(),
                 "selected_theme": theme_slug,
                 "selected_town": town,
                 "filter_query": filter_query({"theme": theme_slug, "town": town}),
             },
         )
+
+    def filters(self, request, visible) -> dict:
+        """The themes and towns the index can be filtered by: the same for every visitor of a
+        site in a language, so kept until the site is purged (a story changed, published or
+        withdrawn purges every site that shows it: cms.stories.page_cache)."""
+        brand = Brand.for_request(request)
+
+        def compute() -> dict:
+            themes = themes_in_language(visible, self.locale_id, brand.default_locale)
+            towns = visible.exclude(town="").order_by("town").values_list("town", flat=True)
+            return {
+                "themes": list(themes.select_related("locale").order_by("name")),
+                "towns": list(towns.distinct()),
+            }
+
+        return remember(site_tag(brand.site), f"story-filters:{self.pk}", compute)
 
     @path("share/", name="share")
     def share_route(self, request):
