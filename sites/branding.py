@@ -14,7 +14,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language, get_language_info
 from wagtail.models import Locale, Page, Site
 
-from cms.core.page_cache import remember
+from cms.core.page_cache import remember, tag_versions
+from cms.core.page_cache import seconds as page_cache_seconds
 
 from . import conf
 from .models import SiteSettings
@@ -260,6 +261,20 @@ class Brand:
             label = page.title  # the page's own title in the reader's language beats English
             label_lang = ""
         return MenuLink(label, url, is_current, label_lang or page_lang)
+
+    @cached_property
+    def fragment_seconds(self) -> int:
+        """How long a template may keep a fragment of this site's pages ({% wagtailcache %}):
+        as long as the page cache keeps pages; 0 (not at all) when it is off."""
+        return page_cache_seconds()
+
+    @cached_property
+    def fragment_version(self) -> str:
+        """Changes whenever the site is purged: a template fragment keyed on it is rebuilt."""
+        if self.site is None or not self.fragment_seconds:
+            return ""
+        tag = site_tag(self.site)
+        return str(tag_versions([tag])[tag])
 
     @cached_property
     def social_links(self) -> list[SocialLink]:

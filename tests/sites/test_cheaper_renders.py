@@ -91,3 +91,27 @@ def test_the_footer_links_follow_the_sites_settings(network, settings):
     site_settings.save()
     page = Client().get("/", HTTP_HOST=COVENTRY_HOST).content.decode()
     assert "https://mastodon.example/@cov" in page
+
+
+def test_story_cards_are_kept_until_the_story_is_published_again(network, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    story = Story.objects.filter(live=True, site=network.coventry_site).first()
+    Client().get("/stories/", HTTP_HOST=COVENTRY_HOST)
+    Story.objects.filter(pk=story.pk).update(quote="Changed behind the page cache's back")
+    page_cache.purge("unrelated")  # nothing this site shows changed: the card is kept
+    Client().get("/stories/?page=1", HTTP_HOST=COVENTRY_HOST)
+    kept = Client().get("/stories/?page=1", HTTP_HOST=COVENTRY_HOST).content.decode()
+    assert "Changed behind" not in kept
+    story.refresh_from_db()
+    story.quote = "Told again, and published"
+    story.save_revision().publish()
+    fresh = Client().get("/stories/", HTTP_HOST=COVENTRY_HOST).content.decode()
+    assert "Told again, and published" in fresh
+
+
+def test_story_cards_are_built_every_time_with_the_page_cache_off(network, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    story = Story.objects.filter(live=True, site=network.coventry_site).first()
+    Client().get("/stories/", HTTP_HOST=COVENTRY_HOST)
+    Story.objects.filter(pk=story.pk).update(quote="Seen at once without a cache")
+    assert "Seen at once" in Client().get("/stories/", HTTP_HOST=COVENTRY_HOST).content.decode()
