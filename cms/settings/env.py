@@ -166,6 +166,8 @@ def dkim_keys(default_from_email: str) -> dict:
     DEFAULT_FROM_EMAIL's domain). Nothing set: {} (mail unsigned)."""
     keys = {}
     directory = env_str("DKIM_KEYS_DIR", "")
+    if directory and not Path(directory).is_dir():
+        raise ImproperlyConfigured(f"DKIM_KEYS_DIR={directory!r} is not a folder.")
     for path in sorted(Path(directory).glob("*.pem")) if directory else []:
         domain, _, selector = path.name.removesuffix(".pem").rpartition(".")
         if not domain or not selector or domain.lower() in keys:
@@ -178,8 +180,8 @@ def dkim_keys(default_from_email: str) -> dict:
         }
     selector = env_str("DKIM_SELECTOR", "")
     pem = (env_str("DKIM_PRIVATE_KEY", "") or "").replace("\\n", "\n")
-    if path := env_str("DKIM_PRIVATE_KEY_FILE", ""):
-        pem = _read_secret("DKIM_PRIVATE_KEY_FILE", path)
+    if key_file := env_str("DKIM_PRIVATE_KEY_FILE", ""):
+        pem = _read_secret("DKIM_PRIVATE_KEY_FILE", key_file)
     if bool(selector) != bool(pem):
         raise ImproperlyConfigured(
             "DKIM_SELECTOR and DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE) go together."

@@ -232,6 +232,14 @@ def test_settings_from_the_environment(monkeypatch, tmp_path, key_pair):
         "news.example.org": "s1",
     }
 
+    monkeypatch.setenv("DKIM_KEYS_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(ImproperlyConfigured, match="is not a folder"):
+        env.dkim_keys("hello@example.org")
+    monkeypatch.setenv("DKIM_KEYS_DIR", str(keys))
+    (keys / "nodomain.pem").write_text(key_pair[0])
+    with pytest.raises(ImproperlyConfigured, match="<domain>.<selector>.pem"):
+        env.dkim_keys("hello@example.org")
+    monkeypatch.delenv("DKIM_KEYS_DIR")
     monkeypatch.delenv("DKIM_PRIVATE_KEY_FILE")
     with pytest.raises(ImproperlyConfigured, match="go together"):
         env.dkim_keys("hello@example.org")
