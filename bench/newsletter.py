@@ -15,7 +15,12 @@ in a process of its own). For each run:
 - baseline: right before each run, the same SMTP server receives ``--baseline-messages``
   copies of an email of the same size from one smtplib connection in a loop (no database, no
   broker, no rendering): the machine's limit. ratio = pipeline msg/s / baseline msg/s, so
-  machine speed and load mostly cancel out. Nothing is asserted about timings.
+  machine speed and load mostly cancel out. Nothing is asserted about timings;
+- DKIM (``--dkim``, both by default): each size and worker count is run without and with DKIM
+  signing (a 2048-bit RSA key made for the run, given to the workers as DKIM_SELECTOR and
+  DKIM_PRIVATE_KEY for DEFAULT_FROM_EMAIL's domain), so the table shows what signing costs;
+  the report also gives the time to sign one email in this process, and checks that the
+  signature verifies.
 
 The SMTP server is one asyncio process, so with 2 worker processes it may be the bottleneck
 and the ratio can exceed 1 (the baseline uses one connection). On a 2-CPU machine the workers,
@@ -32,7 +37,8 @@ Django is set up with them, builds the audiences and measures the sends.
 Usage, from the repository root::
 
     .venv/bin/python -m bench.newsletter [--subscribers 100000] [--processes 1,2]
-                                         [--baseline-messages 5000] [--json PATH]
+                                         [--baseline-messages 5000] [--dkim both|off|on]
+                                         [--json PATH]
 """
 
 from __future__ import annotations
@@ -80,6 +86,21 @@ def environment(tmp: Path, database_url: str, redis_url: str, smtp_url: str) -> 
     return env
 
 
+def dkim_environment() -> dict[str, str]:
+    """DKIM_SELECTOR and DKIM_PRIVATE_KEY of a new 2048-bit RSA key, for DEFAULT_FROM_EMAIL's
+    domain (cms/settings/env.py). `cryptography` comes with the test extras."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return {"DKIM_SELECTOR": "bench", "DKIM_PRIVATE_KEY": pem.decode()}
+
+
 def int_list(value: str) -> list[int]:
     try:
         numbers = [int(part.replace("_", "")) for part in value.split(",") if part.strip()]
@@ -110,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=5000,
         help="messages of the raw smtplib baseline before each run (default 5000)",
     )
+    parser.add_argument(
+        "--dkim",
+        choices=["both", "off", "on"],
+        default="both",
+        help="run without and with DKIM signing (both, the default), or only off / on",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write results as JSON")
     return parser
 
@@ -137,8 +164,16 @@ def run(args: argparse.Namespace) -> int:
         # just built.
         from bench import newsletter_sends
 
+        dkim = {"off": [False], "on": [True], "both": [False, True]}[args.dkim]
         return newsletter_sends.measure_all(
-            args, env, tmp, smtp.port, title=TITLE, database_note=database_note
+            args,
+            env,
+            tmp,
+            smtp.port,
+            title=TITLE,
+            database_note=database_note,
+            dkim_env=dkim_environment(),
+            dkim=dkim,
         )
     finally:
         smtp.stop()

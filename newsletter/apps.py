@@ -13,6 +13,7 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletters")
 
     def ready(self):
-        from . import page_cache
+        from . import page_cache, signing
 
         page_cache.connect()
+        signing.keys()  # a DKIM key that cannot be read stops every process at startup

@@ -27,6 +27,7 @@ DEFAULTS = {
     "NEWSLETTER_RETRY_MAX_SECONDS": 3600,
     "NEWSLETTER_UNSUBSCRIBE_EMAIL": "",  # "": the address of DEFAULT_FROM_EMAIL
     "NEWSLETTER_CONFIRMATION_RETRY_SECONDS": 60,
+    "DKIM_KEYS": {},  # {domain: {"selector": ..., "private_key": PEM}}; {}: mail unsigned
 }
 
 

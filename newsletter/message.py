@@ -5,7 +5,6 @@ test email of an issue, and the confirmation of a subscription. Nothing here sen
 from email.utils import formataddr
 from urllib.parse import quote
 
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -24,6 +23,7 @@ from .models import (
     offered_language,
 )
 from .rendering import fill_links, issue_site, render_issue
+from .signing import SignedEmail
 from .tokens import CONFIRM_MAX_AGE, confirm_token, unsubscribe_token
 
 # --- links ----------------------------------------------------------------------------------
@@ -82,18 +82,16 @@ def from_header(newsletter_list: NewsletterList) -> str:
 # --- the emails -----------------------------------------------------------------------------
 
 
-def build_message(
-    send: Send, rendering, delivery: Delivery, connection=None
-) -> EmailMultiAlternatives:
+def build_message(send: Send, rendering, delivery: Delivery, connection=None) -> SignedEmail:
     """The email of one delivery: text and HTML parts, one-click unsubscribe (RFC 8058),
-    List-Id and a stable Message-ID."""
+    List-Id and a stable Message-ID; DKIM-signed when its From domain has a key."""
     newsletter_list = send.newsletter_list
     site = newsletter_list.site
     preferences, unsubscribe, token = personal_links(delivery, site)
     copy = fill_links(rendering, preferences_url=preferences, unsubscribe_url=unsubscribe)
     mailto = f"mailto:{unsubscribe_mailbox()}?subject={quote('unsubscribe ' + token)}"
     name = one_line(delivery.subscription.name)  # the name given to this list's site
-    message = EmailMultiAlternatives(
+    message = SignedEmail(
         subject=copy.subject,
         body=copy.text,
         from_email=from_header(newsletter_list),
@@ -112,7 +110,7 @@ def build_message(
     return message
 
 
-def proof_message(issue: NewsletterIssuePage, address: str) -> EmailMultiAlternatives:
+def proof_message(issue: NewsletterIssuePage, address: str) -> SignedEmail:
     """The issue as its subscribers will get it, to one address, marked as a test; its personal
     links lead to the site's newsletter page (a test recipient has no subscription)."""
     site = issue_site(issue)
@@ -122,7 +120,7 @@ def proof_message(issue: NewsletterIssuePage, address: str) -> EmailMultiAlterna
     index = NewsletterIndexPage.objects.filter(path__startswith=site.root_page.path).first()
     landing = (index.get_full_url() if index else "") or site.root_url
     copy = fill_links(rendered, preferences_url=landing, unsubscribe_url=landing)
-    message = EmailMultiAlternatives(
+    message = SignedEmail(
         subject=f"[Test] {copy.subject}",
         body=copy.text,
         from_email=from_header(newsletter_list),
@@ -134,7 +132,7 @@ def proof_message(issue: NewsletterIssuePage, address: str) -> EmailMultiAlterna
     return message
 
 
-def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
+def confirmation_message(subscription: Subscription) -> SignedEmail:
     """The confirmation email: HTML and plain text, from the list's name at our own address. The
     resident's name is not in it: anyone can type anything there, and this mail goes to an
     address they have not yet proved is theirs."""
@@ -156,7 +154,7 @@ def confirmation_message(subscription: Subscription) -> EmailMultiAlternatives:
         text = render_to_string("newsletter/email/confirm.txt", context)
         html = render_to_string("newsletter/email/confirm.html", context)
     reply_to = [newsletter_list.reply_to] if newsletter_list.reply_to else None
-    message = EmailMultiAlternatives(
+    message = SignedEmail(
         subject=subject,
         body=text,
         from_email=from_header(newsletter_list),

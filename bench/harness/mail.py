@@ -79,6 +79,7 @@ class MailServer:
             self.received: Counter[str] = Counter()
             self.rcpt_attempts: Counter[str] = Counter()
             self.messages: list[EmailMessage] = []
+            self.raw: list[tuple[list[str], bytes]] = []  # (recipients, bytes as received)
             self.defer_first: set[str] = set()
             self.reject: set[str] = set()
             self.fail_auth = False
@@ -121,6 +122,7 @@ class MailServer:
                 self.received[recipient] += 1
             if message is not None:
                 self.messages.append(message)
+                self.raw.append((list(envelope.rcpt_tos), envelope.original_content))
         return "250 2.0.0 Accepted"
 
     def count(self, recipient: str) -> int:
@@ -130,6 +132,11 @@ class MailServer:
     def total(self) -> int:
         with self.lock:
             return sum(self.received.values())
+
+    def raw_to(self, recipient: str) -> list[bytes]:
+        """The bytes of each message to `recipient` exactly as the server received them."""
+        with self.lock:
+            return [data for recipients, data in self.raw if recipient in recipients]
 
     def messages_to(self, recipient: str) -> list[EmailMessage]:
         with self.lock:

@@ -194,6 +194,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Connection Coalition <hello@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# DKIM keys per sending domain (README "Signed mail"); none: the newsletter's mail is unsigned.
+DKIM_KEYS = env.dkim_keys(DEFAULT_FROM_EMAIL)
 
 # Celery: Redis broker when REDIS_URL is set; otherwise tasks run in-process, same code path.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")

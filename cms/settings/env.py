@@ -1,6 +1,8 @@
 """Typed readers for environment variables. Only settings modules import this."""
 
 import os
+from email.utils import parseaddr
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -147,3 +149,44 @@ def cache_settings(redis_url: str | None) -> dict:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+
+
+def _read_secret(name: str, path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{name}={path!r} cannot be read: {exc}") from exc
+
+
+def dkim_keys(default_from_email: str) -> dict:
+    """DKIM_KEYS ({domain: {"selector", "private_key"}}, newsletter/signing.py) from:
+    DKIM_KEYS_DIR, a folder of `<domain>.<selector>.pem` files (several domains; one key per
+    domain, the selector without dots), and/or DKIM_SELECTOR with DKIM_PRIVATE_KEY (PEM text,
+    `\\n` escapes allowed) or DKIM_PRIVATE_KEY_FILE (a secret file), for DKIM_DOMAIN (default:
+    DEFAULT_FROM_EMAIL's domain). Nothing set: {} (mail unsigned)."""
+    keys = {}
+    directory = env_str("DKIM_KEYS_DIR", "")
+    if directory and not Path(directory).is_dir():
+        raise ImproperlyConfigured(f"DKIM_KEYS_DIR={directory!r} is not a folder.")
+    for path in sorted(Path(directory).glob("*.pem")) if directory else []:
+        domain, _, selector = path.name.removesuffix(".pem").rpartition(".")
+        if not domain or not selector or domain.lower() in keys:
+            raise ImproperlyConfigured(
+                f"DKIM_KEYS_DIR: {path.name} must be named <domain>.<selector>.pem, one per domain."
+            )
+        keys[domain.lower()] = {
+            "selector": selector,
+            "private_key": _read_secret("DKIM_KEYS_DIR", path),
+        }
+    selector = env_str("DKIM_SELECTOR", "")
+    pem = (env_str("DKIM_PRIVATE_KEY", "") or "").replace("\\n", "\n")
+    if key_file := env_str("DKIM_PRIVATE_KEY_FILE", ""):
+        pem = _read_secret("DKIM_PRIVATE_KEY_FILE", key_file)
+    if bool(selector) != bool(pem):
+        raise ImproperlyConfigured(
+            "DKIM_SELECTOR and DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE) go together."
+        )
+    if selector:
+        domain = env_str("DKIM_DOMAIN", "") or parseaddr(default_from_email)[1].rpartition("@")[2]
+        keys[domain.strip().lower()] = {"selector": selector, "private_key": pem}
+    return keys
