@@ -26,6 +26,7 @@ DEFAULTS = {
     "NEWSLETTER_RETRY_BASE_SECONDS": None,  # None: the sweep period
     "NEWSLETTER_RETRY_MAX_SECONDS": 3600,
     "NEWSLETTER_UNSUBSCRIBE_EMAIL": "",  # "": the address of DEFAULT_FROM_EMAIL
+    "NEWSLETTER_BOUNCE_EMAIL": "",  # "": bounces@ the domain of DEFAULT_FROM_EMAIL
     "NEWSLETTER_CONFIRMATION_RETRY_SECONDS": 60,
     "DKIM_KEYS": {},  # {domain: {"selector": ..., "private_key": PEM}}; {}: mail unsigned
 }
@@ -81,6 +82,15 @@ def sender_address() -> str:
 
 def unsubscribe_mailbox() -> str:
     return setting("NEWSLETTER_UNSUBSCRIBE_EMAIL") or sender_address()
+
+
+def bounce_mailbox() -> str:
+    """The mailbox that receives bounces and complaints; each delivery's envelope sender is
+    this address with a VERP token after a "+" (newsletter.verp)."""
+    configured = setting("NEWSLETTER_BOUNCE_EMAIL")
+    if configured:
+        return parseaddr(configured)[1] or configured
+    return "bounces@" + sender_address().rpartition("@")[2]
 
 
 # --- confirmations --------------------------------------------------------------------------
