@@ -14,6 +14,8 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from . import page_cache, signing
+        from .bounces import webhooks
 
         page_cache.connect()
+        webhooks.connect()  # email services' bounces and complaints (anymail's tracking signal)
         signing.keys()  # a DKIM key that cannot be read stops every process at startup

@@ -23,11 +23,17 @@ DEFAULTS = {
     "NEWSLETTER_SWEEP_SECONDS": 60,
     "NEWSLETTER_MAX_ATTEMPTS": 8,
     "NEWSLETTER_CONCURRENT_BATCHES": 4,
+    "NEWSLETTER_SMTP_CONNECTIONS": 4,  # per worker process
     "NEWSLETTER_RETRY_BASE_SECONDS": None,  # None: the sweep period
     "NEWSLETTER_RETRY_MAX_SECONDS": 3600,
     "NEWSLETTER_UNSUBSCRIBE_EMAIL": "",  # "": the address of DEFAULT_FROM_EMAIL
     "NEWSLETTER_BOUNCE_EMAIL": "",  # "": bounces@ the domain of DEFAULT_FROM_EMAIL
     "NEWSLETTER_CONFIRMATION_RETRY_SECONDS": 60,
+    "NEWSLETTER_SMTP_RATE_PER_SECOND": None,  # the project's mail server (EMAIL_URL); None: none
+    "NEWSLETTER_SMTP_RATE_PER_MINUTE": None,
+    "NEWSLETTER_SOFT_BOUNCE_LIMIT": 3,  # soft bounces (of different sends) that suppress
+    "NEWSLETTER_SOFT_BOUNCE_DAYS": 90,  # ... counted over this many days
+    "NEWSLETTER_RATES_DAYS": 30,  # the period of a list's bounce and complaint rates
     "DKIM_KEYS": {},  # {domain: {"selector": ..., "private_key": PEM}}; {}: mail unsigned
 }
 
@@ -53,6 +59,12 @@ def concurrent_batches() -> int:
     return max(1, setting("NEWSLETTER_CONCURRENT_BATCHES"))
 
 
+def smtp_connections() -> int:
+    """Connections to the mail server each worker process sends over at once (lanes): while
+    one waits for the server's answer, the others send."""
+    return max(1, setting("NEWSLETTER_SMTP_CONNECTIONS"))
+
+
 def max_attempts() -> int:
     """Tries of one delivery before it is failed for good."""
     return setting("NEWSLETTER_MAX_ATTEMPTS")
@@ -73,6 +85,22 @@ def stalled_after() -> timedelta:
     return timedelta(seconds=2 * setting("NEWSLETTER_SWEEP_SECONDS"))
 
 
+def default_server_rates() -> tuple[int | None, int | None]:
+    """(per second, per minute) for the project's own mail server; a list with its own SMTP
+    server uses that server's rates instead. None (or 0): no limit."""
+    per_second = setting("NEWSLETTER_SMTP_RATE_PER_SECOND")
+    per_minute = setting("NEWSLETTER_SMTP_RATE_PER_MINUTE")
+    return (per_second if per_second and per_second > 0 else None), (
+        per_minute if per_minute and per_minute > 0 else None
+    )
+
+
+def rate_limit_redis_url() -> str:
+    """The Redis all workers share their SMTP rates through: the project's REDIS_URL. Without
+    one (the embedded setup) each process paces itself."""
+    return getattr(settings, "REDIS_URL", "") or ""
+
+
 # --- addresses ------------------------------------------------------------------------------
 
 
@@ -91,6 +119,29 @@ def bounce_mailbox() -> str:
     if configured:
         return parseaddr(configured)[1] or configured
     return "bounces@" + sender_address().rpartition("@")[2]
+
+
+# --- bounces and complaints -----------------------------------------------------------------
+
+# Above these a list's figures carry a warning: Gmail and Yahoo ask bulk senders to keep spam
+# complaints under 0.3 %; a bounce rate over 2 % says the list holds dead addresses.
+COMPLAINT_RATE_WARNING = 0.003
+BOUNCE_RATE_WARNING = 0.02
+
+
+def soft_bounce_limit() -> int:
+    """Soft bounces (each of a different send) after which an address is suppressed on the
+    list, as a hard bounce would suppress it at once."""
+    return max(1, setting("NEWSLETTER_SOFT_BOUNCE_LIMIT"))
+
+
+def soft_bounce_window() -> timedelta:
+    return timedelta(days=max(1, setting("NEWSLETTER_SOFT_BOUNCE_DAYS")))
+
+
+def rates_window() -> timedelta:
+    """The period over which a list's bounce and complaint rates are counted."""
+    return timedelta(days=max(1, setting("NEWSLETTER_RATES_DAYS")))
 
 
 # --- confirmations --------------------------------------------------------------------------

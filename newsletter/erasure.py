@@ -7,6 +7,7 @@ from django.db import transaction
 from .models import (
     ConsentRecord,
     Delivery,
+    DeliveryEvent,
     NetworkErasure,
     Subscriber,
     Subscription,
@@ -32,6 +33,8 @@ def _forget(subscriptions: list[Subscription]) -> None:
     deliveries = Delivery.objects.filter(subscription_id__in=ids)
     deliveries.filter(status=Delivery.Status.QUEUED).update(status=Delivery.Status.SKIPPED)
     deliveries.update(email="", last_error="")
+    # A remote server's words about a bounce often quote the address.
+    DeliveryEvent.objects.filter(delivery__in=deliveries).update(diagnostic="")
     Subscription.objects.filter(pk__in=ids).delete()
 
 

@@ -1,9 +1,9 @@
-"""The emails the newsletter sends, built for one recipient: an issue's delivery (text and
-HTML parts, From, Reply-To, List-Id, a stable Message-ID and one-click List-Unsubscribe), the
-test email of an issue, and the confirmation of a subscription. Nothing here sends."""
+"""The emails the newsletter sends one at a time: the test email of an issue and the
+confirmation of a subscription; and the links and headers an issue's deliveries share with
+them (each delivery's email is made by newsletter.pipeline.compose, from a template filled per
+recipient). Nothing here sends."""
 
 from email.utils import formataddr
-from urllib.parse import quote
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,7 +12,7 @@ from wagtail.models import Site
 
 from cms.core.mail import one_line
 
-from .conf import sender_address, unsubscribe_mailbox
+from .conf import sender_address
 from .models import (
     Delivery,
     NewsletterIndexPage,
@@ -24,24 +24,13 @@ from .models import (
 )
 from .rendering import fill_links, issue_site, render_issue
 from .signing import SignedEmail
-from .tokens import CONFIRM_MAX_AGE, confirm_token, unsubscribe_token
+from .tokens import CONFIRM_MAX_AGE, confirm_token
 
 # --- links ----------------------------------------------------------------------------------
 
 
 def site_link(site: Site, path: str) -> str:
     return site.root_url.rstrip("/") + path
-
-
-def personal_links(delivery: Delivery, site: Site) -> tuple[str, str, str]:
-    """(preferences URL, unsubscribe URL, unsubscribe token) of one delivery's recipient, in
-    the delivery's language (/cy/subscriptions/... for a Welsh one)."""
-    subscription = delivery.subscription
-    token = unsubscribe_token(subscription.pk)
-    with translation.override(delivery.language):
-        preferences_path = reverse("newsletter:preferences", args=[subscription.subscriber.token])
-        unsubscribe_path = reverse("newsletter:unsubscribe", args=[token])
-    return site_link(site, preferences_path), site_link(site, unsubscribe_path), token
 
 
 def notice_language(subscription: Subscription) -> str:
@@ -80,34 +69,6 @@ def from_header(newsletter_list: NewsletterList) -> str:
 
 
 # --- the emails -----------------------------------------------------------------------------
-
-
-def build_message(send: Send, rendering, delivery: Delivery, connection=None) -> SignedEmail:
-    """The email of one delivery: text and HTML parts, one-click unsubscribe (RFC 8058),
-    List-Id and a stable Message-ID; DKIM-signed when its From domain has a key."""
-    newsletter_list = send.newsletter_list
-    site = newsletter_list.site
-    preferences, unsubscribe, token = personal_links(delivery, site)
-    copy = fill_links(rendering, preferences_url=preferences, unsubscribe_url=unsubscribe)
-    mailto = f"mailto:{unsubscribe_mailbox()}?subject={quote('unsubscribe ' + token)}"
-    name = one_line(delivery.subscription.name)  # the name given to this list's site
-    message = SignedEmail(
-        subject=copy.subject,
-        body=copy.text,
-        from_email=from_header(newsletter_list),
-        to=[formataddr((name, delivery.email)) if name else delivery.email],
-        reply_to=[newsletter_list.reply_to] if newsletter_list.reply_to else None,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>, <{mailto}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": list_id(newsletter_list),
-            "Message-ID": message_id(send, delivery),
-            "Precedence": "bulk",
-        },
-        connection=connection,
-    )
-    message.attach_alternative(copy.html, "text/html")
-    return message
 
 
 def proof_message(issue: NewsletterIssuePage, address: str) -> SignedEmail:

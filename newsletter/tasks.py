@@ -35,10 +35,19 @@ from cms.core.queue import enqueue, runs_inline
 
 from .conf import UNCONFIRMED_LIFETIME, pending_sweep_after
 from .message import confirmation_message, proof_message
-from .models import NewsletterIssuePage, Send, Subscriber, Subscription, Suppression
+from .models import (
+    NewsletterIssuePage,
+    NewsletterList,
+    Send,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 from .pipeline.batch import batches_to_enqueue, finish_if_done, send_next_batch
 from .pipeline.queueing import begin_send
+from .pipeline.single import send_for_list
 from .pipeline.sweep import sweep
+from .rendering import issue_site
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +133,8 @@ def send_test(issue_id: int, address: str) -> bool:
     issue = NewsletterIssuePage.objects.filter(pk=issue_id).first()
     if issue is None:
         return False
-    return bool(proof_message(issue, address).send())
+    newsletter_list = NewsletterList.for_site(issue_site(issue))
+    return bool(send_for_list(proof_message(issue, address), newsletter_list))
 
 
 # --- confirmations --------------------------------------------------------------------------
@@ -151,7 +161,7 @@ def send_confirmation(subscription_id: int) -> bool:
     ):
         return False
     try:
-        confirmation_message(subscription).send()
+        send_for_list(confirmation_message(subscription), subscription.newsletter_list)
     except Exception:
         Subscription.objects.filter(pk=subscription_id, confirmation_sent_at=claimed_at).update(
             confirmation_sent_at=None

@@ -1,6 +1,7 @@
 """Where newsletters plug into the Wagtail admin: the send page of each issue (a button on the
 issue), the "Newsletters" overview in the menu (with each list's settings and subscribers: the
-ViewSet in newsletter/admin/viewsets.py), and guards on deleting sent issues."""
+ViewSet in newsletter/admin/viewsets.py), the SMTP servers in Settings, and guards on deleting
+sent issues."""
 
 from django.contrib import messages
 from django.contrib.auth.models import Permission
@@ -14,7 +15,7 @@ from wagtail.admin.widgets import Button
 from wagtail.models import Page
 
 from .admin.permissions import may_send
-from .admin.viewsets import NewsletterAdminViewSet
+from .admin.viewsets import NewsletterAdminViewSet, SmtpServerViewSet
 from .blocks import NewsletterSignupBlock
 from .models import NewsletterIssuePage, Send
 from .provisioning import add_newsletter
@@ -23,6 +24,11 @@ from .provisioning import add_newsletter
 @hooks.register("register_admin_viewset")
 def register_newsletter_admin():
     return NewsletterAdminViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_smtp_servers_admin():
+    return SmtpServerViewSet()
 
 
 @hooks.register("register_permissions")

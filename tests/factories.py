@@ -22,7 +22,7 @@ from chapters.models import Chapter
 from cms.coalition.models import Member, OrganisationKind, Region
 from cms.core.models import ChapterHomePage, NationalHomePage, StandardPage
 from cms.stories.models import Story, Theme
-from newsletter.models import NewsletterList, Subscriber, Subscription
+from newsletter.models import NewsletterList, SmtpServer, Subscriber, Subscription
 
 factory.random.reseed_random("connection-network-cms")
 
@@ -209,6 +209,20 @@ class NewsletterListFactory(DjangoModelFactory):
 
     site = factory.SubFactory(SiteFactory)
     name = factory.LazyAttribute(lambda newsletter_list: f"{newsletter_list.site.site_name} news")
+
+
+class SmtpServerFactory(DjangoModelFactory):
+    """A provider account on loopback; `password` goes through the model's encryption."""
+
+    class Meta:
+        model = SmtpServer
+
+    name = factory.Sequence(lambda number: f"Provider account {number}")
+    host = "127.0.0.1"
+    port = 2525
+    security = SmtpServer.Security.NONE
+    username = factory.Sequence(lambda number: f"chapter{number}")
+    password = "correct horse battery staple"
 
 
 class SubscriberFactory(DjangoModelFactory):

@@ -80,6 +80,8 @@ class MailServer:
             self.rcpt_attempts: Counter[str] = Counter()
             self.messages: list[EmailMessage] = []
             self.raw: list[tuple[list[str], bytes]] = []  # (recipients, bytes as received)
+            self.senders: list[tuple[str, list[str]]] = []  # (MAIL FROM, recipients)
+            self.peers: set[tuple] = set()  # the client ends of the connections that sent mail
             self.defer_first: set[str] = set()
             self.reject: set[str] = set()
             self.fail_auth = False
@@ -120,7 +122,9 @@ class MailServer:
         with self.lock:
             for recipient in envelope.rcpt_tos:
                 self.received[recipient] += 1
+            self.peers.add(session.peer)
             if message is not None:
+                self.senders.append((envelope.mail_from, list(envelope.rcpt_tos)))
                 self.messages.append(message)
                 self.raw.append((list(envelope.rcpt_tos), envelope.original_content))
         return "250 2.0.0 Accepted"
@@ -137,6 +141,11 @@ class MailServer:
         """The bytes of each message to `recipient` exactly as the server received them."""
         with self.lock:
             return [data for recipients, data in self.raw if recipient in recipients]
+
+    def senders_to(self, recipient: str) -> list[str]:
+        """The envelope sender (MAIL FROM) of each message to `recipient`."""
+        with self.lock:
+            return [sender for sender, recipients in self.senders if recipient in recipients]
 
     def messages_to(self, recipient: str) -> list[EmailMessage]:
         with self.lock:

@@ -190,3 +190,21 @@ def dkim_keys(default_from_email: str) -> dict:
         domain = env_str("DKIM_DOMAIN", "") or parseaddr(default_from_email)[1].rpartition("@")[2]
         keys[domain.strip().lower()] = {"selector": selector, "private_key": pem}
     return keys
+
+
+# Environment variable → django-anymail's ANYMAIL key, for the ESPs' tracking webhooks.
+ANYMAIL_SECRETS = {
+    "ANYMAIL_WEBHOOK_SECRET": "WEBHOOK_SECRET",  # "user:password", HTTP basic auth
+    "MAILGUN_WEBHOOK_SIGNING_KEY": "MAILGUN_WEBHOOK_SIGNING_KEY",
+    "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY": "SENDGRID_TRACKING_WEBHOOK_VERIFICATION_KEY",
+}
+
+
+def anymail_settings() -> dict:
+    """ANYMAIL with the webhook secrets that are set (newsletter/bounces/webhooks.py serves an
+    ESP's webhook only once its secret is set). A new SNS subscription (Amazon SES) is
+    confirmed by hand in the AWS console: nothing is fetched from a posted URL."""
+    found = {key: env_str(name) for name, key in ANYMAIL_SECRETS.items()}
+    return {"AMAZON_SES_AUTO_CONFIRM_SNS_SUBSCRIPTIONS": False} | {
+        key: value for key, value in found.items() if value
+    }

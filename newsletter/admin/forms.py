@@ -1,5 +1,5 @@
 """The newsletter admin's forms: scheduling a send, finding a subscriber, the address to
-erase from every list, and a list's settings."""
+erase from every list, a list's settings, and an SMTP server."""
 
 import unicodedata
 
@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from cms.core.text import is_blank
 
-from ..models import NewsletterList
+from ..models import NewsletterList, SmtpServer
 from .services import normalise_wording
 
 # The consent wording is the label of the signup form's consent box: a paragraph or two.
@@ -63,7 +64,9 @@ def _control_characters(value: str, allowed: str = "") -> bool:
 
 class NewsletterListForm(forms.Form):
     """A list's settings. The name and sender name go into email headers (From, List-Id), so a
-    line break or any other control character in them is refused, not quietly replaced."""
+    line break or any other control character in them is refused, not quietly replaced. The
+    SMTP server is a field only with choose_server (the national team): without it a posted
+    smtp_server is not read at all."""
 
     name = forms.CharField(
         label=gettext_lazy("Name"),
@@ -109,6 +112,11 @@ class NewsletterListForm(forms.Form):
         },
     )
 
+    def __init__(self, *args, choose_server: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choose_server:
+            self.fields["smtp_server"] = smtp_server_field()
+
     def _one_line(self, field_name: str, *, required: bool) -> str:
         value = self.cleaned_data.get(field_name, "")
         if _control_characters(value):
@@ -148,3 +156,108 @@ class NewsletterListForm(forms.Form):
                 self.fields["consent_wording"].error_messages["required"], code="required"
             )
         return value
+
+
+class SmtpServerForm(WagtailAdminModelForm):
+    """An SMTP server as the national team sets it up. The password is write-only: the form
+    never renders it (not even masked), a blank entry keeps the stored one, and "remove"
+    clears it."""
+
+    new_password = forms.CharField(
+        label=gettext_lazy("Password"),
+        required=False,
+        strip=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    clear_password = forms.BooleanField(
+        label=gettext_lazy("Remove the stored password"), required=False
+    )
+
+    class Meta:
+        model = SmtpServer
+        fields = [
+            "name",
+            "host",
+            "port",
+            "security",
+            "username",
+            "rate_per_second",
+            "rate_per_minute",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.has_password:
+            self.fields["new_password"].help_text = gettext_lazy(
+                "A password is stored (it is never shown). Leave blank to keep the current "
+                "password, or enter a new one to replace it."
+            )
+        else:
+            self.fields["new_password"].help_text = gettext_lazy(
+                "Kept encrypted and never shown again. Leave blank for a server without login."
+            )
+            del self.fields["clear_password"]
+        names = ["name", "host", "port", "security", "username", "new_password"]
+        self.order_fields([*names, "clear_password"])
+
+    def clean_name(self):
+        return self._single_line("name")
+
+    def clean_username(self):
+        return self._single_line("username")
+
+    def clean_new_password(self):
+        return self._single_line("new_password", strip=False)
+
+    def _single_line(self, field_name: str, strip: bool = True) -> str:
+        value = self.cleaned_data.get(field_name, "")
+        if _control_characters(value):
+            raise forms.ValidationError(
+                _("Use a single line, without line breaks or control characters."),
+                code="control_characters",
+            )
+        return value.strip() if strip else value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") and cleaned.get("clear_password"):
+            self.add_error(
+                "clear_password",
+                _("Either enter a new password or remove the stored one, not both."),
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        server = super().save(commit=False)
+        if self.cleaned_data.get("clear_password"):
+            server.password = ""
+        elif self.cleaned_data.get("new_password"):
+            server.password = self.cleaned_data["new_password"]
+        if commit:
+            server.save()
+            self.save_m2m()
+        return server
+
+
+def smtp_server_field() -> forms.ModelChoiceField:
+    """The list settings' choice of server, offered to the national team only (see
+    permissions.may_choose_smtp_server)."""
+    return forms.ModelChoiceField(
+        queryset=SmtpServer.objects.all(),
+        required=False,
+        label=gettext_lazy("SMTP server"),
+        empty_label=gettext_lazy("The project's mail server (EMAIL_URL)"),
+        help_text=gettext_lazy(
+            "Where this list's emails are sent from: the chapter's own provider account, if "
+            "it has one (see Settings → SMTP servers)."
+        ),
+    )
+
+
+class ListServerForm(forms.Form):
+    """The national team's choice of a list's server (views.lists.list_server_view)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["smtp_server"] = smtp_server_field()

@@ -13,6 +13,7 @@ from wagtail.permissions import page_permission_policy
 from ..models import NewsletterIssuePage, NewsletterList, may_send
 
 ERASE_EVERYWHERE_PERMISSION = "newsletter.erase_subscriber_everywhere"
+SMTP_SERVER_PERMISSION = "newsletter.change_smtpserver"
 
 
 class NewsletterListPermissionPolicy(SitePermissionPolicy):
@@ -38,7 +39,7 @@ class NewsletterListPermissionPolicy(SitePermissionPolicy):
 
     def visible_lists(self, user) -> QuerySet:
         return NewsletterList.objects.filter(site__in=self.visible_sites(user)).select_related(
-            "site__root_page"
+            "site__root_page", "smtp_server"
         )
 
     def publishes_site_root(self, user, newsletter_list: NewsletterList) -> bool:
@@ -67,6 +68,12 @@ list_policy = NewsletterListPermissionPolicy()
 def may_erase_everywhere(user) -> bool:
     """The national data team: who may erase a person from every list of the network."""
     return user.is_authenticated and user.is_active and user.has_perm(ERASE_EVERYWHERE_PERMISSION)
+
+
+def may_choose_smtp_server(user) -> bool:
+    """The national team, who set up the SMTP servers (`newsletter.change_smtpserver`), choose
+    a list's server; a chapter's editors neither see nor set it."""
+    return user.is_authenticated and user.is_active and user.has_perm(SMTP_SERVER_PERMISSION)
 
 
 def issue_or_refuse(request, page_id):

@@ -112,16 +112,28 @@ def normalise_wording(value: str) -> str:
 
 
 def save_list_settings(list_id: int, data: dict) -> tuple[NewsletterList, bool]:
-    """Save the settings on the locked row; (list, whether the consent wording got a new
-    version). Wording that differs only in line endings or surrounding spaces is unchanged."""
+    """Save the settings in `data` (all of LIST_SETTINGS_FIELDS, the SMTP server, or both) on
+    the locked row; (list, whether the consent wording got a new version). Wording that
+    differs only in line endings or surrounding spaces is unchanged."""
     with transaction.atomic():
         newsletter_list = NewsletterList.objects.select_for_update().get(pk=list_id)
         version = newsletter_list.consent_version
-        wording = data["consent_wording"]
-        if normalise_wording(newsletter_list.consent_wording) == wording:
-            wording = newsletter_list.consent_wording
-        for field_name in LIST_SETTINGS_FIELDS:
+        wording = newsletter_list.consent_wording
+        if normalise_wording(wording) != data.get("consent_wording", wording):
+            wording = data["consent_wording"]
+        changed = [name for name in LIST_SETTINGS_FIELDS if name in data]
+        for field_name in changed:
             setattr(newsletter_list, field_name, data[field_name])
         newsletter_list.consent_wording = wording
-        newsletter_list.save(update_fields=[*LIST_SETTINGS_FIELDS, "consent_version"])
+        if "consent_wording" in data:
+            changed.append("consent_version")
+        if "smtp_server" in data:  # only in the national team's form
+            newsletter_list.smtp_server = data["smtp_server"]
+            changed.append("smtp_server")
+        newsletter_list.save(update_fields=changed)
     return newsletter_list, newsletter_list.consent_version != version
+
+
+def set_list_server(list_id: int, server) -> None:
+    """The list's SMTP server (None: the project's); the next batch connects to it."""
+    NewsletterList.objects.filter(pk=list_id).update(smtp_server=server)

@@ -8,9 +8,11 @@ server accepts it. A crash loses nothing: claims left by a dead worker go back t
 duplicates are bounded by the rows in flight.
 """
 
+from .bounces import DeliveryEvent
 from .lists import DEFAULT_CONSENT_WORDING, NewsletterList, offered_language, site_languages
 from .pages import NewsletterIndexPage, NewsletterIssuePage, may_send
 from .sends import Delivery, Rendering, Send
+from .servers import SmtpServer
 from .subscribers import (
     ORIGIN_MAX_LENGTH,
     SOURCE_MAX_LENGTH,
@@ -31,12 +33,14 @@ __all__ = [
     "DEFAULT_CONSENT_WORDING",
     "ConsentRecord",
     "Delivery",
+    "DeliveryEvent",
     "NetworkErasure",
     "NewsletterIndexPage",
     "NewsletterIssuePage",
     "NewsletterList",
     "Rendering",
     "Send",
+    "SmtpServer",
     "Subscriber",
     "Subscription",
     "Suppression",

@@ -53,6 +53,15 @@ class NewsletterList(models.Model):
     reply_to = models.EmailField(blank=True)
     consent_wording = models.TextField(default=DEFAULT_CONSENT_WORDING)
     consent_version = models.PositiveIntegerField(default=1, editable=False)
+    # None: the project's mail server (EMAIL_URL). Chosen by the national team only.
+    smtp_server = models.ForeignKey(
+        "newsletter.SmtpServer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lists",
+        verbose_name=_("SMTP server"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -161,8 +161,9 @@ class ConsentRecord(models.Model):
 
 class Suppression(models.Model):
     """Addresses never to mail again, kept only as a hash. Network-wide (no list) for a
-    person erased from every list, a hard bounce or a complaint; for one list when that list's
-    site removed the person from it (the other lists are not that site's to decide)."""
+    person erased from every list; for one list when that list's site removed the person from
+    it, or that list's mail bounced or drew a complaint (newsletter.bounces): the other lists
+    are not that site's, or that report's, to decide."""
 
     class Reason(models.TextChoices):
         ERASED = "erased", _("Erased at the person's request")

@@ -10,12 +10,14 @@ How a send goes (each step is safe to run twice, and a crash at any point loses 
    subscription, in chunks, ``ON CONFLICT DO NOTHING``: the deliveries appear all at once with
    the status, or not at all, and running it again adds nothing.
 3. ``send_next_batch`` claims up to NEWSLETTER_BATCH_SIZE due rows (``FOR UPDATE SKIP LOCKED``
-   on PostgreSQL, so workers never wait on each other), sends them over one SMTP connection
-   and marks each sent right after the server accepted it, by an UPDATE that holds only while
-   the row is still claimed with this batch's token. While it sends it keeps a heartbeat on its
-   rows (so the sweep never takes back a live batch) and re-reads who unsubscribed.
+   on PostgreSQL, so workers never wait on each other), makes each row's email from the send's
+   template (``compose``, ``mime``: built once per language, filled per recipient), hands it to
+   the process's SMTP connections (``lanes``, ``smtp``: several at once, kept open between
+   batches) and marks the rows the server accepted sent, one UPDATE per chunk, which holds
+   only for rows still claimed with this batch's token. While it sends it keeps a heartbeat on
+   its rows (so the sweep never takes back a live batch) and re-reads who unsubscribed.
 4. ``sweep`` (beat) puts back claims whose heartbeat stopped (a dead worker), starts scheduled
    sends that are due, restarts sends whose batch tasks were lost, and closes finished sends.
 
-Rendering an issue is newsletter.rendering's; building each email, newsletter.message's.
+Rendering an issue is newsletter.rendering's; each delivery's email, pipeline.compose's.
 """

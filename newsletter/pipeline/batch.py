@@ -1,7 +1,14 @@
-"""Sending one batch of a send: claim up to NEWSLETTER_BATCH_SIZE due rows, send them over
-one SMTP connection, mark each row as the server answered, keep a heartbeat on the claims
-and skip who unsubscribed meanwhile. Also the questions the tasks and the sweep ask about a
-send's rows: which are due, how many batches to put in flight, whether it is done."""
+"""Sending one batch of a send: claim up to NEWSLETTER_BATCH_SIZE due rows, hand their emails
+to the worker process's SMTP connections (lanes: several at once), mark the rows as the server
+answered, keep a heartbeat on the claims and skip who unsubscribed meanwhile. Also the
+questions the tasks and the sweep ask about a send's rows: which are due, how many batches to
+put in flight, whether it is done.
+
+Bookkeeping is batched: the rows the server accepted are marked sent by one UPDATE per
+MARK_SENT_ROWS rows (or per checkpoint, about once a second), which holds only for rows still
+claimed with this batch's token. Until then they stay claimed, so a kill -9 loses nothing (the
+sweep puts claimed rows back) and sends again at most the rows that were claimed: the ones in
+flight."""
 
 import logging
 import secrets
@@ -15,10 +22,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..conf import batch_size, concurrent_batches, max_attempts, retry_delay
-from ..message import build_message
+from ..conf import batch_size, concurrent_batches, max_attempts, retry_delay, smtp_connections
 from ..models import Delivery, Send, Subscription, Suppression, email_hash
-from .smtp import Mailer, classify, pause_reason
+from .compose import RECIPIENT_FIELDS, DeliveryEmails, Recipient
+from .lanes import Lanes, Outcome
+from .smtp import classify, pause_reason, take_mailers
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +34,7 @@ Status = Send.Status
 Row = Delivery.Status
 
 CHECKPOINT_SECONDS = 1.0  # a batch refreshes its claims and re-reads unsubscribes this often
+MARK_SENT_ROWS = 50  # rows accepted by the server marked sent in one UPDATE
 
 
 class Stop(StrEnum):
@@ -107,43 +116,62 @@ class _Batch:
     def __init__(self, send: Send, token: str, ids: list[int]):
         self.send = send
         self.token = token
-        self.remaining = list(ids)
+        self.remaining = set(ids)  # claimed, not yet settled
+        self.accepted: list[int] = []  # accepted by the server, not yet marked sent
         self.outcome = BatchOutcome(claimed=len(ids))
+        self.delay: timedelta | None = None  # before the rows given back are due again
         self.last_checkpoint = time.monotonic()
 
     def mine(self, ids):
         return Delivery.objects.filter(pk__in=ids, claim_token=self.token, status=Row.CLAIMED)
 
-    def rows(self) -> list[Delivery]:
-        return list(
-            self.mine(self.remaining).select_related("subscription__subscriber").order_by("pk")
-        )
+    def rows(self) -> list[Recipient]:
+        """The claimed rows, as plain tuples (a batch holds no model instances)."""
+        rows = self.mine(self.remaining).order_by("pk").values_list(*RECIPIENT_FIELDS)
+        return [Recipient(*row) for row in rows]
 
-    def done(self, delivery: Delivery) -> None:
-        self.remaining.remove(delivery.pk)
+    def done(self, delivery: Recipient) -> None:
+        self.remaining.discard(delivery.pk)
 
-    def mark_sent(self, delivery: Delivery) -> bool:
-        updated = self.mine([delivery.pk]).update(
+    def sent(self, delivery: Recipient) -> bool:
+        """The server accepted the email: marked sent with the next few (False if our claims
+        were taken back meanwhile)."""
+        self.done(delivery)
+        self.accepted.append(delivery.pk)
+        return len(self.accepted) < MARK_SENT_ROWS or self.mark_sent()
+
+    def mark_sent(self) -> bool:
+        """One UPDATE for the rows accepted since the last one; False if some were no longer
+        ours: the sweep took the batch back while we were stuck, so another batch may send
+        them too."""
+        if not self.accepted:
+            return True
+        ids, self.accepted = self.accepted, []
+        updated = self.mine(ids).update(
             status=Row.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
         )
-        self.done(delivery)
-        if updated:
-            self.outcome.sent += 1
-        return bool(updated)
+        self.outcome.sent += updated
+        if updated < len(ids):
+            logger.warning(
+                "Send %s: %d deliveries sent after their claim was lost",
+                self.send.pk,
+                len(ids) - updated,
+            )
+            return False
+        return True
 
     def skip(self, ids: list[int], reason: str) -> None:
         if ids:
             self.outcome.skipped += self.mine(ids).update(status=Row.SKIPPED, last_error=reason)
-            gone = set(ids)
-            self.remaining = [pk for pk in self.remaining if pk not in gone]
+            self.remaining.difference_update(ids)
 
-    def fail(self, delivery: Delivery, error: str) -> None:
+    def fail(self, delivery: Recipient, error: str) -> None:
         self.outcome.failed += self.mine([delivery.pk]).update(
             status=Row.FAILED, attempts=F("attempts") + 1, last_error=error[:500]
         )
         self.done(delivery)
 
-    def retry(self, delivery: Delivery, error: str) -> None:
+    def retry(self, delivery: Recipient, error: str) -> None:
         """A temporary failure: back in the queue after a backoff, or failed after the last
         allowed attempt."""
         attempts = delivery.attempts + 1
@@ -160,22 +188,27 @@ class _Batch:
         self.done(delivery)
 
     def release(self, delay: timedelta | None = None) -> None:
-        """Hand every row still held back to the queue (not counted as an attempt)."""
+        """Hand every row still held back to the queue (not counted as an attempt), once the
+        ones the server accepted are marked sent."""
+        self.mark_sent()
         if self.remaining:
             self.mine(self.remaining).update(
                 status=Row.QUEUED,
                 claim_token="",
                 not_before=timezone.now() + delay if delay else None,
             )
-            self.remaining = []
+            self.remaining = set()
 
     def checkpoint(self, force: bool = False) -> bool:
-        """About once a second: refresh the claims (the heartbeat that tells the sweep this
-        batch is alive) and skip rows whose subscription ended meanwhile. False if the claims
-        were taken back: the sweep decided this batch was dead, the rows are someone else's."""
+        """About once a second: mark sent what the server accepted, refresh the claims (the
+        heartbeat that tells the sweep this batch is alive) and skip rows whose subscription
+        ended meanwhile. False if the claims were taken back: the sweep decided this batch was
+        dead, the rows are someone else's."""
         if not force and time.monotonic() - self.last_checkpoint < CHECKPOINT_SECONDS:
             return True
         self.last_checkpoint = time.monotonic()
+        if not self.mark_sent():
+            return False
         if not self.remaining:
             return True
         refreshed = self.mine(self.remaining).update(claimed_at=timezone.now())
@@ -187,7 +220,7 @@ class _Batch:
                 len(self.remaining) - len(held),
                 self.token,
             )
-            self.remaining = [pk for pk in self.remaining if pk in held]
+            self.remaining &= held
             if not held:
                 return False
         ended = list(
@@ -209,19 +242,19 @@ def _pause(send: Send, reason: str) -> None:
     logger.error("Send %s paused: %s", send.pk, reason)
 
 
-def _suppressed_ids(send: Send, rows: list[Delivery]) -> list[int]:
+def _suppressed_ids(send: Send, rows: list[Recipient]) -> list[int]:
     """The rows whose address was suppressed (network-wide or for this list) since recording."""
     hashes = {row.pk: email_hash(row.email) for row in rows if row.email}
     found = Suppression.suppressed_hashes(send.newsletter_list_id, hashes.values())
     return [pk for pk, value in hashes.items() if value in found]
 
 
-def _not_wanted(rows: list[Delivery]) -> list[int]:
+def _not_wanted(rows: list[Recipient]) -> list[int]:
     return [
         row.pk
         for row in rows
-        if row.subscription is None
-        or row.subscription.status != Subscription.Status.CONFIRMED
+        if row.subscription_id is None
+        or row.status != Subscription.Status.CONFIRMED
         or not row.email
     ]
 
@@ -246,84 +279,93 @@ def _send_rows(send: Send, batch: _Batch) -> None:
     rows = batch.rows()
     batch.skip(_not_wanted(rows), "unsubscribed")
     batch.skip(_suppressed_ids(send, rows), "suppressed")
-    renderings = {rendering.language: rendering for rendering in send.renderings.all()}
+    renderings = list(send.renderings.all())
     if not renderings:
         _pause(send, "The issue was never rendered for this send. Resume it to prepare it again.")
         batch.release()
         batch.outcome.stopped = Stop.PAUSED
         return
-    mailer = Mailer()
-    try:
+    emails = DeliveryEmails(send, renderings)
+    with Lanes(take_mailers(smtp_connections(), send.pk, send.newsletter_list)) as lanes:
         try:
-            mailer.open()
-        except Exception as exc:
-            _connection_failed(send, batch, exc)
+            _hand_over(send, batch, rows, emails, lanes)
+        finally:
+            for outcome in lanes.stop():  # what was in flight when we stopped
+                _settle(send, batch, lanes, outcome)
+            # Whatever stopped us early, nothing stays claimed by us.
+            batch.release(batch.delay)
+
+
+def _hand_over(
+    send: Send, batch: _Batch, rows: list[Recipient], emails: DeliveryEmails, lanes: Lanes
+) -> None:
+    """Give each row's email to the lanes and settle the outcomes as they come; stop early
+    (batch.outcome.stopped, and batch.delay before the rows left are due again) if the batch
+    must."""
+    for delivery in rows:
+        if delivery.pk not in batch.remaining:
+            continue
+        if not batch.checkpoint():
+            batch.outcome.stopped = Stop.CLAIM_LOST
             return
-        for delivery in rows:
-            if delivery.pk not in batch.remaining:
-                continue
-            if not batch.checkpoint():
-                batch.outcome.stopped = Stop.CLAIM_LOST
-                return
-            if delivery.pk not in batch.remaining:  # unsubscribed during the batch
-                continue
-            rendering = renderings.get(delivery.language) or next(iter(renderings.values()))
-            try:
-                build_message(send, rendering, delivery, mailer.connection).send()
-            except Exception as exc:
-                if _delivery_failed(send, batch, mailer, delivery, exc):
-                    return
-                continue
-            if not batch.mark_sent(delivery):
-                # Sent, but the row was no longer ours: the sweep took the batch back while
-                # we were stuck, so another batch may send it too. Stop here.
-                logger.warning(
-                    "Send %s: delivery %s sent after its claim was lost", send.pk, delivery.pk
-                )
-                batch.outcome.stopped = Stop.CLAIM_LOST
-                return
-    finally:
-        mailer.close()
-        if batch.remaining:  # whatever stopped us early, nothing stays claimed by us
-            batch.release()
+        if delivery.pk not in batch.remaining:  # unsubscribed during the batch
+            continue
+        try:
+            envelope = emails.envelope(delivery)
+        except Exception as exc:
+            _settle(send, batch, lanes, Outcome(delivery, exc))
+            continue
+        taken, outcomes = lanes.send(delivery, envelope)
+        for outcome in outcomes:
+            _settle(send, batch, lanes, outcome)
+        if batch.outcome.stopped is not None:
+            return
+        if not taken:
+            break
+    for outcome in lanes.drain():
+        _settle(send, batch, lanes, outcome)
 
 
-def _connection_failed(send: Send, batch: _Batch, exc: Exception) -> None:
+def _settle(send: Send, batch: _Batch, lanes: Lanes, outcome: Outcome) -> None:
+    """Book one outcome a lane reported. A decision to stop is kept in batch.outcome.stopped
+    (the first one counts)."""
+    if outcome.connect:
+        if not lanes.alive and batch.outcome.stopped is None:
+            _connection_failed(send, batch, outcome.error)
+        return
+    delivery = outcome.job
+    if outcome.error is None:
+        if not batch.sent(delivery) and batch.outcome.stopped is None:
+            batch.outcome.stopped = Stop.CLAIM_LOST
+        return
+    _delivery_failed(send, batch, delivery, outcome.error)
+
+
+def _connection_failed(send: Send, batch: _Batch, exc: BaseException) -> None:
     action, message = classify(exc)
     if action in ("pause", "fail"):  # refused login, or a mail setting that cannot work
-        _pause(send, pause_reason(exc, message))
-        batch.release()
+        _pause(send, pause_reason(exc, message, send.newsletter_list))
         batch.outcome.stopped = Stop.PAUSED
         return
     logger.warning("Send %s: cannot reach the mail server: %s", send.pk, message)
-    batch.release(delay=retry_delay(1))
+    batch.delay = retry_delay(1)
     batch.outcome.stopped = Stop.UNAVAILABLE
 
 
-def _delivery_failed(
-    send: Send, batch: _Batch, mailer: Mailer, delivery: Delivery, exc: Exception
-) -> bool:
-    """Deal with one failed delivery; True if the batch must stop."""
+def _delivery_failed(send: Send, batch: _Batch, delivery: Recipient, exc: BaseException) -> None:
+    """Book one failed delivery; a failure that stops the batch (the server refused our
+    sender or login) pauses the send."""
     action, message = classify(exc)
     if action == "pause":
-        _pause(send, pause_reason(exc, message))
-        batch.release()
-        batch.outcome.stopped = Stop.PAUSED
-        return True
+        if batch.outcome.stopped is None:
+            _pause(send, pause_reason(exc, message, send.newsletter_list))
+            batch.outcome.stopped = Stop.PAUSED
+        return
     if action == "bounce":
         batch.fail(delivery, message)
-        Suppression.suppress(delivery.email, Suppression.Reason.BOUNCED)
-        return False
-    if action == "fail":
-        logger.exception("Send %s: delivery %s cannot be sent", send.pk, delivery.pk)
+        Suppression.suppress(delivery.email, Suppression.Reason.BOUNCED, send.newsletter_list)
+    elif action == "fail":
+        logger.error("Send %s: delivery %s cannot be sent: %s", send.pk, delivery.pk, message)
         batch.fail(delivery, message)
-        return False
-    batch.retry(delivery, message)
-    if action == "reconnect":
-        mailer.close()
-        try:
-            mailer.open()
-        except Exception as reopen_exc:
-            _connection_failed(send, batch, reopen_exc)
-            return True
-    return False
+    else:  # retry, or reconnect (the lane has opened its connection again, or stopped)
+        batch.retry(delivery, message)

@@ -345,7 +345,10 @@ def test_may_edit_on_the_overview_costs_no_query_per_list(
 # each for all of them. Changing these numbers is a decision: say why in the commit.
 # +1 (issue 9): two-factor authentication asks, on every signed-in request, whether the editor
 # has a device and so must give its code (cms/accounts/middleware.py).
-OVERVIEW_BUDGET = {"national": 19, "coventry": 18}
+# +4 (issue 15, bounces): two grouped queries for every send's delivered, bounced, complained
+# and unsubscribed, two for every list's bounce and complaint rates (newsletter.bounces.figures);
+# Coventry has no send here, so its send figures cost nothing (+2).
+OVERVIEW_BUDGET = {"national": 23, "coventry": 20}
 
 
 def test_the_overview_query_count_does_not_grow_with_sites_or_sends(

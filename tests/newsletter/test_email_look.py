@@ -5,14 +5,15 @@ what subscribers get, apart from their personal links. On Coventry and on a chap
 create_chapter (Leeds)."""
 
 import re
+from email import message_from_bytes, policy
 
 import pytest
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
-from newsletter.message import build_message
-from newsletter.models import Delivery, NewsletterList, Rendering, Send, Subscription
+from newsletter.models import Delivery, NewsletterList, Send, Subscription
+from newsletter.pipeline.compose import DeliveryEmails, recipient_of
 from newsletter.pipeline.queueing import begin_send, queue_send
 from newsletter.rendering import render_issue
 from sites.models import SiteSettings
@@ -111,8 +112,9 @@ def test_the_preview_is_exactly_what_is_sent(site_issue, client, superuser):
     delivery = Delivery.objects.select_related("subscription__subscriber").get(
         send=send, email__startswith="preview"
     )
-    message = build_message(send, Rendering.objects.get(send=send, language="en"), delivery)
-    sent = message.alternatives[0].content
+    envelope = DeliveryEmails(send, list(send.renderings.all())).envelope(recipient_of(delivery))
+    message = message_from_bytes(envelope.data, policy=policy.default)
+    sent = message.get_body(("html",)).get_content().replace("\r\n", "\n")  # as on the wire
     subscription = Subscription.objects.get(pk=delivery.subscription_id)
     personal = re.findall(r'href="([^"]*(?:unsubscribe|preferences)[^"]*)"', sent)
     assert len(personal) == 2 and subscription.subscriber.token in personal[0] + personal[1]

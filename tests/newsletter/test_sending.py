@@ -7,6 +7,7 @@ import io
 import re
 import smtplib
 from datetime import timedelta
+from email import message_from_bytes, policy
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -17,9 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from newsletter import tasks
+from newsletter import tasks, verp
 from newsletter.conf import retry_delay
-from newsletter.message import build_message
 from newsletter.models import (
     Delivery,
     NewsletterIssuePage,
@@ -30,6 +30,7 @@ from newsletter.models import (
     email_hash,
 )
 from newsletter.pipeline.batch import claim_batch
+from newsletter.pipeline.compose import DeliveryEmails, recipient_of
 from newsletter.pipeline.queueing import begin_send, queue_send, record_deliveries
 from newsletter.pipeline.sweep import sweep
 from newsletter.rendering import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, render_issue
@@ -72,6 +73,13 @@ def queue(issue) -> Send:
 
 def statuses(send: Send) -> dict[str, str]:
     return dict(Delivery.objects.filter(send=send).values_list("email", "status"))
+
+
+def email_of(send: Send, delivery: Delivery):
+    """The delivery's email as the pipeline sends it, parsed."""
+    send = Send.objects.select_related("newsletter_list__site").get(pk=send.pk)
+    envelope = DeliveryEmails(send, list(send.renderings.all())).envelope(recipient_of(delivery))
+    return message_from_bytes(envelope.data, policy=policy.default)
 
 
 def recipients(messages) -> list[str]:
@@ -185,14 +193,13 @@ def test_images_are_absolute_renditions(newsletter):
 def test_each_recipients_email_has_their_own_links(newsletter):
     send = queue(newsletter.issue)
     begin_send(send.pk)
-    send = Send.objects.select_related("newsletter_list__site").get(pk=send.pk)
-    rendering = Rendering.objects.get(send=send, language="en")
     delivery = Delivery.objects.select_related("subscription__subscriber").get(
         send=send, email=reader(1)
     )
 
-    message = build_message(send, rendering, delivery)
-    text, (html, _mimetype) = message.body, message.alternatives[0]
+    message = email_of(send, delivery)
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
 
     subscription = delivery.subscription
     token_path = f"https://{HOST}/subscriptions/unsubscribe/"
@@ -227,7 +234,10 @@ def test_each_confirmed_subscriber_gets_one_email_with_the_list_headers(newslett
     list_pk = newsletter.newsletter_list.pk
     assert headers["List-Id"] == f'"Connecting News" <list-{list_pk}.{HOST}>'
     assert headers["Message-ID"] == f"<newsletter.{send.pk}.{delivery.pk}@{HOST}>"
-    assert message.from_email == "Connecting for Good <hello@localhost>"
+    assert headers["From"] == "Connecting for Good <hello@localhost>"
+    # The envelope sender is the delivery's VERP return path (newsletter.verp).
+    assert message.from_email == verp.return_path(delivery.pk)
+    assert verp.delivery_id(message.from_email) == delivery.pk
     assert message.reply_to == ["editor@news.example.test"]
     assert message.to == [f"Reader 1 <{reader(1)}>"]
     assert message.subject == "June news: neighbours, walks and tea"
@@ -241,11 +251,8 @@ def test_each_confirmed_subscriber_gets_one_email_with_the_list_headers(newslett
 def test_message_id_is_stable_across_attempts(newsletter):
     send = queue(newsletter.issue)
     begin_send(send.pk)
-    send = Send.objects.select_related("newsletter_list__site").get(pk=send.pk)
-    rendering = Rendering.objects.get(send=send)
     delivery = Delivery.objects.select_related("subscription__subscriber").first()
-    first = build_message(send, rendering, delivery).message()["Message-ID"]
-    again = build_message(send, rendering, delivery).message()["Message-ID"]
+    first, again = email_of(send, delivery)["Message-ID"], email_of(send, delivery)["Message-ID"]
     assert first == again == f"<newsletter.{send.pk}.{delivery.pk}@{HOST}>"
 
 
@@ -388,7 +395,9 @@ def test_a_permanent_refusal_fails_and_suppresses_the_address(newsletter, script
 
     delivery = Delivery.objects.get(send=send, email=reader(2))
     assert delivery.status == Row.FAILED and delivery.last_error.startswith("550")
-    assert Suppression.objects.get(email_hash=email_hash(reader(2))).reason == "bounced"
+    suppression = Suppression.objects.get(email_hash=email_hash(reader(2)))
+    assert suppression.reason == "bounced"
+    assert suppression.newsletter_list == newsletter.newsletter_list  # that list only
     send.refresh_from_db()
     assert send.status == Send.Status.SENT
     assert recipients(scripted.sent) == [reader(0), reader(1)]

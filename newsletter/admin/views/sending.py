@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from sites.models import SiteSettings
 
+from ...bounces.figures import list_rates, send_outcomes
 from ...models import NewsletterIssuePage, NewsletterList, Send, Subscription
 from ...pipeline.queueing import AlreadySent, EmptyIssue, QueueOutcome, has_body
 from ..forms import ScheduleForm
@@ -140,6 +141,7 @@ def send_view(request, page_id):
     recipients = None
     if newsletter_list is not None and (send is None or send.status == Send.Status.SCHEDULED):
         recipients = _recipients(newsletter_list)
+    started = send is not None and send.status != Send.Status.SCHEDULED
     return TemplateResponse(
         request,
         "newsletter/admin/send.html",
@@ -149,6 +151,11 @@ def send_view(request, page_id):
             "newsletter_list": newsletter_list,
             "send": send,
             "progress": send_progress(send) if send else None,
+            # Bounces, complaints and unsubscribes after it, and the list's recent rates.
+            "outcome": send_outcomes([send.pk])[send.pk] if started else None,
+            "rates": list_rates([send.newsletter_list_id])[send.newsletter_list_id]
+            if started
+            else None,
             "recipients": recipients,
             "schedule_form": schedule_form,
             "empty": not has_body(issue),

@@ -5,6 +5,7 @@ subscriptions are reachable through it."""
 import logging
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from ...erasure import remove_from_list
 from ...export import export_subscription
-from ...models import NewsletterList, Subscription
+from ...models import DeliveryEvent, NewsletterList, Subscription, Suppression, email_hash
 from ..forms import SubscriberSearchForm
 from ..permissions import list_or_refuse
 
@@ -61,6 +62,38 @@ def _subscription_of(newsletter_list: NewsletterList, subscription_id: int) -> S
         Subscription.objects.select_related("subscriber"),
         pk=subscription_id,
         newsletter_list=newsletter_list,
+    )
+
+
+@require_http_methods(["GET"])
+def subscriber_view(request, list_id, subscription_id):
+    """One subscription as this list's admin sees it: its status, whether the address is
+    suppressed for this list (and why), and the bounces and complaints its emails drew."""
+    newsletter_list, refused = list_or_refuse(request, list_id)
+    if refused:
+        return refused
+    subscription = _subscription_of(newsletter_list, subscription_id)
+    events = DeliveryEvent.objects.filter(delivery__subscription=subscription).select_related(
+        "delivery__send__issue"
+    )
+    suppression = (
+        Suppression.applying_to(newsletter_list)
+        .filter(email_hash=email_hash(subscription.subscriber.email))
+        .order_by(F("newsletter_list").asc(nulls_last=True))  # this list's own, else network
+        .first()
+    )
+    return TemplateResponse(
+        request,
+        "newsletter/admin/subscriber.html",
+        {
+            "newsletter_list": newsletter_list,
+            "subscription": subscription,
+            "events": events,
+            "suppression": suppression,
+            "page_title": subscription.subscriber.email,
+            "page_subtitle": newsletter_list.name,
+            "header_icon": "user",
+        },
     )
 
 
