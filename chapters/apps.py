@@ -17,8 +17,11 @@ class ChaptersConfig(AppConfig):
         from wagtail.signals import copy_for_translation_done, page_published
         from wagtail_localize.views import edit_translation
 
+        from . import page_cache
         from .locale_trees import repair_child_count, share_permissions_after_copy
         from .localize_views import user_can_edit_instance
+
+        page_cache.connect()
 
         copy_for_translation_done.connect(
             share_permissions_after_copy, dispatch_uid="chapters.share_permissions_after_copy"

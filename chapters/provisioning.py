@@ -30,7 +30,7 @@ An index page (Get involved, About…) shows its live child pages as cards
 (templates/includes/child_cards.html), so the forms under Get involved need no link of their own.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.contrib.auth.models import Group, Permission
@@ -55,11 +55,28 @@ from wagtail.models import (
 
 from cms.core.models import ChapterHomePage, NewsIndexPage, SiteScopedApprovalTask, StandardPage
 from cms.core.provisioning import SiteSetup, call_to_action
+from cms.core.queue import enqueue_on_commit
 from cms.stories.models import Story
-from sites.languages import locales_for_codes
 from sites.models import NavigationItem, SiteSettings
 
-from .models import Chapter
+from .invitations import add_first_editor
+from .models import Chapter, split_towns
+from .tasks import send_editor_invitation
+from .validation import (
+    ProvisioningError as ProvisioningError,
+)  # raised from here, caught by callers
+from .validation import (
+    checked_colours,
+    checked_editor_email,
+    checked_existing,
+    checked_hostname,
+    checked_hostname_free,
+    checked_languages,
+    checked_name,
+    checked_name_free,
+    checked_region,
+    checked_slug,
+)
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 MODERATOR_PAGE_PERMISSIONS = [*EDITOR_PAGE_PERMISSIONS, "bulk_delete_page"]
@@ -70,10 +87,6 @@ COLLECTION_PERMISSIONS = {
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
 }
 PROVISIONING_STEPS_HOOK = "provision_chapter_site"
-
-
-class ProvisioningError(ValueError):
-    """Raised with a message fit to show the operator."""
 
 
 @dataclass
@@ -170,17 +183,6 @@ def child_collection(name: str) -> Collection:
     return existing or root.add_child(name=name)
 
 
-def _check_hostname_free(hostname: str, slug: str) -> None:
-    taken = Site.objects.filter(hostname=hostname).select_related("chapter").first()
-    if taken is None:
-        return
-    owner = getattr(taken, "chapter", None)
-    if owner is None or owner.slug != slug:
-        raise ProvisioningError(
-            f"The hostname {hostname!r} is already used by the site {taken.site_name!r}."
-        )
-
-
 # --- the steps of chapters' own sections (registered in chapters/wagtail_hooks.py) ----------
 
 
@@ -256,18 +258,15 @@ def run_provisioning_steps(setup: SiteSetup) -> None:
 # --- provisioning a chapter ----------------------------------------------------------------
 
 
-def _checked(slug: str, name: str, hostname: str) -> tuple[str, str]:
-    """The slug and hostname, normalised; ProvisioningError (or the slug's ValidationError)
-    with a message for the operator if they, or the name, cannot make a chapter."""
-    slug = slug.strip().lower()
-    hostname = hostname.strip().lower()
-    if not name.strip():
-        raise ProvisioningError("A chapter needs a name.")
-    Chapter._meta.get_field("slug").run_validators(slug)
-    if not hostname or any(char in hostname for char in "/: "):
-        raise ProvisioningError(f"{hostname!r} is not a hostname (no scheme, port or path).")
-    _check_hostname_free(hostname, slug)
-    return slug, hostname
+def _checked(slug: str, name: str, hostname: str) -> tuple[str, str, str]:
+    """The slug, name and hostname, normalised; ProvisioningError (chapters.validation) with a
+    message for the operator if they cannot make a chapter."""
+    name = checked_name(name)
+    slug = checked_slug(slug)
+    hostname = checked_hostname(hostname)
+    checked_hostname_free(hostname, slug)
+    checked_name_free(name, slug)
+    return slug, name, hostname
 
 
 def _new_site(slug: str, name: str, hostname: str, port: int, home_title: str | None) -> Site:
@@ -314,11 +313,38 @@ def offer_languages(site: Site, locales: list[Locale]) -> None:
     site_settings.save()
 
 
-def _checked_languages(codes: list[str] | None) -> list[Locale]:
-    try:
-        return locales_for_codes(codes or [])
-    except ValueError as exc:
-        raise ProvisioningError(str(exc)) from exc
+@dataclass
+class ChapterDetails:
+    """What a new chapter may be given beyond its name and host: where it is (for "Find your
+    local group"), its brand colours (blank: the settings' defaults) and its first editor."""
+
+    region: str = ""
+    towns: str = ""
+    colours: dict[str, str] = field(default_factory=dict)
+    editor_email: str = ""
+    editor_name: str = ""
+
+
+def _apply_colours(site: Site, colours: dict[str, str], is_new: bool) -> None:
+    """A new chapter's brand colours (already checked); an existing one keeps its own."""
+    if not is_new or not colours:
+        return
+    site_settings = SiteSettings.for_site(site)
+    for name, value in colours.items():
+        setattr(site_settings, name, value)
+    site_settings.save()
+
+
+def _editors_and_moderators(name: str, site: Site, home: Page, collection) -> tuple[Group, Group]:
+    editors, _ = Group.objects.get_or_create(name=f"{name} editors")
+    moderators, _ = Group.objects.get_or_create(name=f"{name} moderators")
+    grant_site_editing(editors, site, collection, EDITOR_PAGE_PERMISSIONS)
+    grant_site_editing(moderators, site, collection, MODERATOR_PAGE_PERMISSIONS)
+    grant_translating(editors)
+    grant_translating(moderators)
+    assign_approval_workflow(home, name, moderators)
+    story_review_task().groups.add(editors, moderators)
+    return editors, moderators
 
 
 @transaction.atomic
@@ -330,41 +356,40 @@ def provision_chapter(
     port: int = 80,
     home_title: str | None = None,
     languages: list[str] | None = None,
+    details: ChapterDetails | None = None,
+    new_only: bool = False,
 ) -> ProvisionResult:
     """Create (or complete) a chapter: Site, home with the pages the provisioning steps make,
-    groups, collection; offering `languages` (codes; English only by default)."""
-    slug, hostname = _checked(slug, name, hostname)
-    locales = _checked_languages(languages)
-    existing = Chapter.objects.select_related("site").filter(slug=slug).first()
-    if existing is not None and existing.site.hostname != hostname:
-        raise ProvisioningError(
-            f"The chapter {slug!r} already exists with the hostname {existing.site.hostname!r}."
-        )
+    groups, collection; offering `languages` (codes; English only by default); with `details`
+    (chapters.validation checks them all first, so a refusal writes nothing). `new_only`: an
+    existing chapter is refused rather than completed (the admin's "Start a chapter")."""
+    details = details or ChapterDetails()
+    slug, name, hostname = _checked(slug, name, hostname)
+    locales = checked_languages(languages)
+    region = checked_region(details.region)
+    colours = checked_colours(details.colours) if details.colours else {}
+    editor_email = checked_editor_email(details.editor_email) if details.editor_email else ""
+    existing = checked_existing(slug, hostname, new_only=new_only)
     site = existing.site if existing else _new_site(slug, name, hostname, port, home_title)
     setup = SiteSetup(site=site, home=site.root_page.specific, name=name, city=city)
     run_provisioning_steps(setup)
     _brand_new_site(setup)
+    _apply_colours(site, colours, is_new=existing is None)
     offer_languages(site, locales)
-
-    editors, _ = Group.objects.get_or_create(name=f"{name} editors")
-    moderators, _ = Group.objects.get_or_create(name=f"{name} moderators")
     collection = existing.collection if existing else child_collection(name)
-    grant_site_editing(editors, site, collection, EDITOR_PAGE_PERMISSIONS)
-    grant_site_editing(moderators, site, collection, MODERATOR_PAGE_PERMISSIONS)
-    grant_translating(editors)
-    grant_translating(moderators)
-    assign_approval_workflow(setup.home, name, moderators)
-    story_review_task().groups.add(editors, moderators)
-
-    if existing is not None:
-        return ProvisionResult(existing, created=False)
-    chapter = Chapter.objects.create(
+    editors, moderators = _editors_and_moderators(name, site, setup.home, collection)
+    chapter = existing or Chapter.objects.create(
         slug=slug,
         name=name,
         city=city,
+        region=region,
+        towns="\n".join(split_towns(details.towns)),
         site=site,
         editors_group=editors,
         moderators_group=moderators,
         collection=collection,
     )
-    return ProvisionResult(chapter, created=True)
+    if editor_email:
+        editor = add_first_editor(chapter, editor_email, details.editor_name)
+        enqueue_on_commit(send_editor_invitation, editor.pk, chapter.pk)
+    return ProvisionResult(chapter, created=existing is None)

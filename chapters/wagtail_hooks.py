@@ -1,6 +1,6 @@
-"""Where chapters plug into Wagtail: each editor's admin scoped to their own sites (reports,
-page moves, the page chooser, the admin API), documents served and linked on their own site,
-and a new chapter's own sections among the provisioning steps."""
+"""Where chapters plug into Wagtail: Admin → Chapters (start one), each editor's admin scoped
+to their own sites (reports, page moves, the page chooser, the admin API), documents served and
+linked on their own site, and a new chapter's own sections among the provisioning steps."""
 
 from django.http import Http404
 from django.urls import path, reverse
@@ -13,11 +13,18 @@ from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.models import Site
 
 from . import localize_views, provisioning, translation_status
+from .admin import ChapterViewSet
 from .admin_views import ScopedDocumentsAdminAPI, ScopedImagesAdminAPI
 from .documents import document_site, document_url
 from .scoping import in_permitted_trees
 
 NETWORK_WIDE_REPORTS = {"page-types-usage"}
+
+
+@hooks.register("register_admin_viewset")
+def register_chapters():
+    """Admin → Chapters: the list and "Start a chapter", for the national team (chapters.admin)."""
+    return ChapterViewSet()
 
 
 @hooks.register("construct_reports_menu")

@@ -34,6 +34,8 @@ urlpatterns = [
     path("embed/", include("cms.embed.urls")),
     # Other websites' ways in: oEmbed and the read-only JSON API (cms/api), for the asking host.
     path("", include("cms.api.urls")),
+    # Email services' bounce/complaint webhooks, verified by django-anymail (newsletter.bounces).
+    path("anymail/", include("newsletter.bounces.urls")),
 ]
 
 if settings.DEBUG:

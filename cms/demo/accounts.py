@@ -36,6 +36,16 @@ def national_editors_group(site: Site, collection: Collection) -> Group:
             content_type__app_label="coalition",
             content_type__model__in=["member", "joinrequest"],
         ),
+        # The SMTP servers the lists send through (chapters' provider accounts), and so the
+        # choice of each list's server (newsletter.admin.permissions.may_choose_smtp_server).
+        *Permission.objects.filter(
+            content_type__app_label="newsletter", content_type__model="smtpserver"
+        ),
+        # Starting chapters and editing where they are (Admin → Chapters), never deleting one.
+        *Permission.objects.filter(
+            content_type__app_label="chapters",
+            codename__in=["add_chapter", "change_chapter", "view_chapter"],
+        ),
     )
     assign_approval_workflow(site.root_page, "Connection Coalition", group)
     story_review_task().groups.add(group)

@@ -22,6 +22,7 @@ from sites.models import NavigationItem, SiteSettings
 from .accounts import DEFAULT_PASSWORD, ensure_user, national_editors_group
 from .coalition import build_form_submissions, build_members, build_pending_request
 from .coventry import build_coventry
+from .local_groups import build_local_groups, place_coventry
 from .national import (
     build_national_pages,
     ensure_national_site,
@@ -95,6 +96,9 @@ def build_demo(port: int = 80, password: str | None = None) -> DemoNetwork:
 
     build_members(national_collection)
     add_nav_item(site, pages["members"], order=3)
+    place_coventry(coventry)
+    pages["local_groups"] = build_local_groups(home, pages["join"])
+    add_nav_item(site, pages["local_groups"], order=4)
     build_pending_request()
     build_form_submissions(coventry.site.root_page)
 

@@ -205,4 +205,10 @@ PAGES_CY = {
     "Members, chapters and partners on what they have been doing.": "Aelodau, canghennau a "
     "phartneriaid yn sôn am yr hyn maen nhw wedi bod yn ei wneud.",
     "Share the Community Makes Us campaign": "Rhannwch ymgyrch " + CAMPAIGN_CY,
+    # "Find your local group" (cms/demo/local_groups.py)
+    "Find your local group": "Dewch o hyd i’ch grŵp lleol",
+    "Local groups of the Connection Coalition bring people together where they live. Find the "
+    "one near you, read its latest story and join in.": "Mae grwpiau lleol y Glymblaid Cysylltiad "
+    "yn dod â phobl at ei gilydd lle maen nhw’n byw. Dewch o hyd i’r un agosaf atoch chi, "
+    "darllenwch ei stori ddiweddaraf ac ymunwch.",
 }

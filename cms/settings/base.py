@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "cms.core",
     "cms.demo",
     "cms.api",
+    "cms.network",
     # Wagtail and its translation layer.
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "corsheaders",
+    # Email services' tracking webhooks (newsletter/bounces/webhooks.py).
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -213,22 +216,15 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = dict(
     max_retries=2, interval_start=0, interval_step=0.2, interval_max=0.4
 )
 CELERY_TIMEZONE = TIME_ZONE
-# Newsletter sending (newsletter/tasks.py).
-NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)
-NEWSLETTER_CLAIM_TIMEOUT = env_int("NEWSLETTER_CLAIM_TIMEOUT", 300)  # seconds a claim may live
-NEWSLETTER_SWEEP_SECONDS = env_int("NEWSLETTER_SWEEP_SECONDS", 60)
-NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 8)
-NEWSLETTER_CONCURRENT_BATCHES = env_int("NEWSLETTER_CONCURRENT_BATCHES", 4)  # per send
-# A 4xx or a dropped connection: retried after base * 2^attempt seconds (with jitter), capped.
-NEWSLETTER_RETRY_BASE_SECONDS = env_int("NEWSLETTER_RETRY_BASE_SECONDS", NEWSLETTER_SWEEP_SECONDS)
-NEWSLETTER_RETRY_MAX_SECONDS = env_int("NEWSLETTER_RETRY_MAX_SECONDS", 3600)
-# The mailbox of each email's List-Unsubscribe mailto: (default: DEFAULT_FROM_EMAIL's address).
-# In production a mailbox of its own, delivered to `manage.py unsubscribe_by_email`.
-NEWSLETTER_UNSUBSCRIBE_EMAIL = env_str("NEWSLETTER_UNSUBSCRIBE_EMAIL", "")
-# Confirmation emails whose task was lost (broker down when the resident subscribed) are sent by
-# a beat task every NEWSLETTER_CONFIRMATION_SWEEP_SECONDS, once they are this many seconds old.
-NEWSLETTER_CONFIRMATION_SWEEP_SECONDS = env_int("NEWSLETTER_CONFIRMATION_SWEEP_SECONDS", 60)
-NEWSLETTER_CONFIRMATION_RETRY_SECONDS = env_int("NEWSLETTER_CONFIRMATION_RETRY_SECONDS", 60)
+# Newsletter sending, bounces and complaints: cms/settings/newsletter.py.
+from .newsletter import *  # noqa: E402, F403
+from .newsletter import (  # noqa: E402  (the beat schedule below reads these)
+    NEWSLETTER_CONFIRMATION_SWEEP_SECONDS,
+    NEWSLETTER_SWEEP_SECONDS,
+)
+
+# The network dashboard's snapshot of every site's figures (cms/network), overwritten each run.
+NETWORK_SNAPSHOT_SECONDS = env_int("NETWORK_SNAPSHOT_SECONDS", 3600)
 
 CELERY_BEAT_SCHEDULE = {
     # Stories whose consent lapsed are hidden at once by the public queries; this unpublishes
@@ -259,6 +255,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-expired-form-submissions": {
         "task": "cms.formpages.tasks.delete_expired_submissions",
         "schedule": env_int("FORM_RETENTION_CHECK_SECONDS", 24 * 3600),
+    },
+    "network-snapshot": {
+        "task": "cms.network.tasks.snapshot_network",
+        "schedule": NETWORK_SNAPSHOT_SECONDS,
     },
 }
 

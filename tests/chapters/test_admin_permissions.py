@@ -373,8 +373,8 @@ def test_coventry_editor_cannot_post_national_settings(network, coventry_client,
     assert national_form.status_code == 200
     data = form_data(national_form)
     assert data["display_name"] == [NATIONAL_DISPLAY_NAME]
-    # About, Campaign, Stories, Members, News, Newsletter
-    assert data["navigation_items-TOTAL_FORMS"] == ["6"]
+    # About, Campaign, Stories, Members, Find your local group, News, Newsletter
+    assert data["navigation_items-TOTAL_FORMS"] == ["7"]
     data["display_name"] = [HIJACKED]
     data["contact_email"] = ["takeover@coventry.example"]
 

@@ -96,7 +96,7 @@ CONTROL_VIEWS = re.compile(
     r"|wagtailsnippets_stories_story:edit|newsletter_admin:subscribers"
     r"|wagtailforms:list_submissions|wagtailsettings:edit|wagtailredirects:index"
     r"|coalition_join_requests:decide|newsletter_admin:export"
-    r"|wagtail_localize:translations_report)$"
+    r"|wagtail_localize:translations_report|newsletter_smtp_servers:edit)$"
 )
 
 

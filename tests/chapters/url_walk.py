@@ -46,11 +46,18 @@ from wagtail_localize.models import (
 )
 from wagtail_localize.operations import TranslationCreator
 
+from chapters.models import Chapter
 from cms.coalition.models import JoinRequest
 from cms.core.models import StandardPage
 from cms.formpages.models import FormPage
 from cms.stories.models import Story
-from newsletter.models import ConsentRecord, NewsletterList, Subscriber, Subscription
+from newsletter.models import (
+    ConsentRecord,
+    NewsletterList,
+    SmtpServer,
+    Subscriber,
+    Subscription,
+)
 from sites.models import SiteSettings
 from tests.helpers import body
 
@@ -299,6 +306,9 @@ def plant(key: str, site: Site, collection: Collection, owner) -> Tenant:
     tenant.add(owner)
     for group in owner.groups.all():
         tenant.add(group)
+    # Admin → Chapters (the national team's): a chapter's own row too is refused to its editors.
+    for chapter in Chapter.objects.filter(site=site):
+        tenant.add(chapter)
     if key == "national":
         # The tree's root is above every site: no site's editor may act on it.
         tenant.add(Page.get_first_root_node())
@@ -312,6 +322,15 @@ def plant(key: str, site: Site, collection: Collection, owner) -> Tenant:
             agreed_to_aims=True,
         )
         tenant.add(join_request)
+        # The national team's SMTP servers (its password never renders, even to them).
+        server = SmtpServer(
+            name=tenant.mark("SmtpServerName"),
+            host="smtp.walk.example",
+            username=tenant.mark("SmtpUsername"),
+        )
+        server.password = "walk-password"  # noqa: S105 - encrypted; never shown to anyone
+        server.save()
+        tenant.add(server)
     return tenant
 
 
@@ -470,10 +489,18 @@ KWARG_MODELS = {
     "translation_source_id": TranslationSource,
     "string_segment_id": StringSegment,
     "overridable_segment_id": OverridableSegment,
+    "site_id": Site,  # the network dashboard's page of a site's figures
 }
 APP_KWARGS = {"app_label", "app_name", "content_type_app_name"}
 MODEL_KWARGS = {"model_name", "content_type_model_name"}
-CONSTANTS = {"filter_spec": "original", "mode": "", "uidb64": "MQ", "token": "walk-token"}
+# `slug`: the network dashboard's measures (a measure, not an object: the same for every site).
+CONSTANTS = {
+    "filter_spec": "original",
+    "mode": "",
+    "uidb64": "MQ",
+    "token": "walk-token",
+    "slug": "subscribers",
+}
 
 
 def _base_model(model):

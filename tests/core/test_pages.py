@@ -19,6 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 from wagtail.test.utils import WagtailPageTestCase
 
+from chapters.models import LocalGroupsPage
 from cms.coalition.models import JoinCoalitionPage, MemberDirectoryPage
 from cms.core.blocks import BaseStreamBlock
 from cms.core.models import (
@@ -370,6 +371,7 @@ def test_allowed_subpage_types(page_rules):
             JoinCoalitionPage,
             FormPage,
             NewsletterIndexPage,
+            LocalGroupsPage,
         },
     )
     page_rules.assertAllowedSubpageTypes(

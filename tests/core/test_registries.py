@@ -34,6 +34,7 @@ PAGE_RULES = {
             "formpages.FormPage",
             "newsletter.NewsletterIndexPage",
             "stories.StoryIndexPage",
+            "chapters.LocalGroupsPage",
         },
         {"wagtailcore.Page"},
     ),
@@ -69,6 +70,7 @@ PAGE_RULES = {
     ),
     "newsletter.NewsletterIssuePage": (set(), {"newsletter.NewsletterIndexPage"}),
     "stories.StoryIndexPage": (set(), {"core.ChapterHomePage", "core.NationalHomePage"}),
+    "chapters.LocalGroupsPage": (set(), {"core.NationalHomePage"}),
 }
 
 PAGE_BODY_BLOCKS = [

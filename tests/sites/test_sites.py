@@ -218,9 +218,11 @@ def test_navigation_leaves_out_unpublished_pages(client, network):
 @pytest.mark.django_db
 def test_national_navigation_is_the_national_menu(client, network):
     links = nav_links(client.get("/community-makes-us/").content.decode())
-    paths = ["/about/", "/community-makes-us/", "/stories/", "/members/", "/news/", "/newsletter/"]
+    paths = ["/about/", "/community-makes-us/", "/stories/", "/members/", "/local-groups/"]
+    paths += ["/newsletter/", "/news/"]
     assert [path for path, _, _ in links] == paths
-    assert [current for _, _, current in links] == [False, True, False, False, False, False]
+    current = [path == "/community-makes-us/" for path in paths]
+    assert [is_current for _, _, is_current in links] == current
 
 
 # --- search stays on its own site -----------------------------------------------------------

@@ -1,10 +1,15 @@
-"""manage.py create_chapter: a chapter site, provisioned by chapters.provisioning."""
+"""manage.py create_chapter: a chapter site, provisioned by chapters.provisioning, its details
+checked by chapters.forms.StartChapterForm (the admin's "Start a chapter" form: the same
+checks, the same messages)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from chapters.provisioning import ProvisioningError, provision_chapter
+from chapters.forms import StartChapterForm
+from chapters.validation import COLOUR_FIELDS
+
+COLOUR_HELP = "as #rrggbb; default: the site settings' default. Checked for WCAG AA contrast"
 
 
 class Command(BaseCommand):
@@ -20,6 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--hostname", required=True, help="e.g. coventry.example.org")
         parser.add_argument("--city", default="", help="e.g. Coventry")
         parser.add_argument(
+            "--region", default="", help="e.g. West Midlands (for 'Find your local group')"
+        )
+        parser.add_argument("--towns", default="", help="Towns the chapter covers, comma-separated")
+        parser.add_argument(
             "--port",
             type=int,
             default=None,
@@ -29,7 +38,6 @@ class Command(BaseCommand):
                 "settings; else 80)"
             ),
         )
-
         parser.add_argument(
             "--languages",
             default="en",
@@ -39,16 +47,32 @@ class Command(BaseCommand):
                 "translate with wagtail-localize."
             ),
         )
+        for name in COLOUR_FIELDS:
+            option = "--" + name.replace("_", "-")
+            parser.add_argument(option, default="", help=f"A new site's {name}, {COLOUR_HELP}")
+        parser.add_argument(
+            "--editor-email",
+            default="",
+            help="The first editor: added to the editors' group and emailed an invitation "
+            "with a link to set their password (a new account) or sign in",
+        )
+        parser.add_argument("--editor-name", default="", help="The first editor's name")
 
-    def handle(self, *args, slug, name, hostname, city, port, languages, **options):
+    def handle(self, *args, slug, port, languages, **options):
         if port is None:
             port = 443 if getattr(settings, "SECURE_SSL_REDIRECT", False) else 80
-        codes = [code for code in languages.split(",") if code.strip()]
+        data = {
+            "slug": slug,
+            "languages": [code for code in languages.split(",") if code.strip()],
+            **{key: options[key] for key in StartChapterForm.base_fields if key in options},
+        }
+        form = StartChapterForm(data, new_only=False, editor_required=False)
+        if not form.is_valid():
+            raise CommandError(" ".join(_messages(form)))
         try:
-            result = provision_chapter(slug, name, hostname, city=city, port=port, languages=codes)
-        except (ProvisioningError, ValidationError) as exc:
-            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            raise CommandError(" ".join(messages)) from exc
+            result = form.provision(port=port)
+        except ValidationError as error:  # what changed since the form's checks (a race)
+            raise CommandError(" ".join(error.messages)) from error
         chapter = result.chapter
         verb = "Created" if result.created else "Already present (completed anything missing):"
         self.stdout.write(
@@ -58,3 +82,7 @@ class Command(BaseCommand):
             f"Add its editors to the group {chapter.editors_group.name!r} "
             f"and moderators to {chapter.moderators_group.name!r}."
         )
+
+
+def _messages(form) -> list[str]:
+    return [str(message) for errors in form.errors.values() for message in errors]

@@ -1,4 +1,5 @@
-"""manage.py load_demo: the demo network (cms.demo.builders), refused under production settings."""
+"""manage.py load_demo: the demo network (cms.demo.builders) and a year of its history for the
+Network dashboard (cms.demo.network_history), refused under production settings."""
 
 import os
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo.builders import build_demo
+from cms.demo.network_history import build_network_history
 
 
 class Command(BaseCommand):
@@ -28,6 +30,8 @@ class Command(BaseCommand):
                 "Refusing to load demo content and demo accounts under production settings."
             )
         network = build_demo(port=port)
+        # A year of signups and of the Network dashboard's snapshots, for its charts.
+        build_network_history([(network.national_site, 90), (network.coventry.site, 60)])
         self.stdout.write(self.style.SUCCESS("Demo network ready:"))
         self.stdout.write(f"  national site: {network.national_site.root_url}/")
         self.stdout.write(f"  Coventry:      {network.coventry.site.root_url}/")
