@@ -115,3 +115,14 @@ def worker_env(newsletter_services, celery_worker, settings) -> Iterator[Service
         setattr(settings, name, value)
     with enqueue_to(newsletter_services.redis.url):
         yield newsletter_services
+
+
+@pytest.fixture(scope="module")
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server (aiosmtpd) for one test module: the tests that send over SMTP."""
+    server = MailServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -8,7 +8,6 @@ Leeds (made by create_chapter). Also the settings read from the environment."""
 import base64
 import logging
 import re
-from collections.abc import Iterator
 
 import dkim
 import pytest
@@ -47,16 +46,6 @@ def _key_pair() -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def key_pair() -> tuple[str, str]:
     return _key_pair()
-
-
-@pytest.fixture(scope="module")
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

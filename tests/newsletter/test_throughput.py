@@ -30,16 +30,6 @@ HOST = "lanes.example.test"
 LINK = "%%LINK%%"
 
 
-@pytest.fixture(scope="module")
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture
 def server(mail_server, settings, db) -> Iterator[MailServer]:
     """Mail over SMTP (Django's backend) to the module's server, through 3 connections."""
