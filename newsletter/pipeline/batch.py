@@ -301,12 +301,12 @@ def _hand_over(
 ) -> None:
     """Give each row's email to the lanes and settle the outcomes as they come; stop early
     (batch.outcome.stopped, and batch.delay before the rows left are due again) if the batch
-    must."""
+    must. The heartbeat goes on while the lanes are busy, up to the last answer: at a paced
+    server the emails made ahead take many seconds to go."""
     for delivery in rows:
         if delivery.pk not in batch.remaining:
             continue
-        if not batch.checkpoint():
-            batch.outcome.stopped = Stop.CLAIM_LOST
+        if not _beat(batch):
             return
         if delivery.pk not in batch.remaining:  # unsubscribed during the batch
             continue
@@ -315,15 +315,39 @@ def _hand_over(
         except Exception as exc:
             _settle(send, batch, lanes, Outcome(delivery, exc))
             continue
+        if not _offer(send, batch, lanes, delivery, envelope):
+            return
+    while lanes.waiting():
+        for outcome in lanes.collect(wait=True):
+            _settle(send, batch, lanes, outcome)
+        if batch.outcome.stopped is not None or not _beat(batch):
+            return
+    for outcome in lanes.collect():
+        _settle(send, batch, lanes, outcome)
+
+
+def _beat(batch: _Batch) -> bool:
+    """The batch's heartbeat (batch.checkpoint); False, and the batch stopped, if its claims
+    were taken back."""
+    if batch.checkpoint():
+        return True
+    batch.outcome.stopped = Stop.CLAIM_LOST
+    return False
+
+
+def _offer(send: Send, batch: _Batch, lanes: Lanes, delivery: Recipient, envelope) -> bool:
+    """Hand one email to the lanes, settling outcomes and keeping the heartbeat while they are
+    all busy; False if the batch must stop (no lane left, or a decision to stop)."""
+    while True:
         taken, outcomes = lanes.send(delivery, envelope)
         for outcome in outcomes:
             _settle(send, batch, lanes, outcome)
         if batch.outcome.stopped is not None:
-            return
-        if not taken:
-            break
-    for outcome in lanes.drain():
-        _settle(send, batch, lanes, outcome)
+            return False
+        if taken:
+            return True
+        if not lanes.alive or not _beat(batch):
+            return False
 
 
 def _settle(send: Send, batch: _Batch, lanes: Lanes, outcome: Outcome) -> None:

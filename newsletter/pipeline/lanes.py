@@ -109,8 +109,10 @@ class Lanes:
         return found
 
     def send(self, job, envelope) -> tuple[bool, list[Outcome]]:
-        """Hand one email to a lane (waiting while all are busy): (taken, outcomes so far).
-        Not taken if no lane is left."""
+        """Hand one email to a lane: (taken, outcomes so far). Not taken if no lane is left,
+        or if all stayed busy for PUT_WAIT: the caller keeps its books and offers it again
+        (a rate-limited server can keep the lanes busy far longer than a claim may go
+        without its heartbeat)."""
         outcomes = self.collect()
         if not self.alive:
             return False, outcomes
@@ -118,23 +120,16 @@ class Lanes:
             self.pending += 1
             self._send(self.mailers[0], job, envelope)
             return True, outcomes + self.collect()
-        while True:
-            outcomes += self.collect()
-            if not self.alive:
-                return False, outcomes
-            try:
-                self.jobs.put((job, envelope), timeout=PUT_WAIT)
-            except queue.Full:
-                continue
-            self.pending += 1
-            return True, outcomes + self.collect()
+        try:
+            self.jobs.put((job, envelope), timeout=PUT_WAIT)
+        except queue.Full:
+            return False, outcomes + self.collect()
+        self.pending += 1
+        return True, outcomes + self.collect()
 
-    def drain(self) -> list[Outcome]:
-        """Wait for the outcome of every email handed over, while a lane is left to send."""
-        outcomes = self.collect()
-        while self.pending and self.alive and self.threaded:
-            outcomes += self.collect(wait=True)
-        return outcomes
+    def waiting(self) -> bool:
+        """Emails handed over are still in flight, and a lane is left to send them."""
+        return bool(self.pending and self.alive and self.threaded)
 
     def stop(self) -> list[Outcome]:
         """Take back the emails no lane has taken yet, let the lanes finish the ones they

@@ -21,8 +21,10 @@ from newsletter import tasks, verp
 from newsletter.message import from_header
 from newsletter.models import Delivery, Send, Suppression
 from newsletter.pipeline import smtp
+from newsletter.pipeline.lanes import Lanes
 from newsletter.pipeline.mime import MAX_LINE, MessageTemplate, Part
 from newsletter.pipeline.queueing import queue_send
+from newsletter.pipeline.sweep import requeue_stale_claims
 from tests.newsletter.support import add_subscribers, address, build_newsletter
 
 Row = Delivery.Status
@@ -139,6 +141,27 @@ def test_rows_are_marked_sent_a_chunk_at_a_time(server, settings):
     ]
     marked_sent = [sql for sql in marks if "'sent'" in sql or "%s" in sql]
     assert 3 <= len(marked_sent) <= 8, marked_sent  # 150 rows, about 50 a statement
+
+
+def test_a_paced_batch_keeps_its_claims_alive_until_the_last_answer(server, settings, monkeypatch):
+    """At a paced server the emails made ahead wait seconds for their turn. The batch's
+    heartbeat goes on meanwhile, so a sweep running all along (here: at every look at the
+    lanes) takes no claim back and no reader gets the email twice."""
+    settings.NEWSLETTER_SMTP_RATE_PER_SECOND = 10
+    settings.NEWSLETTER_CLAIM_TIMEOUT = 2  # < the 2.7 s the 27 emails in flight take at 10/s
+    taken_back = []
+    collect = Lanes.collect
+
+    def collect_and_sweep(self, wait=False):
+        taken_back.append(sum(requeue_stale_claims()))
+        return collect(self, wait)
+
+    monkeypatch.setattr(Lanes, "collect", collect_and_sweep)
+    _newsletter, send = send_to(40)
+
+    assert sum(taken_back) == 0
+    assert set(statuses(send).values()) == {Row.SENT}
+    assert [server.count(address("reader", n)) for n in range(40)] == [1] * 40
 
 
 def test_refusals_are_classified_per_row_across_connections(server):
