@@ -301,7 +301,7 @@ def report(meta: dict[str, Any], runs: list[Run], title: str, json_path: Path | 
     )
     print(
         f"  CPUs: {meta['cpu_count']} ({meta['machine']}), load average before: "
-        f"{meta['load_average_before']}; SMTP: aiosmtpd Sink in its own process"
+        f"{meta['load_average_before']}; SMTP: {meta['smtp_server']}"
     )
     print()
     print("\n".join(table(runs)))
@@ -337,6 +337,7 @@ def measure_all(
     *,
     title: str,
     database_note: str,
+    smtp_server: str,
     dkim_env: dict[str, str],
     dkim: list[bool],
 ) -> int:
@@ -353,6 +354,7 @@ def measure_all(
         "celery": celery.__version__,
         "postgresql": f"{connection.pg_version // 10000}.{connection.pg_version % 10000}",
         "database_note": database_note,
+        "smtp_server": smtp_server,
         "batch_size": settings.NEWSLETTER_BATCH_SIZE,
         "concurrent_batches": concurrent_batches(),
         "smtp_connections": smtp_connections(),

@@ -1,9 +1,10 @@
-"""SMTP servers on loopback: ``SmtpSink``, aiosmtpd's Sink in a process of its own (accepts every
-message, keeps nothing: for measuring), and ``MailServer``, an aiosmtpd server in a thread of
+"""SMTP servers on loopback: ``SmtpSink``, aiosmtpd's Sink in processes of their own on one
+socket (accepts every message, keeps nothing: for measuring; smtp_sink.py), and ``MailServer``, an aiosmtpd server in a thread of
 the caller's that counts what it accepts and answers as told (for tests)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -22,13 +23,15 @@ SMTP_USER, SMTP_PASSWORD = "newsletter", "secret"
 
 
 class SmtpSink:
-    """``python -m aiosmtpd -c aiosmtpd.handlers.Sink`` on a free port, its log in `directory`.
+    """``python -m bench.harness.smtp_sink`` on a free port: `processes` processes (one per CPU
+    by default) serving one socket, its log in `directory`.
 
-    A process of its own, so that serving mail shares no interpreter (and no GIL) with the
-    script that measures."""
+    Processes of their own, so that serving mail shares no interpreter (and no GIL) with the
+    script that measures, and several, so that the mail server is not what is measured."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, processes: int | None = None):
         self.port = free_port()
+        self.processes = processes or os.cpu_count() or 1
         self.log_path = directory / "smtp.log"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -36,22 +39,16 @@ class SmtpSink:
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
+    def describe(self) -> str:
+        return f"aiosmtpd Sink, {self.processes} process(es) on one socket"
+
     def start(self) -> None:
         """Start it and wait until it listens."""
         self.process = start_process(
-            [
-                sys.executable,
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                f"127.0.0.1:{self.port}",
-                "-c",
-                "aiosmtpd.handlers.Sink",
-            ],
+            [sys.executable, "-m", "bench.harness.smtp_sink", str(self.port), str(self.processes)],
             self.log_path,
         )
-        wait_port(self.port, self.process, "the aiosmtpd server", self.log_path)
+        wait_port(self.port, self.process, "the SMTP sink", self.log_path)
 
     def stop(self) -> None:
         stop_process(self.process)
