@@ -16,6 +16,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 
 from ..conf import sender_address
+from .pipelining import offers_pipelining, send_pipelined
 from .ratelimit import limiter_for
 from .servers import open_connection
 
@@ -158,8 +159,9 @@ class Mailer:
     take_mailers) and reopened after a drop.
 
     send() is the one place an email leaves: with Django's SMTP backend the bytes go through
-    smtplib as they are (``sendmail(envelope_from, [recipient], data)``), so a Mailer may work
-    in a thread of its own (``threaded``); another backend gets a RawEmail of them."""
+    smtplib as they are (``sendmail(envelope_from, [recipient], data)``, or with the envelope
+    pipelined where the server offers it: pipelining.py), so a Mailer may work in a thread of
+    its own (``threaded``); another backend gets a RawEmail of them."""
 
     def __init__(
         self,
@@ -173,6 +175,7 @@ class Mailer:
         self.opened = False
         self.last_used = 0.0
         self.send_id: int | None = None  # the send whose batches this connection serves
+        self.pipelining: bool | None = None  # the server offers PIPELINING (pipelining.py)
 
     @property
     def settings_key(self) -> tuple:
@@ -199,6 +202,7 @@ class Mailer:
         if not self.opened:
             self.backend.open()
             self.opened = True
+            self.pipelining = None  # asked on the first email (the EHLO may come then)
             self.last_used = time.monotonic()
 
     def send(self, envelope_from: str, recipient: str, data: bytes) -> None:
@@ -207,7 +211,13 @@ class Mailer:
         if self.limiter is not None:  # built first: the server's rate spaces what it receives
             self.limiter.acquire()
         if self.threaded:
-            self.backend.connection.sendmail(envelope_from, [recipient], data)
+            connection = self.backend.connection
+            if self.pipelining is None:
+                self.pipelining = offers_pipelining(connection)
+            if self.pipelining:
+                send_pipelined(connection, envelope_from, recipient, data)
+            else:
+                connection.sendmail(envelope_from, [recipient], data)
         else:
             self.backend.send_messages([RawEmail(envelope_from, recipient, data)])
         self.last_used = time.monotonic()

@@ -20,7 +20,7 @@ from bench.harness.processes import free_port
 from newsletter import tasks, verp
 from newsletter.message import from_header
 from newsletter.models import Delivery, Send, Suppression
-from newsletter.pipeline import smtp
+from newsletter.pipeline import pipelining, smtp
 from newsletter.pipeline.lanes import Lanes
 from newsletter.pipeline.mime import MAX_LINE, MessageTemplate, Part
 from newsletter.pipeline.queueing import queue_send
@@ -164,8 +164,12 @@ def test_a_paced_batch_keeps_its_claims_alive_until_the_last_answer(server, sett
     assert [server.count(address("reader", n)) for n in range(40)] == [1] * 40
 
 
-def test_refusals_are_classified_per_row_across_connections(server):
-    """451 once (greylisting): retried later; 550: failed and suppressed; the rest sent."""
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_refusals_are_classified_per_row_across_connections(server, pipelining):
+    """451 once (greylisting): retried later; 550: failed and suppressed; the rest sent. The
+    same whether the server offers PIPELINING (the envelope in one go) or not (smtplib's
+    command by command)."""
+    server.pipelining = pipelining
     deferred = {address("reader", n) for n in (1, 5, 9)}
     rejected = {address("reader", n) for n in (2, 6)}
     server.defer_first, server.reject = set(deferred), set(rejected)
@@ -188,6 +192,55 @@ def test_refusals_are_classified_per_row_across_connections(server):
     assert all(server.count(email) == 1 for email in deferred)
     send.refresh_from_db()
     assert send.status == Send.Status.SENT
+
+
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelined", "one-by-one"])
+def test_a_server_that_offers_pipelining_gets_each_envelope_in_one_go(
+    server, monkeypatch, pipelining
+):
+    """Two writes and two answers-waits an email where the server offers PIPELINING (MAIL, RCPT
+    and DATA together, then the content), against smtplib's four one by one where it does
+    not; the emails arrive the same."""
+    server.pipelining = pipelining
+    writes = []
+    send = smtplib.SMTP.send
+
+    def counted_send(self, data):
+        writes.append(data if isinstance(data, bytes) else data.encode())
+        return send(self, data)
+
+    monkeypatch.setattr(smtplib.SMTP, "send", counted_send)
+    _newsletter, sent = send_to(6)
+
+    assert set(statuses(sent).values()) == {Row.SENT}
+    assert [server.count(address("reader", n)) for n in range(6)] == [1] * 6
+    envelopes = [w for w in writes if w.lower().startswith(b"mail from:")]
+    assert len(envelopes) == 6
+    if pipelining:
+        assert all(re.search(rb"\r\nrcpt TO:<[^>]+>\r\ndata\r\n$", w) for w in envelopes)
+        assert len([w for w in writes if w.endswith(b"\r\n.\r\n")]) == 6
+    else:
+        assert not any(b"rcpt" in w for w in envelopes)
+        assert len([w for w in writes if w.lower().startswith(b"rcpt to:")]) == 6
+
+
+def test_a_pipelined_refusal_leaves_the_connection_ready_for_the_next_email(server):
+    """A refused recipient in a pipelined envelope: the DATA after it is refused too and the
+    transaction reset, so the next email on the same connection goes through."""
+    server.reject = {"gone@example.test"}
+    connection = smtplib.SMTP("127.0.0.1", server.port)
+    try:
+        assert pipelining.offers_pipelining(connection)
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            pipelining.send_pipelined(connection, "a@example.test", "gone@example.test", b"x\r\n")
+        assert refused.value.recipients["gone@example.test"][0] == 550
+        body = b"Subject: hi\r\n\r\n.leading dot\r\n"
+        pipelining.send_pipelined(connection, "a@example.test", "here@example.test", body)
+    finally:
+        connection.quit()
+    assert server.count("gone@example.test") == 0 and server.count("here@example.test") == 1
+    ((_recipients, data),) = server.raw
+    assert b"\r\n.leading dot" in data  # dot-stuffed on the wire, read back as written
 
 
 def test_a_refused_login_on_every_connection_pauses_the_send(server, settings):
