@@ -208,6 +208,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# cms/celery.py closes a task's old database connections as Django closes a request's
+# (DATABASE_CONN_MAX_AGE); Celery's own fixup, which closes every one around each task, never.
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Broker down: a request gives up enqueueing within a second (the sweeps below catch up).
