@@ -139,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="both",
         help="run without and with DKIM signing (both, the default), or only off / on",
     )
+    parser.add_argument(
+        "--smtp-processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes serving the SMTP sink (default: one per CPU)",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write results as JSON")
     return parser
 
@@ -151,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     if not urlparse(database_url).scheme.startswith("postgres"):
         raise HarnessError("bench.newsletter needs PostgreSQL (DATABASE_URL=postgres://...)")
     tmp = Path(tempfile.mkdtemp(prefix="bench-newsletter-"))
-    redis_server, smtp = RedisServer(tmp), SmtpSink(tmp)
+    redis_server, smtp = RedisServer(tmp), SmtpSink(tmp, args.smtp_processes)
     try:
         database_note = ensure_postgres_database(database_url)
         step(database_note)
