@@ -235,7 +235,7 @@ def test_a_database_failure_leaves_the_message_for_the_next_run(newsletter, tmp_
 
 
 def test_unusable_arguments_are_errors(db, tmp_path):
-    with pytest.raises(CommandError, match="no readable file"):
+    with pytest.raises(CommandError, match="There is no file"):
         run(str(tmp_path / "missing.eml"))
     with pytest.raises(CommandError, match="not a maildir"):
         run("--maildir", str(tmp_path))

@@ -21,35 +21,28 @@ to whoever sent it. The status is non-zero only for arguments that cannot be use
 a maildir message stays where it is for the next run.
 """
 
-import os
 import re
-import sys
 from contextlib import suppress
 from email import policy
 from email.parser import BytesParser
 from email.utils import parseaddr
 from enum import StrEnum
 from html import unescape
-from pathlib import Path
 from urllib.parse import quote, unquote
 
 from django.core import signing
-from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils.html import strip_tags
 
 from newsletter import subscriptions
+from newsletter.management.mailbox import IGNORED, RETRY, MailboxCommand
 from newsletter.models import ConsentRecord, Subscription
 from newsletter.tokens import read_unsubscribe_token
 
-MAX_MESSAGE_BYTES = 1024 * 1024  # a mail client's reply to a mailto is a few kB
-READ_CHUNK = 64 * 1024
 MAX_SCANNED_CHARS = 10_000  # of the subject, and of the body's first line
 MAX_HTML_CHARS = 50_000  # of an HTML-only body, before its tags are stripped
 MAX_CANDIDATES = 10  # token-like words tried per message
 MAX_TOKEN_LENGTH = 500  # as the one-click view
-EX_TEMPFAIL = 75  # sysexits.h: Postfix and other MTAs keep the message and try again
-STDIN = "-"
 # A Django signed value (newsletter/tokens.py): [.]payload:timestamp:signature, URL-safe base64
 # and base 62. A word of its own: not the end of a URL (/unsubscribe/TOKEN/ in a quoted email).
 TOKEN = re.compile(
@@ -60,11 +53,11 @@ TOKEN = re.compile(
 class Outcome(StrEnum):
     UNSUBSCRIBED = "unsubscribed"
     ALREADY = "already"  # already unsubscribed, or the subscription no longer exists
-    IGNORED = "ignored"  # no valid token: nothing to do, never bounced
-    RETRY = "retry"  # the database failed: the message is to be handled again later
+    IGNORED = IGNORED  # no valid token: nothing to do, never bounced
+    RETRY = RETRY  # the database failed: the message is to be handled again later
 
 
-class Command(BaseCommand):
+class Command(MailboxCommand):
     help = (
         "Unsubscribe the people who used the mailto: link of a newsletter email's "
         "List-Unsubscribe header. Reads one email from each FILE, or from standard input when "
@@ -77,99 +70,19 @@ class Command(BaseCommand):
         "every message was read, so an MTA never bounces one back; 1 for unusable arguments; "
         "75 (temporary failure: the MTA tries again) when the database could not be used."
     )
-    # An MTA runs this once per email: no system checks, whose warnings would fill its log.
-    requires_system_checks = []
-    stealth_options = ("stdin",)  # call_command(..., stdin=stream), as createsuperuser
+    outcomes = tuple(Outcome)
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "files",
-            nargs="*",
-            metavar="FILE",
-            help="a file holding one email (RFC 5322); '-' or none: standard input",
-        )
-        parser.add_argument(
-            "--maildir",
-            metavar="DIR",
-            help=(
-                "a maildir (with new/ and cur/): handle every message in new/ and the ones in "
-                "cur/ without the seen flag, then move each to cur/ marked seen (':2,S')"
-            ),
+    def take(self, raw: bytes, truncated: bool, label: str) -> Outcome:
+        return self.handle_message(
+            raw, label, " (only its first 1 MB was read)" if truncated else ""
         )
 
-    def handle(self, *args, files, maildir, **options):
-        stdin = options.get("stdin") or sys.stdin
-        for name in files:
-            if name != STDIN and not Path(name).is_file():
-                raise CommandError(f"There is no file {name}.")
-            if name != STDIN and not os.access(name, os.R_OK):
-                raise CommandError(f"The file {name} cannot be read (permissions).")
-        directory = usable_maildir(maildir) if maildir else None
-        if not files and directory is None:
-            if _isatty(stdin):
-                raise CommandError(
-                    "Nothing to read: give FILEs or --maildir DIR, or pipe one email to "
-                    "standard input."
-                )
-            files = [STDIN]
-
-        self.counts = dict.fromkeys(Outcome, 0)
-        for name in files:
-            if name == STDIN:
-                raw, truncated = read_capped(stdin, drain=True)
-                self.take(raw, truncated, "<stdin>")
-                continue
-            try:
-                with open(name, "rb") as stream:
-                    raw, truncated = read_capped(stream)
-            except OSError as exc:  # gone or changed since it was checked
-                self.problem(name, f"ignored: could not be read ({exc.strerror or exc}).")
-                self.counts[Outcome.IGNORED] += 1
-                continue
-            self.take(raw, truncated, name)
-        if directory is not None:
-            self.handle_maildir(directory)
-
+    def summary(self) -> str:
         counts = self.counts
-        summary = (
+        return (
             f"{counts[Outcome.UNSUBSCRIBED]} unsubscribed, {counts[Outcome.ALREADY]} already "
             f"unsubscribed or unknown, {counts[Outcome.IGNORED]} ignored"
         )
-        if counts[Outcome.RETRY]:
-            self.stdout.write(f"{summary}, {counts[Outcome.RETRY]} to try again.")
-            raise CommandError(
-                f"The database failed for {counts[Outcome.RETRY]} message(s): they are to be "
-                "handled again later.",
-                returncode=EX_TEMPFAIL,
-            )
-        self.stdout.write(f"{summary}.")
-
-    def handle_maildir(self, directory: Path) -> None:
-        cur = directory / "cur"
-        for path in maildir_messages(directory):
-            try:
-                with path.open("rb") as stream:
-                    raw, truncated = read_capped(stream)
-            except FileNotFoundError:
-                continue  # another run took it in the meantime
-            except OSError as exc:
-                self.problem(str(path), f"could not be read ({exc.strerror or exc}); left there.")
-                continue
-            if self.take(raw, truncated, str(path)) == Outcome.RETRY:
-                continue  # left where it is, for the next run
-            try:
-                path.rename(cur / seen_name(path.name))
-            except OSError as exc:
-                self.problem(
-                    str(path), f"handled, but could not be moved to cur/ ({exc.strerror or exc})."
-                )
-
-    def take(self, raw: bytes, truncated: bool, label: str) -> Outcome:
-        outcome = self.handle_message(
-            raw, label, " (only its first 1 MB was read)" if truncated else ""
-        )
-        self.counts[outcome] += 1
-        return outcome
 
     def handle_message(self, raw: bytes, label: str, note: str) -> Outcome:
         if not raw.strip():
@@ -223,76 +136,6 @@ class Command(BaseCommand):
                 f"was already unsubscribed{note}."
             )
         return Outcome.ALREADY
-
-    def problem(self, label: str, text: str) -> None:
-        self.stderr.write(f"{label}: {text}")
-
-
-# --- arguments and input ---------------------------------------------------------------------
-
-
-def _isatty(stream) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return False
-
-
-def usable_maildir(name: str) -> Path:
-    directory = Path(name)
-    if not directory.is_dir():
-        raise CommandError(f"There is no directory {name}.")
-    if not (directory / "new").is_dir() or not (directory / "cur").is_dir():
-        raise CommandError(f"{name} is not a maildir: it has no new/ and cur/ directories.")
-    return directory
-
-
-def read_capped(stream, drain: bool = False) -> tuple[bytes, bool]:
-    """Up to MAX_MESSAGE_BYTES of a stream (binary, or text as in tests), and whether there was
-    more. With `drain` the rest is read and dropped, so the MTA writing into the pipe never
-    meets a broken pipe."""
-    stream = getattr(stream, "buffer", stream)
-    kept: list[bytes] = []
-    size = 0
-    truncated = False
-    while True:
-        chunk = stream.read(READ_CHUNK)
-        if not chunk:
-            break
-        if isinstance(chunk, str):
-            chunk = chunk.encode("utf-8", "surrogateescape")
-        if size < MAX_MESSAGE_BYTES:
-            kept.append(chunk[: MAX_MESSAGE_BYTES - size])
-        size += len(chunk)
-        if size > MAX_MESSAGE_BYTES:
-            truncated = True
-            if not drain:
-                break
-    return b"".join(kept), truncated
-
-
-def seen(name: str) -> bool:
-    return ":2," in name and "S" in name.rsplit(":2,", 1)[1]
-
-
-def seen_name(name: str) -> str:
-    """The maildir name with the seen flag added to its info (flags stay in ASCII order)."""
-    base, _sep, flags = name.partition(":2,")
-    return f"{base}:2,{''.join(sorted(set(flags) | {'S'}))}"
-
-
-def maildir_messages(directory: Path) -> list[Path]:
-    new = sorted(path for path in (directory / "new").iterdir() if _message_file(path))
-    cur = sorted(
-        path
-        for path in (directory / "cur").iterdir()
-        if _message_file(path) and not seen(path.name)
-    )
-    return new + cur
-
-
-def _message_file(path: Path) -> bool:
-    return not path.name.startswith(".") and path.is_file()
 
 
 # --- the message -----------------------------------------------------------------------------
