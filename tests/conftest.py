@@ -260,7 +260,8 @@ def pytest_collection_modifyitems(items):
         ):
             item.fixturenames.insert(0, "demo_network")  # session-scoped: set up first
         if _shares_leeds(item):
-            item.fixturenames.remove(shared_chapter.FIXTURE)
+            if shared_chapter.FIXTURE in item.fixturenames:
+                item.fixturenames.remove(shared_chapter.FIXTURE)
             item.fixturenames.insert(0, shared_chapter.FIXTURE)
     files = {}
     for item in items:
@@ -269,9 +270,10 @@ def pytest_collection_modifyitems(items):
 
 
 def _shares_leeds(item) -> bool:
-    return shared_chapter.FIXTURE in getattr(item, "fixturenames", ()) and not (
-        item.get_closest_marker("flushes_database")
+    uses = shared_chapter.FIXTURE in getattr(item, "fixturenames", ()) or (
+        item.get_closest_marker(shared_chapter.MARKER) is not None
     )
+    return uses and item.get_closest_marker("flushes_database") is None
 
 
 @pytest.hookimpl(wrapper=True)

@@ -11,12 +11,17 @@ that does not use Leeds (or at the end of the session) the outer transaction is 
 no other test ever sees Leeds. tests/conftest.py orders each file's Leeds tests last, so a
 file opens it once.
 
+A parameter that reaches Leeds only through `request.getfixturevalue("leeds")` (a fixture or
+test parametrized over sites) is written `leeds_param("leeds")`: its marker tells the ordering
+that the test uses Leeds, so it too shares the one Leeds instead of making its own.
+
 A test on a real transaction (``flushes_database``), or one whose own transaction was opened
 first, gets Leeds made inside its own transaction instead, as every test did before.
 """
 
 import io
 
+import pytest
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
@@ -24,6 +29,13 @@ from chapters.models import Chapter
 
 LEEDS_HOST = "leeds.localhost"
 FIXTURE = "_leeds_made"  # requested by the `leeds` fixture; set up before the test's transaction
+MARKER = "uses_leeds"  # a parameter whose test asks for Leeds by getfixturevalue
+
+
+def leeds_param(*values):
+    """The Leeds value of a parametrization whose test asks for the `leeds` fixture only by
+    `request.getfixturevalue`: marked, so it shares the one Leeds (same id as the bare value)."""
+    return pytest.param(*(values or ("leeds",)), marks=getattr(pytest.mark, MARKER))
 
 
 def make_leeds(**options) -> None:

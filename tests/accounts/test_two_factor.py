@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import GroupFactory, UserFactory
 from tests.helpers import body, logged_in
+from tests.shared_chapter import leeds_param
 
 ENROL = reverse("accounts_two_factor")
 VERIFY = reverse("accounts_two_factor_verify")
@@ -65,7 +66,7 @@ def editor(db):
     return UserFactory(groups=[GroupFactory(name="Editors")])
 
 
-@pytest.fixture(params=["coventry", "leeds"])
+@pytest.fixture(params=["coventry", leeds_param()])
 def chapter_editor(request, network):
     """A chapter editor: the demo's Coventry editor, and Leeds's, made by create_chapter."""
     if request.param == "coventry":

@@ -11,10 +11,11 @@ from wagtail.models import Page, WorkflowState
 
 from chapters.models import Chapter
 from tests.helpers import body, form_data
+from tests.shared_chapter import leeds_param
 from tests.stories.library import form_errors
 
 
-@pytest.fixture(params=["national", "coventry", "leeds"])
+@pytest.fixture(params=["national", "coventry", leeds_param()])
 def editor_and_home(request, network, client):
     """(a client logged in as the site's editor, its home page, its chapter or None)."""
     users = get_user_model().objects

@@ -22,12 +22,13 @@ from tests.formpages.support import (
     team_mail,
 )
 from tests.helpers import ESCAPED_SCRIPT, INJECTION, SCRIPT
+from tests.shared_chapter import leeds_param
 
 SENDER_ADDRESS = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 LEEDS_CONTACT = "hello@leeds.example"
 
 
-@pytest.fixture(params=["coventry", "leeds"])
+@pytest.fixture(params=["coventry", leeds_param()])
 def site_under_test(request, network):
     """(host, the site's display name, its contact address) on Coventry, then on Leeds."""
     if request.param == "coventry":

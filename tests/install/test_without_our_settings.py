@@ -14,6 +14,7 @@ from newsletter.models import NewsletterList
 from newsletter.models.lists import site_languages
 from sites import conf as sites_conf
 from tests.newsletter.subscriptions_support import subscribe, subscription_for
+from tests.shared_chapter import leeds_param
 
 NO_BROKER = {"CELERY_BROKER_URL": ""}
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -26,7 +27,7 @@ def dummy_results():
     return task_backends["default"].results
 
 
-@pytest.mark.parametrize("host", ["coventry.localhost", "leeds.localhost"])
+@pytest.mark.parametrize("host", ["coventry.localhost", leeds_param("leeds.localhost")])
 def test_without_a_broker_the_confirmation_waits_in_django_tasks(
     host, request, network, client, django_capture_on_commit_callbacks
 ):
@@ -43,7 +44,7 @@ def test_without_a_broker_the_confirmation_waits_in_django_tasks(
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("host", ["coventry.localhost", "leeds.localhost"])
+@pytest.mark.parametrize("host", ["coventry.localhost", leeds_param("leeds.localhost")])
 def test_without_a_broker_the_confirmation_is_mailed_by_django_tasks(
     host, request, network, client, django_capture_on_commit_callbacks
 ):
@@ -96,7 +97,10 @@ def test_a_default_language_outside_languages_is_still_offered(network):
 
 @pytest.mark.parametrize(
     ("host", "name"),
-    [("coventry.localhost", "Connecting for Good Coventry"), ("leeds.localhost", "Leeds Connects")],
+    [
+        ("coventry.localhost", "Connecting for Good Coventry"),
+        leeds_param("leeds.localhost", "Leeds Connects"),
+    ],
 )
 @pytest.mark.parametrize("path", ["/stories/", "/subscriptions/subscribe/"])
 def test_our_pages_are_dressed_without_our_context_processor(host, name, path, request, network):

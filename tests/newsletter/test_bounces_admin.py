@@ -23,6 +23,7 @@ from tests.helpers import assert_refused
 from tests.helpers import body as text
 from tests.newsletter.admin_support import add_issue_under
 from tests.newsletter.support import add_subscribers
+from tests.shared_chapter import leeds_param
 
 Kind = DeliveryEvent.Kind
 SENT = 400  # 2 complaints = 0.5 % (warned), 1 = 0.25 % (not); 9 bounces = 2.25 % (warned)
@@ -72,7 +73,7 @@ def bounce_and_complain(send: Send, *, bounces: int, complaints: int, unsubscrib
         )
 
 
-@pytest.fixture(params=["coventry", "leeds"])
+@pytest.fixture(params=["coventry", leeds_param()])
 def chapter(request, network):
     """(site, that site's editor's client) for Coventry, and for Leeds made by create_chapter."""
     if request.param == "coventry":

@@ -23,6 +23,7 @@ from newsletter.models import NewsletterList, Subscription
 from newsletter.pipeline.queueing import queue_send
 from tests.newsletter.admin_support import add_issue_under
 from tests.newsletter.support import add_subscribers, address
+from tests.shared_chapter import leeds_param
 
 DOMAIN = "connection.example.org"
 SELECTOR = "news2026"
@@ -78,7 +79,7 @@ def dns_for(public: str, name: str = f"{SELECTOR}._domainkey.{DOMAIN}."):
     return lookup
 
 
-@pytest.fixture(params=["national", "leeds"])
+@pytest.fixture(params=["national", leeds_param()])
 def site(request, network):
     if request.param == "national":
         return network.national_site

@@ -19,6 +19,7 @@ from newsletter.rendering import render_issue
 from sites.models import SiteSettings
 from tests.newsletter.admin_support import add_issue_under
 from tests.newsletter.support import add_subscribers
+from tests.shared_chapter import leeds_param
 
 LOGO_ALT = "Our logo: two hands meeting"
 ADDRESS = "Connecting for Good\nc/o Central Library\nCoventry CV1 1FY"
@@ -31,7 +32,7 @@ def _styled(html: str, tag: str) -> str:
     return match[1]
 
 
-@pytest.fixture(params=["coventry", "leeds"])
+@pytest.fixture(params=["coventry", leeds_param()])
 def site_issue(request, network):
     """(issue, its site's settings) on Coventry (the demo's issue, its logo) or Leeds."""
     if request.param == "coventry":

@@ -22,9 +22,10 @@ from tests.newsletter.admin_support import (
     state,
 )
 from tests.newsletter.support import add_subscribers
+from tests.shared_chapter import leeds_param
 
 
-@pytest.fixture(params=["coventry", "leeds"])
+@pytest.fixture(params=["coventry", leeds_param()])
 def editor_issue(request, network):
     """(a client logged in as the site's editor, a sendable issue, its list's name, recipients)."""
     if request.param == "coventry":

@@ -25,6 +25,7 @@ from tests.helpers import assert_no_leak, assert_refused, body, logged_in
 from tests.newsletter.admin_support import _edit_url, _settings_of, add_issue_under
 from tests.newsletter.servers_support import RecordingMailServer, project_mail_to
 from tests.newsletter.support import add_subscribers, address, build_newsletter
+from tests.shared_chapter import leeds_param
 
 PASSWORD = "Zq-smtp-secret-4417"  # noqa: S105 - a test token that must never be shown
 NEW_PASSWORD = "Zq-smtp-rotated-9902"  # noqa: S105
@@ -202,7 +203,7 @@ def test_a_server_a_list_sends_through_is_not_deleted(national_client, server, n
 # --- chapter editors: refused everywhere ------------------------------------------------------
 
 
-@pytest.fixture(params=["coventry", "leeds"])
+@pytest.fixture(params=["coventry", leeds_param()])
 def chapter_client(request):
     if request.param == "coventry":
         return request.getfixturevalue("coventry_client")
@@ -230,7 +231,7 @@ def _chapter_list_and_client(request, chapter: str):
     return NewsletterList.for_site(leeds.site), request.getfixturevalue("leeds_client")
 
 
-@pytest.mark.parametrize("chapter", ["coventry", "leeds"])
+@pytest.mark.parametrize("chapter", ["coventry", leeds_param()])
 def test_a_chapter_editor_neither_sees_nor_sets_the_lists_server(request, chapter, server):
     newsletter_list, client = _chapter_list_and_client(request, chapter)
     edit = body(client.get(_edit_url(newsletter_list)))
@@ -242,7 +243,7 @@ def test_a_chapter_editor_neither_sees_nor_sets_the_lists_server(request, chapte
     assert newsletter_list.smtp_server_id is None  # ...without the forged field
 
 
-@pytest.mark.parametrize("chapter", ["coventry", "leeds"])
+@pytest.mark.parametrize("chapter", ["coventry", leeds_param()])
 def test_a_chapter_editor_cannot_reach_the_server_choice(request, chapter, server):
     newsletter_list, client = _chapter_list_and_client(request, chapter)
     page = reverse("newsletter_admin:list_server", args=[newsletter_list.pk])
@@ -253,7 +254,7 @@ def test_a_chapter_editor_cannot_reach_the_server_choice(request, chapter, serve
     assert newsletter_list.smtp_server_id is None
 
 
-@pytest.mark.parametrize("chapter", ["coventry", "leeds"])
+@pytest.mark.parametrize("chapter", ["coventry", leeds_param()])
 def test_the_national_team_chooses_a_chapter_lists_server(request, chapter, server):
     """Only the server: the chapter's own settings stay the chapter's (the national team
     still cannot open them)."""

@@ -32,11 +32,11 @@ from tests.newsletter.subscriptions_support import (
     pending_subscription,
     signup_data,
 )
-from tests.shared_chapter import LEEDS_HOST
+from tests.shared_chapter import LEEDS_HOST, leeds_param
 
 WELSH_SUBSCRIBE = "/cy/subscriptions/subscribe/"
 LINK = r"(https?://[^/\s\"]+)?(/[a-z/]*subscriptions/{kind}/[^/\s\"]+/)"
-SITES = ["national", "leeds"]
+SITES = ["national", leeds_param()]
 
 
 def welsh(message: str, **values) -> str:

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from newsletter.models import NewsletterIssuePage, NewsletterList, Send
 from tests.helpers import body as text
 from tests.newsletter.admin_support import add_issue_under
+from tests.shared_chapter import leeds_param
 
 WHEN = timezone.make_aware(datetime.datetime(2030, 3, 14, 9, 30))
 
@@ -26,7 +27,7 @@ def test_dates_are_british_in_english_and_day_first_in_welsh():
         assert date_format(day) == "14 Mawrth 2030"
 
 
-@pytest.fixture(params=["national", "coventry", "leeds"])
+@pytest.fixture(params=["national", "coventry", leeds_param()])
 def site_home(request, network):
     if request.param == "leeds":
         return request.getfixturevalue("leeds").site.root_page
@@ -68,7 +69,7 @@ def _list_for(issue):
     return NewsletterList.for_site(issue.get_site())
 
 
-@pytest.mark.parametrize("who", ["superuser", "coventry_editor", "leeds_editor"])
+@pytest.mark.parametrize("who", ["superuser", "coventry_editor", leeds_param("leeds_editor")])
 def test_the_admin_asks_no_third_party_for_avatars(who, request, network, client):
     user = request.getfixturevalue(who)
     client.force_login(user)

@@ -24,6 +24,7 @@ from cms.stories.models import Story
 from newsletter.models import Subscriber, Subscription
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST, NATIONAL_HOST
 from tests.helpers import _settings_in_subprocess, form_data
+from tests.shared_chapter import leeds_param
 
 REPO = Path(__file__).resolve().parents[2]
 FORM = "application/x-www-form-urlencoded"
@@ -71,7 +72,7 @@ def post(client, path: str, host: str, fields: dict, charset: str):
     )
 
 
-@pytest.fixture(params=[COVENTRY_HOST, LEEDS_HOST])
+@pytest.fixture(params=[COVENTRY_HOST, leeds_param(LEEDS_HOST)])
 def host(request, network):
     """Each chapter test runs on Coventry and on Leeds (made by create_chapter in the test)."""
     if request.param == LEEDS_HOST:

@@ -10,6 +10,7 @@ from sites.contrast import contrast_failures, contrast_ratio, format_ratio
 from sites.models import SiteSettings
 from tests.chapters.page_admin import form_errors, settings_url
 from tests.helpers import body, form_data
+from tests.shared_chapter import leeds_param
 
 
 @pytest.mark.parametrize(
@@ -69,7 +70,7 @@ def _post_colours(client, site, **colours):
     return client.post(url, data)
 
 
-@pytest.mark.parametrize("where", ["coventry", "leeds"])
+@pytest.mark.parametrize("where", ["coventry", leeds_param()])
 def test_site_settings_refuse_failing_colours_and_show_the_ratio(
     where, request, network, coventry_client
 ):
@@ -97,7 +98,7 @@ def test_site_settings_refuse_failing_colours_and_show_the_ratio(
     )
 
 
-@pytest.mark.parametrize("where", ["coventry", "leeds"])
+@pytest.mark.parametrize("where", ["coventry", leeds_param()])
 def test_site_settings_accept_passing_colours(where, request, network, coventry_client):
     if where == "leeds":
         site = request.getfixturevalue("leeds").site

@@ -13,6 +13,7 @@ from cms.stories.tasks import acknowledge_shared_story, notify_story_published
 from sites.models import SiteSettings
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST
 from tests.helpers import ESCAPED_SCRIPT, SCRIPT, form_data, logged_in
+from tests.shared_chapter import leeds_param
 from tests.stories.library import story_url
 from tests.stories.share_form import COVENTRY_EDITORS, latest_resident_story, share, valid_data
 
@@ -21,7 +22,7 @@ RESIDENT = "amira@example.com"
 LEEDS_CONTACT = "hello@leeds.example"
 
 
-@pytest.fixture(params=["coventry", "leeds"])
+@pytest.fixture(params=["coventry", leeds_param()])
 def home(request, network):
     """Where the resident shares: (host, site, the editors' addresses, an editor who publishes)."""
     if request.param == "coventry":

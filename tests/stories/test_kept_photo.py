@@ -10,12 +10,13 @@ from django.core.files.storage import default_storage
 
 from cms.stories.forms import KEPT_PHOTO_SALT, KEPT_PHOTOS_DIR
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST
+from tests.shared_chapter import leeds_param
 from tests.stories.share_form import image_bytes, latest_resident_story, photo, share, valid_data
 
 KEPT_NOTICE = "We have kept the photo you chose"
 
 
-@pytest.fixture(params=["coventry", "leeds"])
+@pytest.fixture(params=["coventry", leeds_param()])
 def host(request, network):
     if request.param == "leeds":
         request.getfixturevalue("leeds")
