@@ -271,7 +271,7 @@ def pytest_collection_modifyitems(items):
 
 def _shares_leeds(item) -> bool:
     uses = shared_chapter.FIXTURE in getattr(item, "fixturenames", ()) or (
-        item.get_closest_marker(shared_chapter.MARKER) is not None
+        item.get_closest_marker(shared_chapter.USES_LEEDS.name) is not None
     )
     return uses and item.get_closest_marker("flushes_database") is None
 

@@ -12,7 +12,7 @@ no other test ever sees Leeds. tests/conftest.py orders each file's Leeds tests 
 file opens it once.
 
 A parameter that reaches Leeds only through `request.getfixturevalue("leeds")` (a fixture or
-test parametrized over sites) is written `leeds_param("leeds")`: its marker tells the ordering
+test parametrized over sites) is written `leeds_param()`: its marker tells the ordering
 that the test uses Leeds, so it too shares the one Leeds instead of making its own.
 
 A test on a real transaction (``flushes_database``), or one whose own transaction was opened
@@ -29,13 +29,13 @@ from chapters.models import Chapter
 
 LEEDS_HOST = "leeds.localhost"
 FIXTURE = "_leeds_made"  # requested by the `leeds` fixture; set up before the test's transaction
-MARKER = "uses_leeds"  # a parameter whose test asks for Leeds by getfixturevalue
+USES_LEEDS = pytest.mark.uses_leeds  # a parameter whose test asks for Leeds by getfixturevalue
 
 
 def leeds_param(*values):
     """The Leeds value of a parametrization whose test asks for the `leeds` fixture only by
     `request.getfixturevalue`: marked, so it shares the one Leeds (same id as the bare value)."""
-    return pytest.param(*(values or ("leeds",)), marks=getattr(pytest.mark, MARKER))
+    return pytest.param(*(values or ("leeds",)), marks=USES_LEEDS)
 
 
 def make_leeds(**options) -> None:
