@@ -205,9 +205,11 @@ def _leeds_made(demo_network, django_db_blocker):
 
 
 @pytest.fixture
-def leeds(_leeds_made, network) -> Chapter:
+def leeds(request, _leeds_made, network) -> Chapter:
     """Leeds, made by `create_chapter` (not built by hand as the demo's sites are): every
     tenancy test also runs against it. Rolled back with the test, as any test's data."""
+    if not shared_chapter.shared_leeds.is_open and not _flushes(request.node):
+        pytest.fail(shared_chapter.UNSHARED, pytrace=False)
     return shared_chapter.shared_leeds.leeds_for_test()
 
 
@@ -269,11 +271,15 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (files[item.nodeid.split("::", 1)[0]], _shares_leeds(item)))
 
 
+def _flushes(item) -> bool:
+    return item.get_closest_marker("flushes_database") is not None
+
+
 def _shares_leeds(item) -> bool:
     uses = shared_chapter.FIXTURE in getattr(item, "fixturenames", ()) or (
         item.get_closest_marker(shared_chapter.USES_LEEDS.name) is not None
     )
-    return uses and item.get_closest_marker("flushes_database") is None
+    return uses and not _flushes(item)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -15,8 +15,10 @@ A parameter that reaches Leeds only through `request.getfixturevalue("leeds")` (
 test parametrized over sites) is written `leeds_param()`: its marker tells the ordering
 that the test uses Leeds, so it too shares the one Leeds instead of making its own.
 
-A test on a real transaction (``flushes_database``), or one whose own transaction was opened
-first, gets Leeds made inside its own transaction instead, as every test did before.
+A test on a real transaction (``flushes_database``) gets Leeds made inside its own transaction
+instead. Any other test that reaches the `leeds` fixture after its own transaction opened (by
+`request.getfixturevalue` without `leeds_param()`) fails with UNSHARED: it would quietly make a
+Leeds of its own, a second a test.
 """
 
 import io
@@ -30,6 +32,14 @@ from chapters.models import Chapter
 LEEDS_HOST = "leeds.localhost"
 FIXTURE = "_leeds_made"  # requested by the `leeds` fixture; set up before the test's transaction
 USES_LEEDS = pytest.mark.uses_leeds  # a parameter whose test asks for Leeds by getfixturevalue
+
+
+UNSHARED = (
+    "This test reaches the `leeds` fixture only after its own transaction opened (by "
+    "request.getfixturevalue), so it cannot share the one Leeds and would make its own. Write "
+    "its Leeds parameter as leeds_param() (tests/shared_chapter.py), or ask for `leeds` as an "
+    "argument of the test or of one of its fixtures."
+)
 
 
 def leeds_param(*values):
@@ -67,8 +77,8 @@ class SharedLeeds:
         return self.atomic is not None
 
     def open(self, blocker) -> None:
-        """Leeds in a transaction left open (if it is not already), unless a transaction is
-        already open: then the test makes its own Leeds (see `leeds_for_test`)."""
+        """Leeds in a transaction left open (if it is not already), unless the test's own
+        transaction is already open: then the `leeds` fixture refuses (UNSHARED)."""
         if self.is_open:
             return
         with blocker.unblock():
@@ -96,7 +106,8 @@ class SharedLeeds:
             atomic.__exit__(None, None, None)
 
     def leeds_for_test(self) -> Chapter:
-        """Leeds for the running test (inside its transaction)."""
+        """Leeds for the running test (inside its transaction): made there when no shared one
+        is open (a flushing test)."""
         if not self.is_open:
             make_leeds()
         return get_leeds()

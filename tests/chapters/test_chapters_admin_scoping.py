@@ -7,6 +7,7 @@ from django.urls import reverse
 from chapters.admin import ChapterViewSet
 from chapters.models import Chapter
 from tests.chapters.test_start_chapter import GOOD, START_URL, counts
+from tests.shared_chapter import leeds_param
 
 URL_NAMES = ["index", "index_results", "add", "edit", "history", "history_results", "usage"]
 
@@ -25,7 +26,7 @@ def test_every_url_is_walked():
     assert names == set(URL_NAMES)
 
 
-@pytest.mark.parametrize("editor", ["coventry_editor", "leeds_editor"])
+@pytest.mark.parametrize("editor", ["coventry_editor", leeds_param("leeds_editor")])
 def test_chapter_editors_are_refused_everywhere(client, request, network, editor):
     user = request.getfixturevalue(editor)
     client.force_login(user)

@@ -329,7 +329,7 @@ def mail_servers(_two_servers, settings) -> tuple[RecordingMailServer, Recording
     return own, default
 
 
-@pytest.fixture(params=["national", "leeds"])
+@pytest.fixture(params=["national", leeds_param()])
 def site(request, network):
     if request.param == "national":
         return network.national_site
