@@ -1,7 +1,8 @@
 """Shared fixtures. The test database outlives the run (--reuse-db; tests/demo_db.py says what
 it holds and when it is rebuilt); the demo network, built by the same builders `load_demo` uses,
-is in it only once a test asks for it (`demo_network`, or a fixture below that depends on it).
-Every test then runs inside a transaction that is rolled back."""
+is in it only when a collected test asks for it (`demo_network`, or a fixture below that
+depends on it): it is then a copy of the demo template, where the demo is built once for all
+the processes of a run. Every test then runs inside a transaction that is rolled back."""
 
 import os
 import shutil
@@ -66,6 +67,10 @@ def _runs_flushing_tests(session) -> bool:
     return any(item.get_closest_marker("flushes_database") for item in session.items)
 
 
+def _wants_demo(session) -> bool:
+    return any("demo_network" in getattr(item, "fixturenames", ()) for item in session.items)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(request):
     """pytest-django's names (``_gw0`` ... per xdist worker), and a database of its own for a
@@ -77,8 +82,9 @@ def django_db_modify_db_settings(request):
 @pytest.fixture(scope="session")
 def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker):
     """With --reuse-db (the default, see pyproject.toml) the session's database is prepared
-    here, a copy of the migrated template (tests/demo_db.py), and pytest-django keeps it:
-    --create-db migrates the template again; a flushing session always gets a new copy."""
+    here, a copy of the migrated template, or of the demo template when a collected test asks
+    for the demo (tests/demo_db.py), and pytest-django keeps it: --create-db migrates the
+    template again; a flushing session always gets a new copy of the template."""
     if not request.config.getvalue("reuse_db"):
         return request.config.getvalue("create_db")
     # One run of `make test` (TEST_RUN_ID: its two pytest processes) builds the template once.
@@ -93,6 +99,7 @@ def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker)
             create=request.config.getvalue("create_db"),
             fresh=_runs_flushing_tests(request.session),
             run=run,
+            demo=_wants_demo(request.session),
         )
     return False
 
@@ -106,8 +113,9 @@ def django_db_setup(django_db_setup, django_db_blocker) -> demo_db.Database:
 
 @pytest.fixture(scope="session")
 def demo_network(django_db_setup, django_db_blocker) -> demo_db.Database:
-    """The demo network (`load_demo`'s), built once into the test database and kept there for
-    later runs; tests that use none of the fixtures depending on it never wait for it."""
+    """The demo network (`load_demo`'s), in the test database when it is a copy of the demo
+    template (built once per run and kept for later runs), else built into it now; tests that
+    use none of the fixtures depending on it never wait for it."""
     with django_db_blocker.unblock():
         demo_db.build_demo_once(django_db_setup)
     return django_db_setup

@@ -2,16 +2,20 @@
 
 The fixtures in tests/conftest.py call these functions; this module holds no fixtures.
 
-Two kinds of database, each named after the test database pytest-django would use:
+Three kinds of database, each named after the test database pytest-django would use:
 
 - the *template* (``<test name>_template``): `migrate` run once into it, kept until the
   migrations or the installed packages change (or --create-db asks). Migrating costs 20-40 s;
   every other database is a copy of this one (PostgreSQL: ``CREATE DATABASE ... TEMPLATE``;
   SQLite: a file copy), made in about a second.
+- the *demo template* (``<test name>_demo_template``): a copy of the template with the demo
+  network built into it, once for all the processes of a run (building it costs 10-20 s), and
+  kept while the template and the sources it was built from are current.
 - the session's own database (``<test name>``, ``<test name>_gw0`` ... per xdist worker, and
-  ``..._flush`` for a session that runs tests which commit and flush): a copy of the template,
-  reused by the next session while it is still a copy of the current template and any demo in
-  it was built from the current sources. A flushing session always starts from a new copy.
+  ``..._flush`` for a session that runs tests which commit and flush): a copy of the demo
+  template when a collected test asks for the demo (`demo_network`), else of the template;
+  reused by the next session while it is still a copy of the current one. A flushing session
+  always starts from a new copy of the template: its tests never see the demo.
 
 What a database holds is written in the database itself, in a table no model owns
 (STATE_TABLE): a copy carries its template's record along, dropping a database drops its
@@ -26,7 +30,9 @@ record, and Django's flush (which empties model tables only) leaves it alone. It
   covers every Python source of the project's packages (cms/, sites/, chapters/, newsletter/:
   the demo builders, the provisioning they call, the models' save() and signals), this module
   and the schema. The build id names the copy of the demo's media files kept under
-  var/test-media/ (MEDIA_ROOT is a new temporary folder each run; the copy is put back into it).
+  var/test-media/, in the folder of the database it was built in (the demo template's, or the
+  session's own when a test asked for the demo that no collected test announced): MEDIA_ROOT
+  is a new temporary folder each run, and the copy is put back into it.
 
 The demo is built in one transaction that also writes its ``demo`` row, so a database never
 holds half a demo: an interrupted build leaves no row, and the session's database is copied
@@ -102,6 +108,7 @@ def set_test_names(worker: str | None, flushing: bool) -> None:
         test = database.setdefault("TEST", {})
         name = test.get("NAME") or f"test_{database['NAME']}"
         test["TEMPLATE_NAME"] = f"{name}_template"
+        test["DEMO_TEMPLATE_NAME"] = f"{name}_demo_template"
         test["NAME"] = name + (f"_{worker}" if worker else "") + ("_flush" if flushing else "")
 
 
@@ -161,10 +168,21 @@ def _media_copy(connection, database: str, build_id: str) -> Path:
     return Path(settings.VAR_DIR) / "test-media" / folder / build_id
 
 
-def _demo_is_current(connection, database: str, record: dict) -> bool:
-    fingerprint, _, build_id = record.get("demo", "").partition(" ")
+def _kept_media(connection, record: dict) -> Path | None:
+    """The kept copy of the media files of the demo `record` names: built in the demo template
+    or in the session's own database."""
+    build_id = record.get("demo", "").partition(" ")[2]
+    test = connection.settings_dict["TEST"]
+    for database in (test.get("DEMO_TEMPLATE_NAME"), test["NAME"]):
+        if database and build_id and (kept := _media_copy(connection, database, build_id)).is_dir():
+            return kept
+    return None
+
+
+def _demo_is_current(connection, record: dict) -> bool:
+    fingerprint = record.get("demo", "").partition(" ")[0]
     return fingerprint == demo_fingerprint(record["schema"]) and (
-        _media_copy(connection, database, build_id).is_dir()
+        _kept_media(connection, record) is not None
     )
 
 
@@ -184,9 +202,10 @@ def _lock(template: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def prepare(connection, *, create: bool, fresh: bool, run: str) -> None:
-    """Make the template current and this session's database a reusable copy of it.
-    `create`: build the template again (once per run); `fresh`: copy it again regardless."""
+def prepare(connection, *, create: bool, fresh: bool, run: str, demo: bool) -> None:
+    """Make the template current (and the demo template, for a session that wants the `demo`)
+    and this session's database a reusable copy of it. `create`: build the template again
+    (once per run); `fresh`: copy the template again regardless, never the demo template."""
     test = connection.settings_dict["TEST"]
     template, own = test["TEMPLATE_NAME"], test["NAME"]
     schema = schema_fingerprint()
@@ -199,14 +218,19 @@ def prepare(connection, *, create: bool, fresh: bool, run: str) -> None:
         ):
             _build_template(connection, template, schema, run)
             record = read_record(connection, template)
+        source = template
+        if demo and not fresh:
+            source = test["DEMO_TEMPLATE_NAME"]
+            record = _current_demo_template(connection, source, template, record)
         mine = read_record(connection, own)
         if (
             fresh
             or mine is None
             or mine.get("template") != record["template"]
-            or ("demo" in mine and not _demo_is_current(connection, own, mine))
+            or (demo and mine.get("demo") != record["demo"])
+            or ("demo" in mine and not _demo_is_current(connection, mine))
         ):
-            _copy(connection, template, own)
+            _copy(connection, source, own)
 
 
 def _build_template(connection, template: str, schema: str, run: str) -> None:
@@ -221,6 +245,25 @@ def _build_template(connection, template: str, schema: str, run: str) -> None:
     finally:
         connection.close()
         settings_dict["NAME"], settings_dict["TEST"]["NAME"] = name, test_name
+
+
+def _current_demo_template(connection, name: str, template: str, record: dict) -> dict:
+    """The record of the demo template `name`, built again from `template` (whose record is
+    `record`) unless it is a copy of it holding a current demo."""
+    mine = read_record(connection, name)
+    if mine and mine.get("template") == record["template"] and _demo_is_current(connection, mine):
+        return mine
+    _copy(connection, template, name)
+    settings_dict = connection.settings_dict
+    real_name = settings_dict["NAME"]
+    connection.close()
+    settings_dict["NAME"] = name
+    try:
+        _build_demo(connection, record["schema"])
+    finally:
+        connection.close()
+        settings_dict["NAME"] = real_name
+    return read_record(connection, name)
 
 
 def _copy(connection, template: str, own: str) -> None:
@@ -252,16 +295,16 @@ def after_setup(connection) -> Database:
     record = read_record(connection) or {}
     database = Database(connection)
     if "demo" in record and "schema" in record:
-        build_id = record["demo"].partition(" ")[2]
-        kept = _media_copy(connection, connection.settings_dict["NAME"], build_id)
-        if kept.is_dir():
+        kept = _kept_media(connection, record)
+        if kept is not None:
             shutil.copytree(kept, settings.MEDIA_ROOT, dirs_exist_ok=True)
             database.built = True
     return database
 
 
 def build_demo_once(database: Database) -> None:
-    """Build the demo network and commit it with its record, unless the database holds it."""
+    """Build the demo network into the session's database unless it holds it (a copy of the
+    demo template does: this is for a session whose collected tests did not announce it)."""
     connection = database.connection
     if database.built:
         return
@@ -276,13 +319,20 @@ def build_demo_once(database: Database) -> None:
             f"{connection.settings_dict['NAME']} holds a demo whose media files are gone: "
             "run the tests once with --create-db"
         )
-    schema = record.get("schema", schema_fingerprint())
+    kept = _build_demo(connection, record.get("schema", schema_fingerprint()))
+    shutil.copytree(kept, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    database.built = True
+
+
+def _build_demo(connection, schema: str) -> Path:
+    """Build the demo network into the database `connection` is on and commit it with its
+    record; its media files go to a folder of that database's under var/test-media/ (an
+    earlier build's are removed), which is returned."""
     build_id = uuid.uuid4().hex
     kept = _media_copy(connection, connection.settings_dict["NAME"], build_id)
     shutil.rmtree(kept.parent, ignore_errors=True)  # an earlier build's files
-    with transaction.atomic():
+    with transaction.atomic(using=connection.alias):
         with override_settings(MEDIA_ROOT=str(kept)):
             build_demo(port=DEMO_PORT, password=DEMO_PASSWORD)
         _write(connection, {"demo": f"{demo_fingerprint(schema)} {build_id}"})
-    shutil.copytree(kept, settings.MEDIA_ROOT, dirs_exist_ok=True)
-    database.built = True
+    return kept
