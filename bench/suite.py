@@ -101,7 +101,9 @@ def base_checkout(commit: str) -> Path:
 
 
 def suite_env() -> dict[str, str]:
-    env = {**os.environ, "CI": "true"}
+    """`make test`'s environment on both sides: CI's, and one hash seed, since a test id made
+    from a set (the baseline has some) differs between xdist workers with random seeds."""
+    env = {**os.environ, "CI": "true", "PYTHONHASHSEED": "0"}
     env.pop("PYTEST_ADDOPTS", None)
     return env
 
