@@ -123,10 +123,10 @@ def demo_network(django_db_setup, django_db_blocker) -> demo_db.Database:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Wagtail caches site root paths; a rolled-back test must not leave them behind. Each test
-    starts in the default language too: Django's LocaleMiddleware leaves the language of the
-    last request active in the thread, so a test's /cy/ request would make the next test's
-    mail Welsh."""
+    """Wagtail caches site root paths and the rate limits (antispam, the widget's signup) count
+    in the cache; a rolled-back test must leave neither behind. Each test starts in the default
+    language too: Django's LocaleMiddleware leaves the language of the last request active in
+    the thread, so a test's /cy/ request would make the next test's mail Welsh."""
     cache.clear()
     translation.activate(settings.LANGUAGE_CODE)
     yield

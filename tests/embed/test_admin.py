@@ -4,10 +4,8 @@ address) and Newsletters → Signups by source, each scoped to the editor's site
 import re
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.test import Client
 
 from tests.conftest import COVENTRY_HOST, NATIONAL_HOST
@@ -15,11 +13,6 @@ from tests.embed.support import post_signup
 
 EMBED_URL = "/admin/embed/"
 SOURCES_URL = "/admin/newsletter/sources/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def _textarea(html: str, name: str) -> str:

@@ -6,17 +6,11 @@ the list of the host's own site only, field errors as 400 JSON, spam refused, a 
 import json
 
 import pytest
-from django.core.cache import cache
 
 from newsletter.models import ConsentRecord, NewsletterList, Subscription
 from tests.conftest import COVENTRY_HOST, LEEDS_HOST, NATIONAL_HOST
 from tests.embed.support import EMAIL, MEMBER_ORIGIN, post_signup, signup_body
 from tests.newsletter.subscriptions_support import confirm_link, form_started, nothing_stored_for
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def _subscribe(client, capture, host, **overrides):

@@ -6,10 +6,11 @@ hold the server's rate; Redis stopped mid-way: each process paces itself and not
 
 Allowance: the limiter grants at most R slots in any second (by Redis's clock); the times the
 tests read are taken after the grant (by the granted process, or at the SMTP server on the
-message's arrival), so a round trip slower than the others can bring a message closer to the
-next. Grant times are checked at exactly R per second; arrivals at the sink (10 a second, one
-every 100 ms) at R + 1, which bears up to 200 ms of such jitter, and their total duration at no
-less than (N - 1) / R (which two unshared limiters would halve).
+message's arrival), so a process scheduled later than the others (the machine busy with the
+rest of the suite) or a slower round trip brings a message closer to the next. Grant times and
+arrivals at the sink (10 a second, one every 100 ms) are both checked at R + 1 in any second,
+which bears up to 200 ms of such jitter and still refuses two unshared limiters (2R), and their
+total duration at no less than (N - 1) / R (which two unshared limiters would halve).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def test_two_processes_share_one_pace(redis_url):
     turns = _in_processes(redis_url, "smtp.example:587:coventry", per_second, count)
     granted = sorted(turns[0] + turns[1])
     assert len(granted) == 2 * count
-    assert busiest_window(granted) <= per_second
+    assert busiest_window(granted) <= per_second + 1  # two unshared limiters: 2 * per_second
     # 30 slots at 10 a second, evenly spaced: 2.9 s at least; two unshared limiters take 1.4.
     assert granted[-1] - granted[0] >= (2 * count - 1) / per_second - 0.05
     assert granted[-1] - started < 2 * (2 * count) / per_second * PATIENCE
