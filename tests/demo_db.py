@@ -233,18 +233,27 @@ def prepare(connection, *, create: bool, fresh: bool, run: str, demo: bool) -> N
             _copy(connection, source, own)
 
 
-def _build_template(connection, template: str, schema: str, run: str) -> None:
-    """`migrate` into a new database named `template`, the way Django makes a test database,
-    with its record; then the connection points at the real database again."""
+@contextmanager
+def _on_database(connection, name: str):
+    """`connection` on the database `name` (the test database Django would make, too), then
+    on its own database again: how the templates are built by Django's own code."""
     settings_dict = connection.settings_dict
-    name, test_name = settings_dict["NAME"], settings_dict["TEST"]["NAME"]
-    settings_dict["TEST"]["NAME"] = template
+    real = settings_dict["NAME"], settings_dict["TEST"]["NAME"]
+    connection.close()
+    settings_dict["NAME"] = settings_dict["TEST"]["NAME"] = name
     try:
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        _write(connection, {"schema": schema, "template": uuid.uuid4().hex, "run": run})
+        yield connection
     finally:
         connection.close()
-        settings_dict["NAME"], settings_dict["TEST"]["NAME"] = name, test_name
+        settings_dict["NAME"], settings_dict["TEST"]["NAME"] = real
+
+
+def _build_template(connection, template: str, schema: str, run: str) -> None:
+    """`migrate` into a new database named `template`, the way Django makes a test database,
+    with its record."""
+    with _on_database(connection, template):
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        _write(connection, {"schema": schema, "template": uuid.uuid4().hex, "run": run})
 
 
 def _current_demo_template(connection, name: str, template: str, record: dict) -> dict:
@@ -254,15 +263,8 @@ def _current_demo_template(connection, name: str, template: str, record: dict) -
     if mine and mine.get("template") == record["template"] and _demo_is_current(connection, mine):
         return mine
     _copy(connection, template, name)
-    settings_dict = connection.settings_dict
-    real_name = settings_dict["NAME"]
-    connection.close()
-    settings_dict["NAME"] = name
-    try:
+    with _on_database(connection, name):
         _build_demo(connection, record["schema"])
-    finally:
-        connection.close()
-        settings_dict["NAME"] = real_name
     return read_record(connection, name)
 
 
