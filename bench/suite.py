@@ -216,7 +216,8 @@ def report_lines(commit: str, runs: list[Run], unmatched: list[str]) -> list[str
     table = aligned_table(("run", "tests", "wall s", "user CPU s", "wall s/test"), rows, left=1)
 
     def faster(new: float, old: float) -> str:
-        return f"{new / old:.2f} ({(1 - new / old) * 100:+.0f} % time saved)"
+        change = abs(1 - new / old) * 100
+        return f"{new / old:.2f} ({change:.0f} % {'less' if new <= old else 'more'} time)"
 
     return [
         TITLE,
