@@ -34,6 +34,8 @@ from tests.newsletter.servers_support import RecordingMailServer, busiest_window
 from tests.newsletter.support import add_subscribers, build_newsletter
 
 RATE = 10  # messages per second in the measured send
+# The allowance above: one more than the rate in any second, for times stamped after the grant.
+STAMPING_JITTER = 1
 
 
 def _take_turns(url: str, key: str, per_second: int, count: int, queue) -> None:
@@ -81,7 +83,7 @@ def test_two_processes_share_one_pace(redis_url):
     turns = _in_processes(redis_url, "smtp.example:587:coventry", per_second, count)
     granted = sorted(turns[0] + turns[1])
     assert len(granted) == 2 * count
-    assert busiest_window(granted) <= per_second + 1  # two unshared limiters: 2 * per_second
+    assert busiest_window(granted) <= per_second + STAMPING_JITTER  # unshared: 2 * per_second
     # 30 slots at 10 a second, evenly spaced: 2.9 s at least; two unshared limiters take 1.4.
     assert granted[-1] - granted[0] >= (2 * count - 1) / per_second - 0.05
     assert granted[-1] - started < 2 * (2 * count) / per_second * PATIENCE
@@ -211,6 +213,6 @@ def test_a_send_by_two_worker_processes_keeps_to_the_servers_rate(
     gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
     record_property("shortest_gap_ms", round(min(gaps) * 1000))
     record_property("duration_seconds", round(duration, 2))
-    assert busiest <= RATE + 1, f"{busiest} messages arrived within one second"
+    assert busiest <= RATE + STAMPING_JITTER, f"{busiest} messages arrived within one second"
     assert duration >= (total - 1) / RATE - 0.5  # 14.9 s: shared, not 10 a second each
     assert duration < (total - 1) / RATE * 2 * PATIENCE
