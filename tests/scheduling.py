@@ -22,7 +22,7 @@ OWN_UNIT = {
 }
 
 ESTIMATE = {
-    "tests/chapters/test_admin_url_walk.py::test_admin_url_walk[coventry-editor]": 250,
+    "tests/chapters/test_admin_url_walk.py::test_admin_url_walk[coventry-editor]": 140,
     "tests/chapters/test_admin_url_walk.py::test_admin_url_walk[leeds-editor]": 240,
     "tests/core/test_query_budget.py": 210,
     "tests/e2e/test_browser.py::test_editor_sends_an_issue_and_watches_it_go_out": 170,

@@ -64,7 +64,15 @@ from tests.helpers import body
 SEARCH_WORD = "Zqsearch"  # in every secret title, and never a secret on its own
 CODES = {"national": "Nat", "coventry": "Cov", "leeds": "Lds"}
 EDITORS = {"national": "national-editor", "coventry": "coventry-editor", "leeds": "leeds-editor"}
-WALKERS = {"leeds-editor": "leeds", "coventry-editor": "coventry"}
+# Who walks whose objects: (the walker's own site, the sites whose objects fill its URLs). Each
+# chapter's editor walks the other chapter's; the national site's objects are walked once, by the
+# editor of Leeds, the chapter the test makes with create_chapter. Coventry's editor against the
+# national site is what tests/chapters/test_admin_permissions.py's matrix checks view by view, and
+# both chapters' editors come from the same provisioning (the demo makes Coventry with it too).
+WALKERS = {
+    "leeds-editor": ("leeds", ("national", "coventry")),
+    "coventry-editor": ("coventry", ("leeds",)),
+}
 
 
 # --- what the walk may not reach -----------------------------------------------------------
@@ -822,6 +830,27 @@ def walk(walker: Walker, routes: list[Route], foreign: list[Tenant], own: Tenant
         if index not in walked:
             unwalked[route.route] = "; ".join(reasons) or "nothing to fill"
     return walked, unwalked
+
+
+def walked_elsewhere(scene: dict[str, Tenant], routes: list[Route]) -> dict[str, dict[str, str]]:
+    """For each walker, the patterns its sites' objects cannot fill and another walker's do,
+    each with who walks it: for Coventry's editor, the views of what only the national site has
+    (join requests, Welsh translations), which Leeds's editor walks."""
+    fills = {
+        username: {
+            route.route for route in routes if any(fill(route, scene[key])[0] for key in keys)
+        }
+        for username, (_own, keys) in WALKERS.items()
+    }
+    return {
+        username: {
+            route: other
+            for other in WALKERS
+            if other != username
+            for route in sorted(fills[other] - fills[username])
+        }
+        for username in WALKERS
+    }
 
 
 def walk_url(walker: Walker, filled: Filled, tenant: Tenant) -> None:
