@@ -21,7 +21,13 @@ from tests.newsletter.admin_support import (
     Enqueued,
     add_issue_under,
 )
-from tests.newsletter.harness import WORKER_SETTINGS, Services, enqueue_to, require_services
+from tests.newsletter.harness import (
+    WORKER_SETTINGS,
+    Services,
+    enqueue_to,
+    pause_between_transactions,
+    require_services,
+)
 from tests.newsletter.subscriptions_support import EMAIL, _confirmed
 
 # --- the demo's issues, and what the admin enqueues -----------------------------------------
@@ -101,20 +107,28 @@ def celery_worker(newsletter_services) -> Iterator[CeleryWorker]:
     try:
         yield worker
     finally:
+        if worker.alive:
+            worker.thaw()  # paused after its last test (worker_env): SIGTERM waits for SIGCONT
         worker.stop()
 
 
 @pytest.fixture
 def worker_env(newsletter_services, celery_worker, settings) -> Iterator[Services]:
     """For one test: the module's worker running, the mail server's answers and counts reset,
-    this process enqueueing to the worker's broker with the worker's timings."""
+    this process enqueueing to the worker's broker with the worker's timings. Afterwards the
+    worker is paused between two of its transactions (`pause_between_transactions`), so that
+    the flush after the test never meets a lock it holds; the next test thaws it."""
     if not celery_worker.alive:
         celery_worker.start()
+    else:
+        celery_worker.thaw()
     newsletter_services.mail.reset()
     for name, value in WORKER_SETTINGS.items():
         setattr(settings, name, value)
     with enqueue_to(newsletter_services.redis.url):
         yield newsletter_services
+    if celery_worker.alive:
+        pause_between_transactions(celery_worker)
 
 
 @pytest.fixture(scope="module")

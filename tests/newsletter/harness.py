@@ -29,7 +29,7 @@ from django.db import connection
 from bench.harness import processes
 from bench.harness.mail import MailServer
 from bench.harness.processes import RedisServer
-from bench.harness.worker import CELERY
+from bench.harness.worker import CELERY, CeleryWorker
 
 T = TypeVar("T")
 # The worker's timings in these tests: a dead worker's claims come back after 5 s, and the
@@ -69,6 +69,37 @@ def wait_for(
         return processes.wait_for(condition, timeout=timeout, what=what, every=every, tick=tick)
     except processes.WaitTimeout as exc:
         pytest.fail(str(exc))
+
+
+def pause_between_transactions(worker: CeleryWorker) -> None:
+    """SIGSTOP the worker at a moment none of its database connections is in a transaction,
+    seen twice 50 ms apart while it is stopped (a query it sent just before the stop has begun
+    by the second look). A test on a real transaction ends by truncating every table, and the
+    worker's beat reads them every second: caught in a transaction, the worker would make the
+    truncation wait for it or deadlock with it. `worker_env` thaws it for the next test."""
+    clean_looks = 0
+
+    def paused() -> bool:
+        nonlocal clean_looks
+        if clean_looks == 0:
+            worker.freeze()
+        if _others_in_a_transaction():
+            worker.thaw()
+            clean_looks = 0
+            return False
+        clean_looks += 1
+        return clean_looks == 2
+
+    wait_for(paused, timeout=10, every=0.05, what="the worker to be between transactions")
+
+
+def _others_in_a_transaction() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+        )
+        return cursor.fetchone()[0] > 0
 
 
 # --- the services and the Celery worker -----------------------------------------------------
