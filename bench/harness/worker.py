@@ -127,5 +127,8 @@ class CeleryWorker:
         self.process.wait(timeout=self.stop_timeout)
 
     def stop(self) -> None:
-        """SIGTERM to the main process only (a warm shutdown: running tasks finish)."""
+        """SIGTERM to the main process only (a warm shutdown: running tasks finish); a frozen
+        worker is thawed first, since a stopped process acts on SIGTERM only once continued."""
+        if self.alive:
+            self.thaw()
         stop_process(self.process, self.stop_timeout)

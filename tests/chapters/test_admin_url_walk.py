@@ -73,7 +73,7 @@ def test_admin_url_walk(walk_scene, username, record_property, capsys, plain_ren
     elapsed = time.monotonic() - started
 
     findings = summarise(walker.findings)
-    walked_by_others = walked_elsewhere(walk_scene, routes)
+    elsewhere = walked_elsewhere(username, unwalked, walk_scene, routes)
     record_property("patterns_found", len(routes))
     record_property("patterns_walked", len(walked))
     record_property("patterns_not_walked", len(unwalked))
@@ -87,13 +87,11 @@ def test_admin_url_walk(walk_scene, username, record_property, capsys, plain_ren
             f"findings {len(findings)}, {elapsed:.0f}s, statuses {dict(walker.statuses)}"
         )
         for route, why in sorted(unwalked.items()):
-            elsewhere = walked_by_others[username].get(route)
-            print(
-                f"  not walked: {route} ({why})" + (f", walked by {elsewhere}" if elsewhere else "")
-            )
+            by = f", walked by {elsewhere[route]}" if route in elsewhere else ""
+            print(f"  not walked: {route} ({why}){by}")
         for finding in findings:
             print(f"  FOUND {finding}")
-    unexpected = sorted(set(unwalked) - set(NOT_WALKED) - set(walked_by_others[username]))
+    unexpected = sorted(set(unwalked) - set(NOT_WALKED) - set(elsewhere))
     assert not unexpected, f"patterns the walk cannot fill (teach it or list them): {unexpected}"
     assert not findings, f"{len(findings)} leaks or 500s:\n" + "\n".join(findings)
 

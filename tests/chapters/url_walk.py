@@ -832,24 +832,18 @@ def walk(walker: Walker, routes: list[Route], foreign: list[Tenant], own: Tenant
     return walked, unwalked
 
 
-def walked_elsewhere(scene: dict[str, Tenant], routes: list[Route]) -> dict[str, dict[str, str]]:
-    """For each walker, the patterns its sites' objects cannot fill and another walker's do,
-    each with who walks it: for Coventry's editor, the views of what only the national site has
-    (join requests, Welsh translations), which Leeds's editor walks."""
-    fills = {
-        username: {
-            route.route for route in routes if any(fill(route, scene[key])[0] for key in keys)
-        }
-        for username, (_own, keys) in WALKERS.items()
-    }
+def walked_elsewhere(
+    username: str, unwalked: dict[str, str], scene: dict[str, Tenant], routes: list[Route]
+) -> dict[str, str]:
+    """Of the patterns `username`'s walk could not fill, those another walker's sites' objects
+    fill, each with that walker: for Coventry's editor, the views of what Leeds has nothing of
+    (join requests, Welsh translations, SMTP servers), which Leeds's editor walks."""
     return {
-        username: {
-            route: other
-            for other in WALKERS
-            if other != username
-            for route in sorted(fills[other] - fills[username])
-        }
-        for username in WALKERS
+        route.route: other
+        for route in routes
+        if route.route in unwalked and route.route not in NOT_WALKED
+        for other, (_own, keys) in WALKERS.items()
+        if other != username and any(fill(route, scene[key])[0] for key in keys)
     }
 
 

@@ -107,8 +107,6 @@ def celery_worker(newsletter_services) -> Iterator[CeleryWorker]:
     try:
         yield worker
     finally:
-        if worker.alive:
-            worker.thaw()  # paused after its last test (worker_env): SIGTERM waits for SIGCONT
         worker.stop()
 
 
