@@ -18,9 +18,11 @@ against. Its checkout is a git worktree under var/bench-suite/ with a virtualenv
 tests, then again with --rounds 2...) so a machine whose speed drifts over the hour does not
 favour one side; each ratio is of the medians. Each run here starts as on CI's clean clone:
 fresh test databases (CREATE_DB=1) and the browser tests' demo removed, since the baseline's
-tests build theirs every time. Wall time is what a developer waits for; user
-CPU is summed over every process `make test` started (pytest, its xdist workers, the
-browsers), PostgreSQL's own CPU not included.
+tests build theirs every time. Python's bytecode caches (`__pycache__/`, which the Makefile
+keeps even under PYTHONDONTWRITEBYTECODE=1) are kept, as in a developer's checkout: in a new
+checkout only the first run here starts without them, as on CI. Wall time is what a developer
+waits for; user CPU is summed over every process `make test` started (pytest, its xdist
+workers, the browsers), PostgreSQL's own CPU not included.
 
 A run whose tests do not all pass aborts the benchmark: a failing suite proves nothing about
 speed. Both sides use DATABASE_URL and REDIS_URL as `make test` does (set them for PostgreSQL
@@ -175,7 +177,7 @@ def make_test(side: str, checkout: Path, *make_args: str) -> Run:
 def as_on_a_clean_clone() -> None:
     """What a run here keeps for the next that CI's clean clone does not have: the browser
     tests' demo (var/e2e-demo/, built again from scratch, as the baseline's tests always do).
-    The test databases are made afresh by CREATE_DB=1."""
+    The test databases are made afresh by CREATE_DB=1. The bytecode caches stay (see above)."""
     shutil.rmtree(REPO / "var" / "e2e-demo", ignore_errors=True)
 
 
