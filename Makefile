@@ -5,12 +5,8 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-# Python's bytecode caches are kept even where the environment turns them off, as this
-# project's machine and many CI images do (PYTHONDONTWRITEBYTECODE=1): without them every
-# process `make test` starts (pytest, its workers, the servers and Celery workers the tests
-# run) compiles the project again, and pytest rewrites the asserts of every test file and of
-# its plugins' packages again (about 7 s of CPU per pytest process). The caches are
-# __pycache__/ folders, ignored by git.
+# Python's bytecode caches (__pycache__/) are kept even under PYTHONDONTWRITEBYTECODE=1, as set
+# on the project's machine: README "Tests" says what they save.
 unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test worker lint format install migrate messages clean
