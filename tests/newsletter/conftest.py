@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.harness.mail import MailServer
-from bench.harness.processes import RedisServer
+from bench.harness.processes import RedisServer, log_tail
 from bench.harness.worker import CeleryWorker
 from newsletter.demo import COVENTRY_ISSUE_SLUG, NATIONAL_ISSUE_SLUG
 from newsletter.models import NewsletterIssuePage, NewsletterList, Subscriber
@@ -127,6 +127,22 @@ def worker_env(newsletter_services, celery_worker, settings) -> Iterator[Service
         yield newsletter_services
     if celery_worker.alive:
         pause_between_transactions(celery_worker)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A worker test that fails shows the ends of the worker's and Redis's logs in its report
+    (they are in a temporary directory removed with the module's services)."""
+    report = yield
+    worker = item.funcargs.get("celery_worker") if report.when == "call" else None
+    if report.failed and isinstance(worker, CeleryWorker):
+        report.sections.append(("celery worker log (its end)", worker.log_tail(80)))
+        services = item.funcargs.get("newsletter_services")
+        if isinstance(services, Services):
+            report.sections.append(
+                ("redis-server log (its end)", log_tail(services.redis.log_path))
+            )
+    return report
 
 
 @pytest.fixture(scope="module")
