@@ -1,5 +1,6 @@
 """``celery -A cms worker`` as a subprocess in its own process group (so ``kill -9`` of the
-group takes all of it), on the queue ``make worker`` serves, with the caller's environment."""
+group takes all of it), on the queue ``make worker`` serves (or another), with the caller's
+environment."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class CeleryWorker:
         loglevel: str = "INFO",
         name_prefix: str = "newsletter-test",
         stop_timeout: float = STOP_TIMEOUT,
+        queue: str = "default",
     ):
         self.directory = directory
         self.env = env
@@ -53,6 +55,7 @@ class CeleryWorker:
         self.loglevel = loglevel
         self.name_prefix = name_prefix
         self.stop_timeout = stop_timeout
+        self.queue = queue
         self.name = ""
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
@@ -71,7 +74,7 @@ class CeleryWorker:
             "worker",
             *(beat if self.beat else []),
             "-Q",
-            "default",
+            self.queue,
             "--concurrency",
             str(self.concurrency),
             "--pool",
@@ -120,6 +123,25 @@ class CeleryWorker:
 
     def thaw(self) -> None:
         os.killpg(self.process.pid, signal.SIGCONT)
+
+    def children(self) -> list[int]:
+        """The main process's children: its pool processes (and beat, when embedded)."""
+        main = str(self.process.pid)
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # gone meanwhile
+            if fields[1] == main:  # the field after the state is the parent's pid
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def signal_children(self, signum: int) -> None:
+        """SIGSTOP the children to hold the tasks they were given unacknowledged while the main
+        process goes on consuming; SIGCONT to let them go on."""
+        for pid in self.children():
+            os.kill(pid, signum)
 
     def kill9(self) -> None:
         """kill -9 of the main process and every child (the process group)."""

@@ -9,10 +9,12 @@ the beat schedule.
 """
 
 import re
+import signal
 import time
 
 import pytest
 
+from bench.harness.worker import CeleryWorker
 from cms.core.models import DeferredTask
 from newsletter import tasks
 from newsletter.models import ConsentRecord, Delivery, Send, Subscription, Suppression
@@ -206,6 +208,57 @@ def test_a_broker_restart_mid_send_loses_no_email(worker_env):
     wait_until_sent(send, timeout=120)
 
     assert all(smtp.count(address("reader", number)) == 1 for number in range(total))
+
+
+def test_a_worker_holding_a_task_outlives_a_redis_outage(worker_env):
+    """Redis goes down, and stays down, while a worker holds a task it has not acknowledged
+    (acks late) and waits for the next one: the worker keeps trying to reconnect instead of
+    exiting (with kombu's own Redis transport it exited with "Unrecoverable error", see
+    cms/core/broker.py), and once Redis is back it takes new work. A worker of its own, on a
+    queue of its own and without beat, so that it is idle until given the task to hold."""
+    worker = CeleryWorker(
+        worker_env.directory,
+        worker_env.worker_env(),
+        beat=False,
+        queue="outage",
+        name_prefix="outage",
+    )
+    worker.start()
+    try:
+        crashed = hold_a_task_while_redis_is_down(worker, worker_env.redis)
+        assert not crashed, "the worker gave up on Redis (its log ends this report)"
+        assert worker.alive
+        later = tasks.sweep_sends.apply_async(queue="outage")
+        wait_for(
+            lambda: f"[{later.id}] succeeded" in worker.log_path.read_text(errors="replace"),
+            timeout=60,
+            what="the worker to take new work once Redis is back",
+        )
+    finally:
+        worker.stop()
+
+
+def hold_a_task_while_redis_is_down(worker: CeleryWorker, redis_server) -> bool:
+    """Give the worker a task its pool holds (stopped), stop Redis until the worker has seen
+    it gone, start it again, let the pool go on; whether the worker gave up meanwhile."""
+
+    def logged(text: str) -> bool:
+        return text in worker.log_path.read_text(errors="replace")
+
+    worker.signal_children(signal.SIGSTOP)
+    try:
+        held = tasks.sweep_sends.apply_async(queue="outage")
+        wait_for(lambda: logged(f"[{held.id}] received"), timeout=30, what="the worker to take it")
+        redis_server.stop()
+        wait_for(
+            lambda: logged("Cannot connect to redis") or logged("Unrecoverable error"),
+            timeout=30,
+            what="the worker to find Redis down",
+        )
+        redis_server.start()
+    finally:
+        worker.signal_children(signal.SIGCONT)
+    return logged("Unrecoverable error")
 
 
 CONFIRM_LINK = re.compile(r"https://[^/\s\"]+(/subscriptions/confirm/[^/\s\"]+/)")
