@@ -129,19 +129,37 @@ def worker_env(newsletter_services, celery_worker, settings) -> Iterator[Service
         pause_between_transactions(celery_worker)
 
 
+@pytest.fixture
+def outage_worker(newsletter_services) -> Iterator[CeleryWorker]:
+    """A worker of its own for one test: on the queue "outage", without beat, so that it is idle
+    until the test gives it a task."""
+    worker = CeleryWorker(
+        newsletter_services.directory,
+        newsletter_services.worker_env(),
+        beat=False,
+        queue="outage",
+        name_prefix="outage",
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A worker test that fails shows the ends of the worker's and Redis's logs in its report
+    """A worker test that fails shows the ends of its workers' and Redis's logs in its report
     (they are in a temporary directory removed with the module's services)."""
     report = yield
-    worker = item.funcargs.get("celery_worker") if report.when == "call" else None
-    if report.failed and isinstance(worker, CeleryWorker):
-        report.sections.append(("celery worker log (its end)", worker.log_tail(80)))
-        services = item.funcargs.get("newsletter_services")
-        if isinstance(services, Services):
-            report.sections.append(
-                ("redis-server log (its end)", log_tail(services.redis.log_path))
-            )
+    if report.when != "call" or not report.failed:
+        return report
+    for name, value in item.funcargs.items():
+        if isinstance(value, CeleryWorker) and value.log_path is not None:
+            report.sections.append((f"{name} log (its end)", value.log_tail(80)))
+    services = item.funcargs.get("newsletter_services")
+    if isinstance(services, Services):
+        report.sections.append(("redis-server log (its end)", log_tail(services.redis.log_path)))
     return report
 
 

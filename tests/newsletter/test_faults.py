@@ -210,32 +210,22 @@ def test_a_broker_restart_mid_send_loses_no_email(worker_env):
     assert all(smtp.count(address("reader", number)) == 1 for number in range(total))
 
 
-def test_a_worker_holding_a_task_outlives_a_redis_outage(worker_env):
+def test_a_worker_holding_a_task_outlives_a_redis_outage(worker_env, outage_worker):
     """Redis goes down, and stays down, while a worker holds a task it has not acknowledged
     (acks late) and waits for the next one: the worker keeps trying to reconnect instead of
     exiting (with kombu's own Redis transport it exited with "Unrecoverable error", see
-    cms/core/broker.py), and once Redis is back it takes new work. A worker of its own, on a
-    queue of its own and without beat, so that it is idle until given the task to hold."""
-    worker = CeleryWorker(
-        worker_env.directory,
-        worker_env.worker_env(),
-        beat=False,
-        queue="outage",
-        name_prefix="outage",
+    cms/core/broker.py), and once Redis is back it takes new work. The worker is one of its
+    own, idle until given the task to hold (`outage_worker`)."""
+    crashed = hold_a_task_while_redis_is_down(outage_worker, worker_env.redis)
+    assert not crashed, "the worker gave up on Redis (see its log, outage_worker, in this report)"
+    assert outage_worker.alive
+
+    later = tasks.sweep_sends.apply_async(queue=outage_worker.queue)
+    wait_for(
+        lambda: f"[{later.id}] succeeded" in outage_worker.log_path.read_text(errors="replace"),
+        timeout=60,
+        what="the worker to take new work once Redis is back",
     )
-    worker.start()
-    try:
-        crashed = hold_a_task_while_redis_is_down(worker, worker_env.redis)
-        assert not crashed, "the worker gave up on Redis (its log ends this report)"
-        assert worker.alive
-        later = tasks.sweep_sends.apply_async(queue="outage")
-        wait_for(
-            lambda: f"[{later.id}] succeeded" in worker.log_path.read_text(errors="replace"),
-            timeout=60,
-            what="the worker to take new work once Redis is back",
-        )
-    finally:
-        worker.stop()
 
 
 def hold_a_task_while_redis_is_down(worker: CeleryWorker, redis_server) -> bool:
@@ -247,7 +237,7 @@ def hold_a_task_while_redis_is_down(worker: CeleryWorker, redis_server) -> bool:
 
     worker.signal_children(signal.SIGSTOP)
     try:
-        held = tasks.sweep_sends.apply_async(queue="outage")
+        held = tasks.sweep_sends.apply_async(queue=worker.queue)
         wait_for(lambda: logged(f"[{held.id}] received"), timeout=30, what="the worker to take it")
         redis_server.stop()
         wait_for(
