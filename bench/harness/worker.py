@@ -107,8 +107,12 @@ class CeleryWorker:
             self.stop()
             raise
 
+    def logged(self, text: str) -> bool:
+        """Whether this run's log (a new file at each start()) has `text` in it."""
+        return text in self.log_path.read_text(errors="replace")
+
     def logged_ready(self) -> bool:
-        return " ready." in self.log_path.read_text(errors="replace")
+        return self.logged(" ready.")
 
     def log_tail(self, lines: int = 60) -> str:
         return log_tail(self.log_path, lines)

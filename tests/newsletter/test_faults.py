@@ -222,7 +222,7 @@ def test_a_worker_holding_a_task_outlives_a_redis_outage(worker_env, outage_work
 
     later = tasks.sweep_sends.apply_async(queue=outage_worker.queue)
     wait_for(
-        lambda: f"[{later.id}] succeeded" in outage_worker.log_path.read_text(errors="replace"),
+        lambda: outage_worker.logged(f"[{later.id}] succeeded"),
         timeout=60,
         what="the worker to take new work once Redis is back",
     )
@@ -232,23 +232,24 @@ def hold_a_task_while_redis_is_down(worker: CeleryWorker, redis_server) -> bool:
     """Give the worker a task its pool holds (stopped), stop Redis until the worker has seen
     it gone, start it again, let the pool go on; whether the worker gave up meanwhile."""
 
-    def logged(text: str) -> bool:
-        return text in worker.log_path.read_text(errors="replace")
-
     worker.signal_children(signal.SIGSTOP)
     try:
         held = tasks.sweep_sends.apply_async(queue=worker.queue)
-        wait_for(lambda: logged(f"[{held.id}] received"), timeout=30, what="the worker to take it")
+        wait_for(
+            lambda: worker.logged(f"[{held.id}] received"), timeout=30, what="the worker to take it"
+        )
         redis_server.stop()
         wait_for(
-            lambda: logged("Cannot connect to redis") or logged("Unrecoverable error"),
+            lambda: (
+                worker.logged("Cannot connect to redis") or worker.logged("Unrecoverable error")
+            ),
             timeout=30,
             what="the worker to find Redis down",
         )
         redis_server.start()
     finally:
         worker.signal_children(signal.SIGCONT)
-    return logged("Unrecoverable error")
+    return worker.logged("Unrecoverable error")
 
 
 CONFIRM_LINK = re.compile(r"https://[^/\s\"]+(/subscriptions/confirm/[^/\s\"]+/)")
