@@ -27,6 +27,9 @@ from bench.harness.processes import (
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
+_SERIOUS = ("WARNING", "ERROR", "CRITICAL")  # the log levels log_warnings() keeps
+
+
 class CeleryWorker:
     """A prefork worker of `concurrency` processes, with beat embedded if `beat`; its log and
     beat schedule in `directory`.
@@ -116,6 +119,19 @@ class CeleryWorker:
 
     def log_tail(self, lines: int = 60) -> str:
         return log_tail(self.log_path, lines)
+
+    def log_warnings(self, lines: int = 60) -> str:
+        """This run's WARNING, ERROR and CRITICAL lines with their tracebacks (the first
+        `lines`), however long ago they were logged: a failure's report, when the log's tail
+        is only the routine lines that followed."""
+        kept: list[str] = []
+        keeping = False
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            if line.startswith("["):
+                keeping = any(f"{level}/" in line for level in _SERIOUS)
+            if keeping:
+                kept.append(line)
+        return "\n".join(kept[:lines]) or "(none)"
 
     @property
     def alive(self) -> bool:

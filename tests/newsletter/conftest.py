@@ -149,13 +149,15 @@ def outage_worker(newsletter_services) -> Iterator[CeleryWorker]:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A worker test that fails shows the ends of its workers' and Redis's logs in its report
-    (they are in a temporary directory removed with the module's services)."""
+    """A worker test that fails shows its workers' warnings and errors and the ends of their and
+    Redis's logs in its report (they are in a temporary directory removed with the module's
+    services)."""
     report = yield
     if report.when != "call" or not report.failed:
         return report
     for name, value in item.funcargs.items():
         if isinstance(value, CeleryWorker) and value.log_path is not None:
+            report.sections.append((f"{name} log (warnings and errors)", value.log_warnings()))
             report.sections.append((f"{name} log (its end)", value.log_tail(80)))
     services = item.funcargs.get("newsletter_services")
     if isinstance(services, Services):
