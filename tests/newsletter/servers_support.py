@@ -61,9 +61,15 @@ def project_mail_to(settings, server: MailServer) -> None:
 
 def busiest_window(times: list[float], width: float = 1.0) -> int:
     """The most of `times` that fall in any half-open window [t, t + width)."""
-    best, start = 0, 0
+    return len(busiest_span(times, width))
+
+
+def busiest_span(times: list[float], width: float = 1.0) -> list[float]:
+    """The times (sorted) of a half-open window [t, t + width) holding the most of them."""
+    best, start = (0, 0), 0
     for end, moment in enumerate(times):
         while moment - times[start] >= width:
             start += 1
-        best = max(best, end - start + 1)
-    return best
+        if end + 1 - start > best[1] - best[0]:
+            best = (start, end + 1)
+    return times[best[0] : best[1]]

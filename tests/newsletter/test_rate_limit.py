@@ -4,21 +4,26 @@ Redis of the module's own, two processes taking turns from it, and a real send b
 worker of two prefork processes (two batches at once) whose arrival times at an aiosmtpd server
 hold the server's rate; Redis stopped mid-way: each process paces itself and nothing fails.
 
-Allowance: the limiter grants at most R slots in any second (by Redis's clock); the times the
-tests read are taken after the grant (by the granted process, or at the SMTP server on the
-message's arrival), so a process scheduled later than the others (the machine busy with the
-rest of the suite) or a slower round trip brings a message closer to the next. Grant times and
-arrivals at the sink (10 a second, one every 100 ms) are both checked at R + 1 in any second,
-which bears up to 200 ms of such jitter and still refuses two unshared limiters (2R), and their
-total duration at no less than (N - 1) / R (which two unshared limiters would halve).
+Allowance: the limiter grants at most R slots in any second (by Redis's clock: one every 1/R
+s), but the times the tests read are stamped after the grant: by the granted process, or by the
+SMTP server at the message's MAIL FROM. On a busy machine (these tests run beside the rest of
+the suite) a stamp can come late, and a server starved of CPU stamps the messages that waited
+for it all at once (the sink is a thread of this process: see without_garbage_collection for
+the largest such pause, now avoided). Each taker (a process; a worker's SMTP connection) holds
+at most one granted slot at a time, so at most R + takers stamps fall in any second: checked at
+exactly that bound, R + 2 for two processes and R + 8 for a worker of two processes with four
+connections each. Two unshared limiters give 2R (20) at least, and their total duration,
+checked at no less than (N - 1) / R, would halve.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import redis
@@ -30,12 +35,15 @@ from newsletter.pipeline.queueing import queue_send
 from newsletter.pipeline.ratelimit import NoLimit, RateLimiter, limiter_for
 from tests.factories import SmtpServerFactory
 from tests.newsletter.harness import PATIENCE, wait_for
-from tests.newsletter.servers_support import RecordingMailServer, busiest_window
+from tests.newsletter.servers_support import RecordingMailServer, busiest_span, busiest_window
 from tests.newsletter.support import add_subscribers, build_newsletter
 
 RATE = 10  # messages per second in the measured send
-# The allowance above: one more than the rate in any second, for times stamped after the grant.
-STAMPING_JITTER = 1
+
+
+def most_in_a_second(rate: int, takers: int) -> int:
+    """The allowance above: the most stamps in any second when `takers` take slots at `rate`."""
+    return rate + takers
 
 
 def _take_turns(url: str, key: str, per_second: int, count: int, queue) -> None:
@@ -83,7 +91,7 @@ def test_two_processes_share_one_pace(redis_url):
     turns = _in_processes(redis_url, "smtp.example:587:coventry", per_second, count)
     granted = sorted(turns[0] + turns[1])
     assert len(granted) == 2 * count
-    assert busiest_window(granted) <= per_second + STAMPING_JITTER  # unshared: 2 * per_second
+    assert busiest_window(granted) <= most_in_a_second(per_second, 2)  # unshared: 2 * per_second
     # 30 slots at 10 a second, evenly spaced: 2.9 s at least; two unshared limiters take 1.4.
     assert granted[-1] - granted[0] >= (2 * count - 1) / per_second - 0.05
     assert granted[-1] - started < 2 * (2 * count) / per_second * PATIENCE
@@ -162,7 +170,31 @@ def test_limiter_for_a_list_reads_its_servers_rates_else_the_settings(db, settin
     assert limiter_for(newsletter_list).keys == own.keys
 
 
+def _by_connection(times: list[float], connections: dict[tuple, list[float]]) -> str:
+    """When each of `times` came (ms after the first) and over which connection (a, b, ...)."""
+    label = {
+        moment: chr(ord("a") + number)
+        for number, arrived in enumerate(connections.values())
+        for moment in arrived
+    }
+    return ", ".join(f"{(moment - times[0]) * 1000:.0f} ms {label[moment]}" for moment in times)
+
+
 # --- a real send, two worker processes --------------------------------------------------------
+
+
+@contextmanager
+def without_garbage_collection() -> Iterator[None]:
+    """No collection of this process's garbage while the sink (a thread of it) stamps arrivals:
+    a full collection of the test process's heap holds the interpreter for about half a second
+    on a busy machine (measured: 485 ms), and the sink then stamps the messages that waited
+    all at once (5 within 2 ms, granted 100 ms apart). A mail server is a process of its
+    own; this one shares pytest's."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +209,12 @@ def sink() -> Iterator[RecordingMailServer]:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_send_by_two_worker_processes_keeps_to_the_servers_rate(
-    worker_env, sink, record_property
+    worker_env, celery_worker, sink, settings, record_property
 ):
     """Two batches at once (100 and 50, by the worker's two prefork processes), one rate: 10
-    a second at the list's own server, whatever the number of processes."""
+    a second at the list's own server, whatever the number of processes and connections."""
+    connections_at_once = celery_worker.concurrency * settings.NEWSLETTER_SMTP_CONNECTIONS
+    assert most_in_a_second(RATE, connections_at_once) < 2 * RATE  # still refuses two limiters
     sink.reset()
     total = 150
     newsletter = build_newsletter("paced.example.test")
@@ -189,14 +223,14 @@ def test_a_send_by_two_worker_processes_keeps_to_the_servers_rate(
     newsletter.newsletter_list.save()
     add_subscribers(newsletter.newsletter_list, total)
     send = queue_send(newsletter.issue).send
-    tasks.start_send.delay(send.pk)
-
-    wait_for(
-        lambda: Send.objects.filter(pk=send.pk, status=Send.Status.SENT).exists(),
-        timeout=total / RATE * 3,
-        every=0.5,  # this process also runs the SMTP server: leave it the interpreter
-        what="the paced send to finish",
-    )
+    with without_garbage_collection():
+        tasks.start_send.delay(send.pk)
+        wait_for(
+            lambda: Send.objects.filter(pk=send.pk, status=Send.Status.SENT).exists(),
+            timeout=total / RATE * 3,
+            every=0.5,  # this process also runs the SMTP server: leave it the interpreter
+            what="the paced send to finish",
+        )
     arrivals = sink.arrival_times()
     assert len(arrivals) == total == sink.total()
     assert set(sink.received.values()) == {1}  # each reader once
@@ -213,6 +247,9 @@ def test_a_send_by_two_worker_processes_keeps_to_the_servers_rate(
     gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
     record_property("shortest_gap_ms", round(min(gaps) * 1000))
     record_property("duration_seconds", round(duration, 2))
-    assert busiest <= RATE + STAMPING_JITTER, f"{busiest} messages arrived within one second"
+    assert busiest <= most_in_a_second(RATE, connections_at_once), (
+        f"{busiest} messages arrived within one second: "
+        + _by_connection(busiest_span(arrivals), connections)
+    )
     assert duration >= (total - 1) / RATE - 0.5  # 14.9 s: shared, not 10 a second each
     assert duration < (total - 1) / RATE * 2 * PATIENCE
