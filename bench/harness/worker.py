@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.harness.memory import process_tree
 from bench.harness.processes import (
     START_TIMEOUT,
     STOP_TIMEOUT,
@@ -144,23 +145,11 @@ class CeleryWorker:
     def thaw(self) -> None:
         os.killpg(self.process.pid, signal.SIGCONT)
 
-    def children(self) -> list[int]:
-        """The main process's children: its pool processes (and beat, when embedded)."""
-        main = str(self.process.pid)
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue  # gone meanwhile
-            if fields[1] == main:  # the field after the state is the parent's pid
-                pids.append(int(stat.parent.name))
-        return pids
-
     def signal_children(self, signum: int) -> None:
-        """SIGSTOP the children to hold the tasks they were given unacknowledged while the main
-        process goes on consuming; SIGCONT to let them go on."""
-        for pid in self.children():
+        """SIGSTOP the main process's descendants (its pool processes, and beat when embedded)
+        to hold the tasks they were given unacknowledged while the main process goes on
+        consuming; SIGCONT to let them go on."""
+        for pid in process_tree(self.process.pid)[1:]:
             os.kill(pid, signum)
 
     def kill9(self) -> None:

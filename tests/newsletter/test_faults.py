@@ -231,7 +231,6 @@ def test_a_worker_holding_a_task_outlives_a_redis_outage(worker_env, outage_work
 def hold_a_task_while_redis_is_down(worker: CeleryWorker, redis_server) -> bool:
     """Give the worker a task its pool holds (stopped), stop Redis until the worker has seen
     it gone, start it again, let the pool go on; whether the worker gave up meanwhile."""
-
     worker.signal_children(signal.SIGSTOP)
     try:
         held = tasks.sweep_sends.apply_async(queue=worker.queue)
